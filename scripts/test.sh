@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Run all the tests: builds the solution (Release), starts a private PostgreSQL and
+# RabbitMQ on free ports under .run/test-<pid>/, runs `dotnet test`, and always
+# tears the servers down again. Extra arguments go to `dotnet test`, e.g.
+#
+#   scripts/test.sh --filter Category=Unit
+#
+# If ENERGYTRADE_TEST_POSTGRES is already set, that server is used instead of
+# starting one; likewise RabbitMQ when both ENERGYTRADE_TEST_RABBITMQ and
+# ENERGYTRADE_TEST_RABBITMQ_MANAGEMENT are set.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$ROOT"
+# shellcheck source=scripts/lib/infra.sh
+source "$ROOT/scripts/lib/infra.sh"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+RUN=$ROOT/.run/test-$$
+T0=$(_infra_now_ms)
+phase=starting
+rc=0
+
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+on_exit() {
+    local code=$?
+    trap - EXIT INT TERM
+    ((rc != 0)) || rc=$code
+    if [[ -d $RUN ]]; then
+        infra_destroy "$RUN" >/dev/null 2>&1 || true
+    fi
+    case $phase in
+    finished)
+        if ((rc == 0)); then
+            echo "test.sh: all tests passed ($(_infra_elapsed "$T0"))"
+        else
+            echo "test.sh: TESTS FAILED (dotnet test exit $rc, $(_infra_elapsed "$T0"))"
+        fi
+        ;;
+    *) echo "test.sh: FAILED while $phase (exit $rc, $(_infra_elapsed "$T0"))" ;;
+    esac
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'rc=130; exit 130' INT
+trap 'rc=143; exit 143' TERM
+
+SLN=EnergyTrade.sln
+[[ -f $SLN ]] || SLN=EnergyTrade.slnx
+
+phase=building
+printf 'building %s (Release) …' "$SLN"
+t=$(_infra_now_ms)
+# No lingering MSBuild worker nodes once the script is done.
+if ! build_out=$(dotnet build "$SLN" -c Release --nologo -v quiet -nodeReuse:false 2>&1); then
+    printf ' failed\n'
+    printf '%s\n' "$build_out" >&2
+    rc=1
+    exit 1
+fi
+printf ' done in %s\n' "$(_infra_elapsed "$t")"
+
+phase="starting PostgreSQL/RabbitMQ"
+if [[ -n ${ENERGYTRADE_TEST_POSTGRES:-} ]]; then
+    echo "using PostgreSQL from ENERGYTRADE_TEST_POSTGRES"
+else
+    mkdir -p "$RUN"
+    pg_port=$(infra_free_port)
+    infra_start_postgres "$RUN" "$pg_port"
+    export ENERGYTRADE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=$INFRA_USER;Password=$INFRA_PASSWORD;Database=postgres"
+fi
+if [[ -n ${ENERGYTRADE_TEST_RABBITMQ:-} && -n ${ENERGYTRADE_TEST_RABBITMQ_MANAGEMENT:-} ]]; then
+    echo "using RabbitMQ from ENERGYTRADE_TEST_RABBITMQ / ENERGYTRADE_TEST_RABBITMQ_MANAGEMENT"
+else
+    if [[ -n ${ENERGYTRADE_TEST_RABBITMQ:-} ]]; then
+        echo "ENERGYTRADE_TEST_RABBITMQ is set without ENERGYTRADE_TEST_RABBITMQ_MANAGEMENT: starting a private RabbitMQ instead"
+    fi
+    infra_ensure_rabbitmq
+    mkdir -p "$RUN"
+    amqp_port=$(infra_free_port "${pg_port:-0}")
+    mgmt_port=$(infra_free_port "${pg_port:-0}" "$amqp_port")
+    infra_start_rabbitmq "$RUN" "$amqp_port" "$mgmt_port"
+    export ENERGYTRADE_TEST_RABBITMQ="amqp://$INFRA_USER:$INFRA_PASSWORD@127.0.0.1:$amqp_port/"
+    export ENERGYTRADE_TEST_RABBITMQ_MANAGEMENT="http://127.0.0.1:$mgmt_port"
+    # A wrapper running rabbitmqctl against this node (private cookie, epmd and node
+    # name), for tests that stop and start the broker application.
+    export ENERGYTRADE_TEST_RABBITMQCTL="$RUN/rabbitmq/bin/rabbitmqctl"
+fi
+
+phase=testing
+echo "dotnet test $SLN -c Release --no-build $*"
+dotnet test "$SLN" -c Release --no-build --logger "console;verbosity=normal" "$@" || rc=$?
+phase=finished
+exit "$rc"

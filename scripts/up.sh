@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Run the whole EnergyTrade system on this machine, without Docker:
+# a private PostgreSQL and RabbitMQ, then the Shipments and Trade services.
+#
+#   scripts/up.sh              start everything, run scripts/demo.sh, stay in the
+#                              foreground; Ctrl-C stops it all
+#   scripts/up.sh --no-demo    same, without the demo
+#   scripts/up.sh --detach     leave everything running in the background and exit
+#   scripts/up.sh --down       stop what a detached run left running
+#
+# Fixed ports (the services' appsettings.json defaults): PostgreSQL 55432,
+# RabbitMQ AMQP 55672 and management 55673, Shipments 5100 (HTTP) / 5101 (gRPC),
+# Trade 5200 (HTTP) / 5201 (gRPC). State and logs live in .run/up/.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$ROOT"
+# shellcheck source=scripts/lib/infra.sh
+source "$ROOT/scripts/lib/infra.sh"
+
+RUN=$ROOT/.run/up
+PG_PORT=55432
+AMQP_PORT=55672
+MGMT_PORT=55673
+HEALTH_TIMEOUT=120
+SERVICES=(shipments trade)
+declare -A PROJECT=([shipments]=EnergyTrade.Shipments [trade]=EnergyTrade.Trade)
+declare -A HTTP_PORT=([shipments]=5100 [trade]=5200)
+declare -A GRPC_PORT=([shipments]=5101 [trade]=5201)
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+usage() {
+    sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
+
+demo=1 detach=0 down=0
+for arg in "$@"; do
+    case $arg in
+    --no-demo) demo=0 ;;
+    --detach | -d) detach=1 ;;
+    --down) down=1 ;;
+    -h | --help)
+        usage
+        exit 0
+        ;;
+    *)
+        printf 'up.sh: unknown option %s\n\n' "$arg" >&2
+        usage >&2
+        exit 2
+        ;;
+    esac
+done
+
+dll_path() { printf '%s\n' "services/${PROJECT[$1]}/bin/Release/net10.0/${PROJECT[$1]}.dll"; }
+pid_file() { printf '%s\n' "$RUN/pids/$1.pid"; }
+log_file() { printf '%s\n' "$RUN/logs/$1.log"; }
+
+# PID of the running service $1 that we started, if any (checks the PID was not recycled).
+service_pid() {
+    local f pid
+    f=$(pid_file "$1")
+    [[ -f $f ]] || return 1
+    pid=$(tr -dc '0-9' <"$f")
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "${PROJECT[$1]}.dll" || return 1
+    printf '%s\n' "$pid"
+}
+
+stop_services() {
+    local svc pid n
+    for svc in "${SERVICES[@]}"; do
+        if pid=$(service_pid "$svc"); then
+            printf 'stopping %s (pid %s) …' "$svc" "$pid"
+            kill -TERM "$pid" 2>/dev/null || true
+            n=300
+            while ((n > 0)) && kill -0 "$pid" 2>/dev/null; do
+                sleep 0.1
+                n=$((n - 1))
+            done
+            if kill -0 "$pid" 2>/dev/null; then
+                printf 'still running after 30s; killing\n'
+                kill -KILL "$pid" 2>/dev/null || true
+            else
+                printf 'stopped\n'
+            fi
+        fi
+        rm -f "$(pid_file "$svc")"
+    done
+}
+
+stop_all() {
+    stop_services
+    infra_stop "$RUN" || true
+}
+
+if ((down)); then
+    if [[ ! -d $RUN ]]; then
+        echo "nothing to stop (no $RUN)"
+        exit 0
+    fi
+    stop_all
+    echo "EnergyTrade stopped."
+    exit 0
+fi
+
+for svc in "${SERVICES[@]}"; do
+    if pid=$(service_pid "$svc"); then
+        echo "up.sh: $svc is already running (pid $pid), probably from 'scripts/up.sh --detach'." >&2
+        echo "       Stop it first with: scripts/up.sh --down" >&2
+        exit 1
+    fi
+done
+for svc in "${SERVICES[@]}"; do
+    infra_require_port_free "${HTTP_PORT[$svc]}" "$svc HTTP"
+    infra_require_port_free "${GRPC_PORT[$svc]}" "$svc gRPC"
+done
+
+SLN=EnergyTrade.sln
+[[ -f $SLN ]] || SLN=EnergyTrade.slnx
+
+printf 'building %s (Release) …' "$SLN"
+t0=$(_infra_now_ms)
+if ! build_out=$(dotnet build "$SLN" -c Release --nologo -v quiet 2>&1); then
+    printf ' failed\n'
+    printf '%s\n' "$build_out" >&2
+    echo "up.sh: build failed" >&2
+    exit 1
+fi
+printf ' done in %s\n' "$(_infra_elapsed "$t0")"
+
+infra_ensure_rabbitmq
+mkdir -p "$RUN/logs" "$RUN/pids"
+
+# From here on, anything that goes wrong (or Ctrl-C) tears everything down,
+# unless --detach succeeded.
+keep_running=0
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+on_exit() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if ((!keep_running)); then
+        echo
+        stop_all
+    fi
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+infra_start_postgres "$RUN" "$PG_PORT"
+infra_start_rabbitmq "$RUN" "$AMQP_PORT" "$MGMT_PORT"
+
+declare -A PID=()
+for svc in "${SERVICES[@]}"; do
+    dll=$(dll_path "$svc")
+    [[ -f $dll ]] || {
+        echo "up.sh: $dll not found after the build" >&2
+        exit 1
+    }
+    : >"$(log_file "$svc")"
+    # Run from the output directory: it is the content root (appsettings*.json).
+    # Own session, so a Ctrl-C reaches only this script, which stops them in order.
+    (cd "$(dirname "$dll")" &&
+        ASPNETCORE_ENVIRONMENT=Development exec setsid dotnet "$(basename "$dll")" \
+            >>"$(log_file "$svc")" 2>&1 </dev/null) &
+    PID[$svc]=$!
+    printf '%s\n' "${PID[$svc]}" >"$(pid_file "$svc")"
+    echo "started $svc (pid ${PID[$svc]}), log .run/up/logs/$svc.log"
+done
+
+printf 'waiting for /health/ready …'
+t0=$(_infra_now_ms)
+deadline=$(($(_infra_now_ms) + HEALTH_TIMEOUT * 1000))
+declare -A READY=()
+while ((${#READY[@]} < ${#SERVICES[@]})); do
+    for svc in "${SERVICES[@]}"; do
+        [[ -n ${READY[$svc]:-} ]] && continue
+        if ! kill -0 "${PID[$svc]}" 2>/dev/null; then
+            printf ' failed\n'
+            echo "up.sh: $svc exited during startup" >&2
+            _infra_tail "$(log_file "$svc")"
+            exit 1
+        fi
+        if curl -fsS -o /dev/null --max-time 2 "http://localhost:${HTTP_PORT[$svc]}/health/ready" 2>/dev/null; then
+            READY[$svc]=1
+            printf ' %s' "$svc"
+        fi
+    done
+    ((${#READY[@]} < ${#SERVICES[@]})) || break
+    if (($(_infra_now_ms) > deadline)); then
+        printf ' failed\n'
+        for svc in "${SERVICES[@]}"; do
+            if [[ -z ${READY[$svc]:-} ]]; then
+                echo "up.sh: $svc not ready after ${HEALTH_TIMEOUT}s (http://localhost:${HTTP_PORT[$svc]}/health/ready)" >&2
+                curl -sS --max-time 2 "http://localhost:${HTTP_PORT[$svc]}/health/ready" >&2 2>&1 || true
+                echo >&2
+                _infra_tail "$(log_file "$svc")"
+            fi
+        done
+        exit 1
+    fi
+    sleep 0.5
+done
+printf ' ready in %s\n' "$(_infra_elapsed "$t0")"
+
+demo_rc=0
+if ((demo)) && [[ -x scripts/demo.sh ]]; then
+    echo
+    echo "running scripts/demo.sh …"
+    ENERGYTRADE_SHIPMENTS_GRPC=http://localhost:5101 ENERGYTRADE_TRADE_GRPC=http://localhost:5201 \
+        scripts/demo.sh || demo_rc=$?
+    if ((demo_rc != 0)); then
+        echo "up.sh: warning: scripts/demo.sh failed (exit $demo_rc); the system keeps running" >&2
+    fi
+fi
+
+cat <<EOF
+
+EnergyTrade is up:
+  Shipments   gRPC http://localhost:5101   health http://localhost:5100/health/ready
+  Trade       gRPC http://localhost:5201   health http://localhost:5200/health/ready
+  RabbitMQ    amqp://energytrade:energytrade@127.0.0.1:$AMQP_PORT/
+              management UI http://127.0.0.1:$MGMT_PORT/ (energytrade / energytrade)
+  PostgreSQL  host=127.0.0.1 port=$PG_PORT user=energytrade password=energytrade
+              databases energytrade_shipments, energytrade_trade
+  Logs        .run/up/logs/
+EOF
+
+if ((detach)); then
+    keep_running=1
+    echo
+    echo "Left running in the background. Stop it with: scripts/up.sh --down"
+    exit "$demo_rc"
+fi
+
+echo
+echo "Press Ctrl-C to stop."
+# Both services run until Ctrl-C/TERM (handled by the traps) or until one dies.
+rc=0
+wait -n "${PID[@]}" || rc=$?
+for svc in "${SERVICES[@]}"; do
+    if ! kill -0 "${PID[$svc]}" 2>/dev/null; then
+        echo "up.sh: $svc exited unexpectedly (exit $rc); stopping everything" >&2
+        _infra_tail "$(log_file "$svc")"
+    fi
+done
+exit 1

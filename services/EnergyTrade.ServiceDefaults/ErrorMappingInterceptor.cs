@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace EnergyTrade.ServiceDefaults;
+
+/// <summary>
+/// Turns exceptions that escape a gRPC method into precise statuses: a database or broker that
+/// cannot be reached is UNAVAILABLE (the client should retry), anything unexpected is INTERNAL
+/// with a trace id and never a stack trace.
+/// </summary>
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    private RpcException Map(Exception ex, ServerCallContext context)
+    {
+        if (ex is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        {
+            return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled or its deadline passed."));
+        }
+
+        if (IsTransient(ex))
+        {
+            logger.LogWarning(ex, "{Method} failed because a dependency is unavailable", context.Method);
+            return RpcErrors.Unavailable(
+                "A dependency (database) is unavailable right now; nothing was changed. Retry with the same request_id.",
+                "DEPENDENCY_UNAVAILABLE");
+        }
+
+        var traceId = Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
+        logger.LogError(ex, "{Method} failed unexpectedly (trace {TraceId})", context.Method, traceId);
+        return RpcErrors.Internal(traceId);
+    }
+
+    /// <summary>True when the failure is a lost or refused connection rather than a bug.</summary>
+    public static bool IsTransient(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case NpgsqlException { IsTransient: true }:
+                case PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" or "08006" or "08001" or "08003" }:
+                case SocketException:
+                case TimeoutException:
+                    return true;
+            }
+        }
+        return false;
+    }
+}

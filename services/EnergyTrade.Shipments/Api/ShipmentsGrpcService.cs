@@ -1,0 +1,188 @@
+using EnergyTrade.Contracts;
+using EnergyTrade.ServiceDefaults;
+using EnergyTrade.Shipments.Data;
+using EnergyTrade.Shipments.Outbox;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using V1 = EnergyTrade.Shipments.V1;
+
+namespace EnergyTrade.Shipments.Api;
+
+public sealed partial class ShipmentsGrpcService(
+    ShipmentsDbContext db,
+    OutboxSignal outboxSignal,
+    TimeProvider time,
+    ILogger<ShipmentsGrpcService> logger) : V1.ShipmentService.ShipmentServiceBase
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 1000;
+
+    public override async Task<V1.Shipment> CreateShipment(V1.CreateShipmentRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var input = ShipmentInput.Parse(request.Shipment, "shipment.", violations);
+        var requestId = request.RequestId;
+        if (requestId.Length > ShipmentLimits.RequestIdLength)
+        {
+            violations.Add("request_id", $"must be at most {ShipmentLimits.RequestIdLength} characters.", "TOO_LONG");
+        }
+        violations.ThrowIfAny();
+
+        var fingerprint = RequestFingerprint.Of(input);
+        if (requestId.Length > 0 && await FindByRequestIdAsync(requestId, context.CancellationToken) is { } earlier)
+        {
+            return Replay(earlier, requestId, fingerprint);
+        }
+
+        var now = Now();
+        var shipment = new Shipment
+        {
+            Id = Guid.CreateVersion7(now),
+            Version = 1,
+            State = ShipmentState.Active,
+            Shipper = input.Shipper,
+            ExporterCountry = input.ExporterCountry,
+            ImporterCountry = input.ImporterCountry,
+            OriginCountry = input.OriginCountry,
+            Grade = input.Grade,
+            CreateTime = now,
+            UpdateTime = now,
+            RequestId = requestId.Length > 0 ? requestId : null,
+            RequestFingerprint = requestId.Length > 0 ? fingerprint : null,
+        };
+        shipment.Apply(input);
+        db.Shipments.Add(shipment);
+        db.OutboxMessages.Add(OutboxSerializer.Create(
+            new ShipmentChanged { Kind = ShipmentChangeKind.Created, Shipment = shipment.ToSnapshot(), OccurredAt = now },
+            shipment.Id, now));
+
+        try
+        {
+            // One transaction: the row and its event commit together or not at all.
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ShipmentLimits.RequestIdIndex })
+        {
+            // A concurrent retry with the same request_id committed first: answer as that retry would.
+            db.ChangeTracker.Clear();
+            var winner = await FindByRequestIdAsync(requestId, CancellationToken.None)
+                ?? throw new InvalidOperationException($"request_id {requestId} conflicted but no shipment holds it.");
+            return Replay(winner, requestId, fingerprint);
+        }
+
+        outboxSignal.Notify();
+        LogCreated(shipment.Name, shipment.ExporterCountry, shipment.ImporterCountry, shipment.OriginCountry, shipment.Barrels, shipment.LoadDate);
+        return shipment.ToProto();
+    }
+
+    public override async Task<V1.Shipment> GetShipment(V1.GetShipmentRequest request, ServerCallContext context)
+    {
+        if (!ShipmentNames.TryParse(request.Name, out var id))
+        {
+            var violations = new FieldViolations();
+            violations.Add("name", $"must look like shipments/{{uuid}} (got '{Truncate(request.Name)}').", "INVALID_NAME");
+            violations.ThrowIfAny();
+        }
+        var shipment = await db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, context.CancellationToken)
+            ?? throw RpcErrors.NotFound("energytrade.shipments.v1.Shipment", request.Name);
+        return shipment.ToProto();
+    }
+
+    public override async Task<V1.ListShipmentsResponse> ListShipments(V1.ListShipmentsRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        if (request.PageSize < 0) violations.Add("page_size", "must not be negative.", "OUT_OF_RANGE");
+        var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+
+        var query = db.Shipments.AsNoTracking();
+        query = FilterCountry(query, request.ExporterCountry, "exporter_country", s => s.ExporterCountry, violations);
+        query = FilterCountry(query, request.ImporterCountry, "importer_country", s => s.ImporterCountry, violations);
+        query = FilterCountry(query, request.OriginCountry, "origin_country", s => s.OriginCountry, violations);
+        DateOnly? first = null, last = null;
+        if (request.FirstLoadDate is not null)
+        {
+            if (ProtoConvert.TryGetDate(request.FirstLoadDate, out var d)) first = d;
+            else violations.Add("first_load_date", "is not a real calendar date.", "INVALID_DATE");
+        }
+        if (request.LastLoadDate is not null)
+        {
+            if (ProtoConvert.TryGetDate(request.LastLoadDate, out var d)) last = d;
+            else violations.Add("last_load_date", "is not a real calendar date.", "INVALID_DATE");
+        }
+        if (first > last) violations.Add("last_load_date", "is before first_load_date.", "EMPTY_RANGE");
+        if (first is { } from) query = query.Where(s => s.LoadDate >= from);
+        if (last is { } to) query = query.Where(s => s.LoadDate <= to);
+
+        var filter = $"{request.ExporterCountry}|{request.ImporterCountry}|{request.OriginCountry}|{first}|{last}";
+        if (request.PageToken.Length > 0)
+        {
+            if (!PageToken.TryDecode(request.PageToken, out var token) || token!.Filter != filter)
+            {
+                violations.Add("page_token", "is not a token returned by ListShipments for these same filters.", "INVALID_PAGE_TOKEN");
+            }
+            else
+            {
+                query = query.Where(s => EF.Functions.LessThan(ValueTuple.Create(s.LoadDate, s.Id), ValueTuple.Create(token.LoadDate, token.Id)));
+            }
+        }
+        violations.ThrowIfAny();
+
+        var page = await query.OrderByDescending(s => s.LoadDate).ThenByDescending(s => s.Id)
+            .Take(pageSize + 1)
+            .ToListAsync(context.CancellationToken);
+        var response = new V1.ListShipmentsResponse();
+        response.Shipments.AddRange(page.Take(pageSize).Select(s => s.ToProto()));
+        if (page.Count > pageSize)
+        {
+            var lastRow = page[pageSize - 1];
+            response.NextPageToken = new PageToken(lastRow.LoadDate, lastRow.Id, filter).Encode();
+        }
+        return response;
+    }
+
+    private static IQueryable<Shipment> FilterCountry(IQueryable<Shipment> query, string code, string field,
+        System.Linq.Expressions.Expression<Func<Shipment, string>> column, FieldViolations violations)
+    {
+        if (code.Length == 0) return query;
+        if (!CountryCodes.IsAssigned(code))
+        {
+            violations.Add(field, $"'{Truncate(code)}' is not an officially assigned ISO 3166-1 alpha-2 code.", "UNKNOWN_COUNTRY");
+            return query;
+        }
+        var equals = System.Linq.Expressions.Expression.Lambda<Func<Shipment, bool>>(
+            System.Linq.Expressions.Expression.Equal(column.Body, System.Linq.Expressions.Expression.Constant(code)), column.Parameters);
+        return query.Where(equals);
+    }
+
+    private Task<Shipment?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken) =>
+        db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.RequestId == requestId, cancellationToken);
+
+    private V1.Shipment Replay(Shipment earlier, string requestId, string fingerprint)
+    {
+        if (earlier.RequestFingerprint != fingerprint)
+        {
+            throw RpcErrors.AlreadyExists(
+                $"request_id '{requestId}' was already used for {earlier.Name} with different content. Use a new request_id for a new shipment.",
+                "REQUEST_ID_REUSED",
+                new Dictionary<string, string> { ["request_id"] = requestId, ["shipment"] = earlier.Name });
+        }
+        LogReplayed(requestId, earlier.Name);
+        return earlier.ToProto();
+    }
+
+    /// <summary>PostgreSQL keeps microseconds; truncating here makes the event snapshot equal the stored row.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % 10));
+    }
+
+    private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "…";
+
+    [LoggerMessage(LogLevel.Information, "Recorded {Shipment}: {Exporter}->{Importer} origin {Origin}, {Barrels} bbl loaded {LoadDate}")]
+    private partial void LogCreated(string shipment, string exporter, string importer, string origin, decimal barrels, DateOnly loadDate);
+
+    [LoggerMessage(LogLevel.Information, "Retry of request {RequestId} answered with existing {Shipment}; nothing published")]
+    private partial void LogReplayed(string requestId, string shipment);
+}

@@ -1,0 +1,19 @@
+namespace EnergyTrade.Shipments.Outbox;
+
+/// <summary>Configuration section "Outbox".</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>Rows claimed and published per round trip.</summary>
+    public int BatchSize { get; set; } = 200;
+    /// <summary>How often to look for rows when nothing signalled (e.g. rows written by another replica).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long one batch may wait for RabbitMQ's publisher confirms.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Sent rows are kept this long for inspection, then deleted.</summary>
+    public TimeSpan SentRetention { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>A backlog older than this makes the outbox health check report Degraded.</summary>
+    public TimeSpan BacklogWarningAge { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,163 @@
+using EnergyTrade.Shipments.Data;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EnergyTrade.Shipments.Outbox;
+
+/// <summary>
+/// Publishes committed outbox rows to RabbitMQ and marks them sent once the broker has confirmed
+/// them. Rows are claimed with FOR UPDATE SKIP LOCKED, so several replicas can relay side by side
+/// without publishing the same row at the same time. A crash between publish and marking re-sends
+/// the row later with the same message id: delivery is at least once, and Trade absorbs repeats.
+/// </summary>
+public sealed partial class OutboxRelay(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    TimeProvider time,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private readonly OutboxOptions _options = options.Value;
+    private DateTimeOffset _nextCleanup;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var published = await PublishBatchAsync(stoppingToken);
+                if (failures > 0)
+                {
+                    LogRecovered(failures);
+                    failures = 0;
+                }
+                await CleanupAsync(stoppingToken);
+                if (published < _options.BatchSize)
+                {
+                    await signal.WaitAsync(_options.PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                var delay = RetryDelay(failures);
+                LogPublishFailed(ex, failures, delay);
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Publishes up to one batch of unsent rows; returns how many were confirmed.</summary>
+    public async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShipmentsDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var rows = await db.OutboxMessages
+            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY id LIMIT {_options.BatchSize} FOR UPDATE SKIP LOCKED")
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        if (rows.Count == 0) return 0;
+
+        using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        publishTimeout.CancelAfter(_options.PublishTimeout);
+        var outcomes = await Task.WhenAll(rows.Select(row => PublishAsync(row, publishTimeout.Token)));
+
+        var sent = rows.Where((_, i) => outcomes[i] is null).Select(r => r.Id).ToList();
+        var now = time.GetUtcNow();
+        if (sent.Count > 0)
+        {
+            await db.OutboxMessages.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.SentAt, now)
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
+        }
+        var failed = rows.Select((row, i) => (row, error: outcomes[i])).Where(x => x.error is not null).ToList();
+        foreach (var (row, error) in failed)
+        {
+            var message = Truncate($"{error!.GetType().Name}: {error.Message}", 1000);
+            await db.OutboxMessages.Where(m => m.Id == row.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                .SetProperty(m => m.LastError, message), CancellationToken.None);
+        }
+        await transaction.CommitAsync(CancellationToken.None);
+
+        if (sent.Count > 0) LogPublished(sent.Count, rows[0].Id, rows[^1].Id);
+        if (failed.Count > 0)
+        {
+            throw new OutboxPublishException(failed.Count, rows.Count, failed[0].error!);
+        }
+        return sent.Count;
+    }
+
+    private async Task<Exception?> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (message, type) = OutboxSerializer.Read(row);
+            await bus.Publish(message, type, context =>
+            {
+                context.MessageId = row.MessageId;
+                context.Durable = true;
+                if (row.TraceParent is not null) context.Headers.Set("traceparent", row.TraceParent);
+            }, cancellationToken);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+    }
+
+    private async Task CleanupAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextCleanup) return;
+        _nextCleanup = now + TimeSpan.FromMinutes(10);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShipmentsDbContext>();
+        var cutoff = now - _options.SentRetention;
+        var deleted = await db.OutboxMessages.Where(m => m.SentAt != null && m.SentAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        if (deleted > 0) LogCleaned(deleted, _options.SentRetention);
+    }
+
+    private TimeSpan RetryDelay(int failures)
+    {
+        // 0.5 s, 1 s, 2 s … capped, with ±20 % jitter so replicas do not retry in lockstep.
+        var delay = TimeSpan.FromMilliseconds(500L << Math.Min(failures - 1, 10));
+        if (delay > _options.MaxRetryDelay) delay = _options.MaxRetryDelay;
+        return delay * Random.Shared.Next(80, 121) / 100;
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+
+    [LoggerMessage(LogLevel.Debug, "Published {Count} outbox events (rows {FirstId}..{LastId})")]
+    private partial void LogPublished(int count, long firstId, long lastId);
+
+    [LoggerMessage(LogLevel.Warning, "Outbox relay failed (attempt {Failures}); events stay in the outbox and will be retried in {Delay}. Check that RabbitMQ (ConnectionStrings:RabbitMq) and PostgreSQL are reachable")]
+    private partial void LogPublishFailed(Exception exception, int failures, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Information, "Outbox relay recovered after {Failures} failed attempts")]
+    private partial void LogRecovered(int failures);
+
+    [LoggerMessage(LogLevel.Information, "Deleted {Count} outbox rows sent more than {Retention} ago")]
+    private partial void LogCleaned(int count, TimeSpan retention);
+}
+
+public sealed class OutboxPublishException(int failed, int claimed, Exception first)
+    : Exception($"{failed} of {claimed} outbox events were not confirmed by RabbitMQ: {first.Message}", first);

@@ -1,0 +1,34 @@
+using EnergyTrade.ServiceDefaults;
+using EnergyTrade.Shipments.Api;
+using EnergyTrade.Shipments.Data;
+using EnergyTrade.Shipments.Messaging;
+using EnergyTrade.Shipments.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.Services.AddSingleton(TimeProvider.System);
+
+var connectionString = builder.Configuration.GetConnectionString("Shipments")
+    ?? throw new InvalidOperationException("ConnectionStrings:Shipments is not set (an Npgsql connection string).");
+builder.Services.AddDbContext<ShipmentsDbContext>(o => o.UseNpgsql(connectionString));
+
+builder.AddShipmentsMessaging();
+
+builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection(OutboxOptions.Section));
+builder.Services.AddSingleton<OutboxSignal>();
+builder.Services.AddHostedService<OutboxRelay>();
+
+builder.Services.AddHealthChecks()
+    .AddDbContextCheck<ShipmentsDbContext>("postgresql", tags: [ServiceDefaultsExtensions.ReadyTag])
+    .AddCheck<OutboxHealthCheck>("outbox", tags: [ServiceDefaultsExtensions.ReadyTag]);
+
+var app = builder.Build();
+
+await app.MigrateDatabaseAsync<ShipmentsDbContext>();
+
+app.MapGrpcService<ShipmentsGrpcService>();
+app.MapDefaultEndpoints();
+
+app.Run();

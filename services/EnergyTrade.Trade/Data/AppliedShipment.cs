@@ -1,0 +1,24 @@
+namespace EnergyTrade.Trade.Data;
+
+/// <summary>
+/// The version of each shipment whose contribution is in the totals, and that contribution. It is
+/// permanent, not a time-window inbox: a duplicate or older event arriving a year later is still
+/// recognised, and an amendment can subtract exactly what the previous version added.
+/// </summary>
+public sealed class AppliedShipment
+{
+    public Guid ShipmentId { get; set; }
+    /// <summary>0 while only a lock placeholder; otherwise the applied version.</summary>
+    public long Version { get; set; }
+    /// <summary>False when the applied version contributes nothing (cancelled, or placeholder).</summary>
+    public bool Contributes { get; set; }
+    public string? ExporterCountry { get; set; }
+    public string? ImporterCountry { get; set; }
+    public string? OriginCountry { get; set; }
+    public DateOnly? Month { get; set; }
+    public decimal Barrels { get; set; }
+    public decimal Tonnes { get; set; }
+    public decimal? ValueUsd { get; set; }
+    public Guid? MessageId { get; set; }
+    public DateTimeOffset AppliedAt { get; set; }
+}

@@ -1,0 +1,64 @@
+using EnergyTrade.Contracts;
+using EnergyTrade.ServiceDefaults;
+using MassTransit;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace EnergyTrade.Trade.Messaging;
+
+public static class MessagingExtensions
+{
+    public static IHostApplicationBuilder AddTradeMessaging(this IHostApplicationBuilder builder)
+    {
+        var endpoint = RabbitMqEndpoint.Parse(builder.Configuration.GetConnectionString("RabbitMq"));
+        var queue = builder.Configuration["Messaging:TradeQueue"] ?? QueueNames.TradeShipmentChanged;
+        var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 64);
+        var concurrency = builder.Configuration.GetValue("Messaging:ConcurrentMessageLimit", 16);
+
+        builder.Services.AddMassTransit(x =>
+        {
+            // Queries keep answering from PostgreSQL while the broker is away: degraded, not out of service.
+            x.ConfigureHealthCheckOptions(o =>
+            {
+                o.Name = "rabbitmq";
+                o.MinimalFailureStatus = HealthStatus.Degraded;
+                o.Tags.Add(ServiceDefaultsExtensions.ReadyTag);
+            });
+            x.AddConsumer<ShipmentChangedConsumer>();
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(endpoint.Host, endpoint.Port, endpoint.VirtualHost, h =>
+                {
+                    h.Username(endpoint.Username);
+                    h.Password(endpoint.Password);
+                    if (endpoint.UseTls) h.UseSsl(s => s.ServerName = endpoint.Host);
+                });
+                cfg.ReceiveEndpoint(queue, e =>
+                {
+                    e.PrefetchCount = prefetch;
+                    e.ConcurrentMessageLimit = concurrency;
+                    // Outer policy: while the database is unreachable, keep retrying (the message stays
+                    // unacknowledged, bounded by the prefetch count) rather than dead-lettering good events.
+                    e.UseMessageRetry(r =>
+                    {
+                        r.Handle<Exception>(ErrorMappingInterceptor.IsTransient);
+                        r.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(500));
+                    });
+                    // Inner policy: anything else gets a few quick retries (deadlocks, races), then _error.
+                    e.UseMessageRetry(r =>
+                    {
+                        r.Ignore<InvalidShipmentEventException>();
+                        r.Ignore<Exception>(ErrorMappingInterceptor.IsTransient);
+                        r.Intervals(50, 200, 1000);
+                    });
+                    e.ConfigureConsumer<ShipmentChangedConsumer>(context);
+                });
+            });
+        });
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = false;
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        return builder;
+    }
+}

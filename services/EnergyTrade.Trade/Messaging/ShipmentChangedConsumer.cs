@@ -1,0 +1,41 @@
+using EnergyTrade.Contracts;
+using EnergyTrade.Trade.Totals;
+using MassTransit;
+
+namespace EnergyTrade.Trade.Messaging;
+
+/// <summary>Applies each shipment event to the totals; duplicates and older versions change nothing.</summary>
+public sealed partial class ShipmentChangedConsumer(TotalsApplier applier, ILogger<ShipmentChangedConsumer> logger)
+    : IConsumer<ShipmentChanged>
+{
+    public async Task Consume(ConsumeContext<ShipmentChanged> context)
+    {
+        var snapshot = context.Message.Shipment
+            ?? throw new InvalidShipmentEventException("the event carries no shipment snapshot");
+        var problems = snapshot.Problems();
+        if (problems.Count > 0)
+        {
+            // Never retried: the same bytes would fail again. MassTransit moves it to the _error queue.
+            throw new InvalidShipmentEventException(string.Join("; ", problems));
+        }
+
+        var result = await applier.ApplyAsync([new IncomingSnapshot(snapshot, context.MessageId)], context.CancellationToken);
+        if (result.Applied > 0)
+        {
+            LogApplied(snapshot.ShipmentId, snapshot.Version, context.Message.Kind, context.MessageId);
+        }
+        else
+        {
+            LogIgnored(snapshot.ShipmentId, snapshot.Version, context.MessageId);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Applied shipment {ShipmentId} v{Version} ({Kind}) from message {MessageId}")]
+    private partial void LogApplied(Guid shipmentId, long version, ShipmentChangeKind kind, Guid? messageId);
+
+    [LoggerMessage(LogLevel.Information, "Ignored shipment {ShipmentId} v{Version} from message {MessageId}: that version or a newer one is already applied")]
+    private partial void LogIgnored(Guid shipmentId, long version, Guid? messageId);
+}
+
+/// <summary>An event that would corrupt the totals if applied.</summary>
+public sealed class InvalidShipmentEventException(string reason) : Exception($"Rejected shipment event: {reason}");

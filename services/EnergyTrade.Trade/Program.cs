@@ -1,0 +1,33 @@
+using EnergyTrade.ServiceDefaults;
+using EnergyTrade.Trade.Api;
+using EnergyTrade.Trade.Data;
+using EnergyTrade.Trade.Messaging;
+using EnergyTrade.Trade.Totals;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.Services.AddSingleton(TimeProvider.System);
+
+var connectionString = builder.Configuration.GetConnectionString("Trade")
+    ?? throw new InvalidOperationException("ConnectionStrings:Trade is not set (an Npgsql connection string).");
+// One pool shared by EF (queries, migrations) and the applier's set-based SQL.
+builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+builder.Services.AddDbContext<TradeDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+builder.Services.AddSingleton<TotalsApplier>();
+
+builder.AddTradeMessaging();
+
+builder.Services.AddHealthChecks()
+    .AddDbContextCheck<TradeDbContext>("postgresql", tags: [ServiceDefaultsExtensions.ReadyTag]);
+
+var app = builder.Build();
+
+await app.MigrateDatabaseAsync<TradeDbContext>();
+
+app.MapGrpcService<TradeGrpcService>();
+app.MapDefaultEndpoints();
+
+app.Run();

@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace EnergyTrade.Testing;
+
+/// <summary>
+/// One EnergyTrade service running as a separate OS process — the real binary, real Kestrel, real
+/// configuration by environment variable — so tests can kill it with SIGKILL or stop it with SIGTERM.
+/// </summary>
+public sealed partial class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _log = new();
+
+    private ServiceProcess(string name, Process process, Uri grpcUrl, Uri httpUrl)
+    {
+        Name = name;
+        _process = process;
+        GrpcUrl = grpcUrl;
+        HttpUrl = httpUrl;
+    }
+
+    public string Name { get; }
+    public Uri GrpcUrl { get; }
+    public Uri HttpUrl { get; }
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the process wrote, for failure messages.</summary>
+    public string RecentLog(int lines = 60) => string.Join(Environment.NewLine, _log.TakeLast(lines));
+
+    /// <summary>Starts services/EnergyTrade.{name}/bin/{Configuration}/net10.0/EnergyTrade.{name}.dll.</summary>
+    public static ServiceProcess Start(string name, IReadOnlyDictionary<string, string> environment, int? grpcPort = null, int? httpPort = null)
+    {
+        var dll = Path.Combine(RepositoryRoot(), "services", $"EnergyTrade.{name}", "bin", BuildConfiguration(), "net10.0", $"EnergyTrade.{name}.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is missing: build the solution first (dotnet build EnergyTrade.sln -c {BuildConfiguration()}).");
+        }
+        var grpc = new Uri($"http://127.0.0.1:{grpcPort ?? FreePort()}");
+        var http = new Uri($"http://127.0.0.1:{httpPort ?? FreePort()}");
+        var info = new ProcessStartInfo("dotnet", [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString().TrimEnd('/');
+        info.Environment["Kestrel__Endpoints__Http__Url"] = http.ToString().TrimEnd('/');
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var service = new ServiceProcess(name, process, grpc, http);
+        process.OutputDataReceived += (_, e) => service.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return service;
+    }
+
+    /// <summary>Waits until /health/ready answers 200 (dependencies reachable, schema migrated).</summary>
+    public async Task WaitReadyAsync(TimeSpan? timeout = null)
+    {
+        using var http = new HttpClient { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before it was ready:\n{RecentLog()}");
+            }
+            try
+            {
+                using var response = await http.GetAsync("/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Slow answer while starting.
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{Name} was not ready within the timeout:\n{RecentLog()}");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, then waits for a graceful exit.</summary>
+    public async Task StopAsync(TimeSpan? timeout = null)
+    {
+        if (_process.HasExited) return;
+        _ = SysKill(_process.Id, 15);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(40));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            throw new TimeoutException($"{Name} did not stop within the timeout after SIGTERM:\n{RecentLog()}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        _log.Enqueue(line);
+        while (_log.Count > 2000) _log.TryDequeue(out _);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EnergyTrade.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException($"No EnergyTrade.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private static string BuildConfiguration() =>
+        typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SysKill(int pid, int signal);
+}

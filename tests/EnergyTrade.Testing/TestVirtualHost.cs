@@ -1,0 +1,80 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace EnergyTrade.Testing;
+
+/// <summary>
+/// A RabbitMQ virtual host of its own for one test class: its exchanges and queues cannot see any
+/// other test's events. Created and inspected through the management API.
+/// </summary>
+public sealed class TestVirtualHost : IAsyncDisposable
+{
+    private readonly HttpClient _http;
+
+    private TestVirtualHost(HttpClient http, string name, Uri amqp)
+    {
+        _http = http;
+        Name = name;
+        AmqpUri = amqp;
+    }
+
+    public string Name { get; }
+    /// <summary>amqp://user:pass@host:port/vhost for ConnectionStrings:RabbitMq.</summary>
+    public Uri AmqpUri { get; }
+
+    public static async Task<TestVirtualHost> CreateAsync(string purpose)
+    {
+        var infra = await TestInfrastructure.GetAsync();
+        var userInfo = infra.RabbitMq.UserInfo.Split(':', 2);
+        var user = Uri.UnescapeDataString(userInfo[0]);
+        var password = Uri.UnescapeDataString(userInfo.Length > 1 ? userInfo[1] : "");
+        var http = new HttpClient { BaseAddress = infra.RabbitMqManagement, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+
+        var name = $"et-{purpose}-{Guid.NewGuid():N}"[..36];
+        (await http.PutAsync($"api/vhosts/{name}", null)).EnsureSuccessStatusCode();
+        (await http.PutAsJsonAsync($"api/permissions/{name}/{Uri.EscapeDataString(user)}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        var amqp = new UriBuilder(infra.RabbitMq) { Path = "/" + name }.Uri;
+        return new TestVirtualHost(http, name, amqp);
+    }
+
+    /// <summary>Messages in a queue (ready + unacknowledged), or null when the queue does not exist.</summary>
+    public async Task<QueueStats?> GetQueueAsync(string queue)
+    {
+        using var response = await _http.GetAsync($"api/queues/{Name}/{Uri.EscapeDataString(queue)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return null;
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = json.RootElement;
+        return new QueueStats(
+            Get(root, "messages_ready"), Get(root, "messages_unacknowledged"), Get(root, "consumers"),
+            root.TryGetProperty("durable", out var d) && d.GetBoolean());
+    }
+
+    /// <summary>Closes every client connection to this vhost, as a broker restart would.</summary>
+    public async Task CloseConnectionsAsync()
+    {
+        var connections = await _http.GetFromJsonAsync<JsonElement>($"api/vhosts/{Name}/connections");
+        foreach (var connection in connections.EnumerateArray())
+        {
+            var name = connection.GetProperty("name").GetString()!;
+            using var response = await _http.DeleteAsync($"api/connections/{Uri.EscapeDataString(name)}");
+        }
+    }
+
+    private static long Get(JsonElement e, string property) =>
+        e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
+
+    public async ValueTask DisposeAsync()
+    {
+        using (await _http.DeleteAsync($"api/vhosts/{Name}")) { }
+        _http.Dispose();
+    }
+}
+
+public sealed record QueueStats(long Ready, long Unacknowledged, long Consumers, bool Durable)
+{
+    public long Total => Ready + Unacknowledged;
+}
