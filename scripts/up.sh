@@ -69,23 +69,26 @@ service_pid() {
 
 stop_services() {
     local svc pid n
+    local -a pids=()
+    # SIGTERM both first, then wait: each shuts down gracefully in parallel.
     for svc in "${SERVICES[@]}"; do
         if pid=$(service_pid "$svc"); then
-            printf 'stopping %s (pid %s) …' "$svc" "$pid"
+            echo "stopping $svc (pid $pid)"
             kill -TERM "$pid" 2>/dev/null || true
-            n=300
-            while ((n > 0)) && kill -0 "$pid" 2>/dev/null; do
-                sleep 0.1
-                n=$((n - 1))
-            done
-            if kill -0 "$pid" 2>/dev/null; then
-                printf 'still running after 30s; killing\n'
-                kill -KILL "$pid" 2>/dev/null || true
-            else
-                printf 'stopped\n'
-            fi
+            pids+=("$pid")
         fi
         rm -f "$(pid_file "$svc")"
+    done
+    for pid in "${pids[@]}"; do
+        n=300
+        while ((n > 0)) && kill -0 "$pid" 2>/dev/null; do
+            sleep 0.1
+            n=$((n - 1))
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "pid $pid still running after 30s; killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
     done
 }
 

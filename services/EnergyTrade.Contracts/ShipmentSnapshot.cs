@@ -21,6 +21,8 @@ public sealed record ShipmentSnapshot
     public DateOnly? DeliveryDate { get; init; }
     public string? LoadPort { get; init; }
     public string? DischargePort { get; init; }
+    /// <summary>Set when State is Cancelled.</summary>
+    public string? CancelReason { get; init; }
     public required DateTimeOffset CreateTime { get; init; }
     public required DateTimeOffset UpdateTime { get; init; }
 

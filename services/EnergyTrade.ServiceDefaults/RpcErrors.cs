@@ -28,6 +28,18 @@ public static class RpcErrors
     public static RpcException AlreadyExists(string message, string reason, IDictionary<string, string> metadata) =>
         Build(Code.AlreadyExists, message, reason, metadata);
 
+    /// <summary>A concurrency conflict: the client should re-read and retry (AIP-154).</summary>
+    public static RpcException Aborted(string message, string reason, IDictionary<string, string> metadata) =>
+        Build(Code.Aborted, message, reason, metadata);
+
+    /// <summary>The request is valid but the resource's state forbids it; retrying will not help.</summary>
+    public static RpcException FailedPrecondition(string message, string reason, string subject, IDictionary<string, string>? metadata = null)
+    {
+        var failure = new PreconditionFailure();
+        failure.Violations.Add(new PreconditionFailure.Types.Violation { Type = reason, Subject = subject, Description = message });
+        return Build(Code.FailedPrecondition, message, reason, metadata, failure);
+    }
+
     public static RpcException Unavailable(string message, string reason) =>
         Build(Code.Unavailable, message, reason, metadata: null,
             new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) });

@@ -46,6 +46,24 @@ public sealed class RawEvents : IAsyncDisposable
         return PublishBytesAsync(JsonSerializer.SerializeToUtf8Bytes(envelope, Json), id.ToString());
     }
 
+    /// <summary>
+    /// Re-sends an event exactly as Shipments wrote it to its outbox (the payload column), as a
+    /// broker redelivery or a relay re-send after a crash would.
+    /// </summary>
+    public Task PublishPayloadAsync(string shipmentChangedJson, Guid? messageId = null)
+    {
+        var id = messageId ?? Guid.NewGuid();
+        var envelope = new System.Text.Json.Nodes.JsonObject
+        {
+            ["messageId"] = id.ToString(),
+            ["messageType"] = new System.Text.Json.Nodes.JsonArray(MessageUrn),
+            ["sentTime"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["headers"] = new System.Text.Json.Nodes.JsonObject(),
+            ["message"] = System.Text.Json.Nodes.JsonNode.Parse(shipmentChangedJson),
+        };
+        return PublishBytesAsync(Encoding.UTF8.GetBytes(envelope.ToJsonString()), id.ToString());
+    }
+
     /// <summary>Any bytes at all, with MassTransit's content type: for malformed and foreign messages.</summary>
     public Task PublishRawAsync(string body, string? messageId = null) =>
         PublishBytesAsync(Encoding.UTF8.GetBytes(body), messageId ?? Guid.NewGuid().ToString());

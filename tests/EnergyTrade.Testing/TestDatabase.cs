@@ -43,7 +43,10 @@ public sealed class TestDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await DropAsync();
+
+    /// <summary>Drops the database now, closing any connection to it (a service restarted afterwards creates it anew).</summary>
+    public async Task DropAsync()
     {
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(_admin);

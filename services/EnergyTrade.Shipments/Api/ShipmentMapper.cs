@@ -30,6 +30,7 @@ public static class ShipmentMapper
             DischargePort = s.DischargePort ?? "",
             State = s.State == ShipmentState.Cancelled ? V1.Shipment.Types.State.Cancelled : V1.Shipment.Types.State.Active,
             Version = s.Version,
+            CancelReason = s.CancelReason ?? "",
             CreateTime = ProtoConvert.ToTimestamp(s.CreateTime),
             UpdateTime = ProtoConvert.ToTimestamp(s.UpdateTime),
         };

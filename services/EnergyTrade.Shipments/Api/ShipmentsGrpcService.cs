@@ -17,6 +17,7 @@ public sealed partial class ShipmentsGrpcService(
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
+    private const string ShipmentResource = "energytrade.shipments.v1.Shipment";
 
     public override async Task<V1.Shipment> CreateShipment(V1.CreateShipmentRequest request, ServerCallContext context)
     {
@@ -85,7 +86,7 @@ public sealed partial class ShipmentsGrpcService(
             violations.ThrowIfAny();
         }
         var shipment = await db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, context.CancellationToken)
-            ?? throw RpcErrors.NotFound("energytrade.shipments.v1.Shipment", request.Name);
+            ?? throw RpcErrors.NotFound(ShipmentResource, request.Name);
         return shipment.ToProto();
     }
 
@@ -99,17 +100,8 @@ public sealed partial class ShipmentsGrpcService(
         query = FilterCountry(query, request.ExporterCountry, "exporter_country", s => s.ExporterCountry, violations);
         query = FilterCountry(query, request.ImporterCountry, "importer_country", s => s.ImporterCountry, violations);
         query = FilterCountry(query, request.OriginCountry, "origin_country", s => s.OriginCountry, violations);
-        DateOnly? first = null, last = null;
-        if (request.FirstLoadDate is not null)
-        {
-            if (ProtoConvert.TryGetDate(request.FirstLoadDate, out var d)) first = d;
-            else violations.Add("first_load_date", "is not a real calendar date.", "INVALID_DATE");
-        }
-        if (request.LastLoadDate is not null)
-        {
-            if (ProtoConvert.TryGetDate(request.LastLoadDate, out var d)) last = d;
-            else violations.Add("last_load_date", "is not a real calendar date.", "INVALID_DATE");
-        }
+        var first = OptionalDate(request.FirstLoadDate, "first_load_date", violations);
+        var last = OptionalDate(request.LastLoadDate, "last_load_date", violations);
         if (first > last) violations.Add("last_load_date", "is before first_load_date.", "EMPTY_RANGE");
         if (first is { } from) query = query.Where(s => s.LoadDate >= from);
         if (last is { } to) query = query.Where(s => s.LoadDate <= to);

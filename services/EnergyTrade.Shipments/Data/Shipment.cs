@@ -26,6 +26,7 @@ public sealed class Shipment
     public DateOnly? DeliveryDate { get; set; }
     public string? LoadPort { get; set; }
     public string? DischargePort { get; set; }
+    public string? CancelReason { get; set; }
     public DateTimeOffset CreateTime { get; set; }
     public DateTimeOffset UpdateTime { get; set; }
 
@@ -56,6 +57,7 @@ public sealed class Shipment
         DeliveryDate = DeliveryDate,
         LoadPort = LoadPort,
         DischargePort = DischargePort,
+        CancelReason = CancelReason,
         CreateTime = CreateTime,
         UpdateTime = UpdateTime,
     };

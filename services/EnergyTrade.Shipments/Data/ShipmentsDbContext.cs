@@ -34,6 +34,7 @@ public sealed class ShipmentsDbContext(DbContextOptions<ShipmentsDbContext> opti
             e.Property(s => s.DeliveryDate).HasColumnName("delivery_date");
             e.Property(s => s.LoadPort).HasColumnName("load_port").HasMaxLength(ShipmentLimits.NameLength);
             e.Property(s => s.DischargePort).HasColumnName("discharge_port").HasMaxLength(ShipmentLimits.NameLength);
+            e.Property(s => s.CancelReason).HasColumnName("cancel_reason").HasMaxLength(ShipmentLimits.ReasonLength);
             e.Property(s => s.CreateTime).HasColumnName("create_time");
             e.Property(s => s.UpdateTime).HasColumnName("update_time");
             e.Property(s => s.RequestId).HasColumnName("request_id").HasMaxLength(ShipmentLimits.RequestIdLength);
@@ -72,5 +73,6 @@ public static class ShipmentLimits
 {
     public const int NameLength = 128;
     public const int RequestIdLength = 128;
+    public const int ReasonLength = 512;
     public const string RequestIdIndex = "ux_shipments_request_id";
 }

@@ -40,6 +40,11 @@ namespace EnergyTrade.Shipments.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("barrels_per_tonne_given");
 
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("cancel_reason");
+
                     b.Property<DateTimeOffset>("CreateTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("create_time");

@@ -1,0 +1,138 @@
+using EnergyTrade.Contracts;
+using EnergyTrade.ServiceDefaults;
+using EnergyTrade.Shipments.Data;
+using EnergyTrade.Shipments.Outbox;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using V1 = EnergyTrade.Shipments.V1;
+
+namespace EnergyTrade.Shipments.Api;
+
+/// <summary>Amendments and cancellations: each bumps the version and publishes the full new snapshot.</summary>
+public sealed partial class ShipmentsGrpcService
+{
+    private static readonly FieldMask.MergeOptions ReplaceFields = new()
+    {
+        ReplaceMessageFields = true,
+        ReplacePrimitiveFields = true,
+        ReplaceRepeatedFields = true,
+    };
+
+    public override async Task<V1.Shipment> UpdateShipment(V1.UpdateShipmentRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var patch = request.Shipment ?? new V1.Shipment();
+        if (!ShipmentNames.TryParse(patch.Name, out var id))
+        {
+            violations.Add("shipment.name", $"must look like shipments/{{uuid}} (got '{Truncate(patch.Name)}').", "INVALID_NAME");
+        }
+        var full = UpdateMask.IsFullReplacement(request.UpdateMask, violations);
+        violations.ThrowIfAny();
+
+        var shipment = await LoadForChangeAsync(id, patch.Name, patch.Version, context.CancellationToken);
+        if (shipment.State == ShipmentState.Cancelled)
+        {
+            throw RpcErrors.FailedPrecondition($"{shipment.Name} is cancelled and can no longer be updated.", "SHIPMENT_CANCELLED", shipment.Name);
+        }
+
+        var merged = shipment.ToProto();
+        if (full) merged = patch;
+        else request.UpdateMask.Merge(patch, merged, ReplaceFields);
+        var input = ShipmentInput.Parse(merged, "shipment.", violations);
+        violations.ThrowIfAny();
+
+        var current = ShipmentInput.Parse(shipment.ToProto(), "", new FieldViolations());
+        if (input == current)
+        {
+            // Nothing changes: no new version and no event, so a repeated amendment is harmless.
+            return shipment.ToProto();
+        }
+
+        var previousBarrels = shipment.Barrels;
+        shipment.Apply(input);
+        await SaveChangeAsync(shipment, ShipmentChangeKind.Updated);
+        LogUpdated(shipment.Name, shipment.Version, previousBarrels, shipment.Barrels);
+        return shipment.ToProto();
+    }
+
+    public override async Task<V1.Shipment> CancelShipment(V1.CancelShipmentRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        if (!ShipmentNames.TryParse(request.Name, out var id))
+        {
+            violations.Add("name", $"must look like shipments/{{uuid}} (got '{Truncate(request.Name)}').", "INVALID_NAME");
+        }
+        var reason = request.Reason.Trim();
+        if (reason.Length > ShipmentLimits.ReasonLength)
+        {
+            violations.Add("reason", $"must be at most {ShipmentLimits.ReasonLength} characters.", "TOO_LONG");
+        }
+        violations.ThrowIfAny();
+
+        var shipment = await db.Shipments.FirstOrDefaultAsync(s => s.Id == id, context.CancellationToken)
+            ?? throw RpcErrors.NotFound(ShipmentResource, request.Name);
+        if (shipment.State == ShipmentState.Cancelled)
+        {
+            // Cancelling twice is a retry, not an error (AIP-164 style idempotence).
+            return shipment.ToProto();
+        }
+        CheckVersion(shipment, request.Version);
+
+        shipment.State = ShipmentState.Cancelled;
+        shipment.CancelReason = reason.Length > 0 ? reason : null;
+        await SaveChangeAsync(shipment, ShipmentChangeKind.Cancelled);
+        LogCancelled(shipment.Name, shipment.Version, shipment.CancelReason);
+        return shipment.ToProto();
+    }
+
+    private async Task<Shipment> LoadForChangeAsync(Guid id, string name, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var shipment = await db.Shipments.FirstOrDefaultAsync(s => s.Id == id, cancellationToken)
+            ?? throw RpcErrors.NotFound(ShipmentResource, name);
+        CheckVersion(shipment, expectedVersion);
+        return shipment;
+    }
+
+    private static void CheckVersion(Shipment shipment, long expectedVersion)
+    {
+        if (expectedVersion != 0 && expectedVersion != shipment.Version)
+        {
+            throw VersionConflict(shipment.Name, expectedVersion, shipment.Version);
+        }
+    }
+
+    /// <summary>Bumps the version and writes the row and its event in one transaction, guarded by the version it read.</summary>
+    private async Task SaveChangeAsync(Shipment shipment, ShipmentChangeKind kind)
+    {
+        var now = Now();
+        var readVersion = shipment.Version;
+        shipment.Version++;
+        shipment.UpdateTime = now;
+        db.OutboxMessages.Add(OutboxSerializer.Create(
+            new ShipmentChanged { Kind = kind, Shipment = shipment.ToSnapshot(), OccurredAt = now }, shipment.Id, now));
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another change committed between our read and our write: the version we checked is stale.
+            throw VersionConflict(shipment.Name, readVersion, null);
+        }
+        outboxSignal.Notify();
+    }
+
+    private static RpcException VersionConflict(string name, long expected, long? actual) => RpcErrors.Aborted(
+        actual is { } v
+            ? $"{name} is at version {v}, not {expected}: it changed since you read it. Get it again and re-apply your change."
+            : $"{name} was changed concurrently. Get it again and re-apply your change.",
+        "VERSION_MISMATCH",
+        new Dictionary<string, string> { ["shipment"] = name, ["expected_version"] = expected.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    [LoggerMessage(LogLevel.Information, "Updated {Shipment} to v{Version}: {PreviousBarrels} -> {Barrels} bbl")]
+    private partial void LogUpdated(string shipment, long version, decimal previousBarrels, decimal barrels);
+
+    [LoggerMessage(LogLevel.Information, "Cancelled {Shipment} at v{Version}: {Reason}")]
+    private partial void LogCancelled(string shipment, long version, string? reason);
+}

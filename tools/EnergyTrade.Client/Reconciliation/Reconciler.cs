@@ -1,0 +1,98 @@
+using System.Globalization;
+using EnergyTrade.Shipments.V1;
+using EnergyTrade.Trade.V1;
+using Grpc.Core;
+
+namespace EnergyTrade.Client.Reconciliation;
+
+/// <summary>
+/// Compares Trade's totals for a pair with the exact sums Shipments computes from its own rows,
+/// month by month and in each direction, and names every figure that differs. An empty report
+/// means Trade holds exactly the current version of every shipment, each once.
+/// </summary>
+public sealed class Reconciler(ShipmentService.ShipmentServiceClient shipments, TradeService.TradeServiceClient trade)
+{
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public async Task<ReconciliationReport> ReconcileAsync(string country, string partner, DateOnly? firstMonth = null, DateOnly? lastMonth = null,
+        bool originBasis = false, CancellationToken cancellationToken = default)
+    {
+        var summaryRequest = new SummarizeShipmentsRequest
+        {
+            Country = country, Partner = partner,
+            Basis = originBasis ? Shipments.V1.Basis.Origin : Shipments.V1.Basis.Commercial,
+        };
+        var totalsRequest = new GetBilateralTotalsRequest
+        {
+            Country = country, Partner = partner,
+            Basis = originBasis ? Trade.V1.Basis.Origin : Trade.V1.Basis.Commercial,
+        };
+        if (firstMonth is { } f) summaryRequest.FirstMonth = totalsRequest.FirstMonth = Month(f);
+        if (lastMonth is { } l) summaryRequest.LastMonth = totalsRequest.LastMonth = Month(l);
+
+        var summary = await shipments.SummarizeShipmentsAsync(summaryRequest, Options(cancellationToken));
+        var totals = await trade.GetBilateralTotalsAsync(totalsRequest, Options(cancellationToken));
+
+        var differences = new List<Difference>();
+        var whole = firstMonth is null && lastMonth is null ? "all months" : $"{firstMonth:yyyy-MM}..{lastMonth:yyyy-MM}";
+        Compare(differences, whole, $"{country}→{partner}", summary.Exports, totals.Exports);
+        Compare(differences, whole, $"{partner}→{country}", summary.Imports, totals.Imports);
+
+        // Month by month over every month either side knows of within the range.
+        var months = summary.Months.Select(m => FromMonth(m.Month)).ToList();
+        var first = firstMonth ?? months.DefaultIfEmpty().Min();
+        var last = lastMonth ?? months.DefaultIfEmpty().Max();
+        if (months.Count > 0 || (firstMonth is not null && lastMonth is not null))
+        {
+            var series = await trade.GetTradeSeriesAsync(new GetTradeSeriesRequest
+            {
+                Country = country, Partner = partner, FirstMonth = Month(first), LastMonth = Month(last), Basis = totalsRequest.Basis,
+            }, Options(cancellationToken));
+            var expected = summary.Months.ToDictionary(m => FromMonth(m.Month));
+            foreach (var actual in series.Months)
+            {
+                var month = FromMonth(actual.Month);
+                var reference = expected.GetValueOrDefault(month);
+                Compare(differences, $"{month:yyyy-MM}", $"{country}→{partner}", reference?.Exports, actual.Exports);
+                Compare(differences, $"{month:yyyy-MM}", $"{partner}→{country}", reference?.Imports, actual.Imports);
+            }
+        }
+        return new ReconciliationReport(country, partner, originBasis, differences);
+    }
+
+    private static void Compare(List<Difference> differences, string period, string direction, FlowSummary? expected, FlowTotals actual)
+    {
+        void Check(string measure, decimal shipmentsSide, decimal tradeSide)
+        {
+            if (shipmentsSide != tradeSide) differences.Add(new Difference(period, direction, measure, shipmentsSide, tradeSide));
+        }
+        Check("shipments", expected?.ShipmentCount ?? 0, actual.ShipmentCount);
+        Check("barrels", Dec(expected?.Barrels), Dec(actual.Barrels));
+        Check("tonnes", Dec(expected?.Tonnes), Dec(actual.Tonnes));
+        Check("value_usd", Usd(expected?.Value), Usd(actual.Value));
+        Check("valued_shipments", expected?.ValuedShipmentCount ?? 0, actual.ValuedShipmentCount);
+    }
+
+    private CallOptions Options(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + Timeout, cancellationToken: cancellationToken);
+
+    private static Google.Type.Date Month(DateOnly month) => new() { Year = month.Year, Month = month.Month, Day = 0 };
+    private static DateOnly FromMonth(Google.Type.Date d) => new(d.Year, d.Month, 1);
+    private static decimal Dec(Google.Type.Decimal? d) => d is null || d.Value.Length == 0 ? 0 : decimal.Parse(d.Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+    private static decimal Usd(Google.Type.Money? m) => m is null ? 0 : m.Units + m.Nanos / 1_000_000_000m;
+}
+
+/// <summary>One figure that differs: what Shipments' rows sum to, and what Trade holds.</summary>
+public sealed record Difference(string Period, string Direction, string Measure, decimal Shipments, decimal Trade)
+{
+    public override string ToString() =>
+        $"{Period} {Direction} {Measure}: shipments {Shipments.ToString("N3", CultureInfo.InvariantCulture)}, trade {Trade.ToString("N3", CultureInfo.InvariantCulture)}";
+}
+
+public sealed record ReconciliationReport(string Country, string Partner, bool OriginBasis, IReadOnlyList<Difference> Differences)
+{
+    public bool Agrees => Differences.Count == 0;
+
+    public override string ToString() => Agrees
+        ? $"{Country}–{Partner}: Trade agrees with Shipments."
+        : $"{Country}–{Partner}: {Differences.Count} differences:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", Differences);
+}
