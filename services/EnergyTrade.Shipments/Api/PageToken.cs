@@ -17,7 +17,7 @@ public sealed record PageToken(DateOnly LoadDate, Guid Id, string Filter)
         try
         {
             value = JsonSerializer.Deserialize<PageToken>(Base64Url.DecodeFromChars(token));
-            return value is not null;
+            return value is { Filter: not null };
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
         {

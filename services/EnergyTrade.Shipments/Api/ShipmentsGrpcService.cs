@@ -30,12 +30,9 @@ public sealed partial class ShipmentsGrpcService(
         }
         violations.ThrowIfAny();
 
+        // No look-up first: the unique index on request_id decides, so the common case (a new
+        // request) costs one round trip, and a retry is answered from the conflict below.
         var fingerprint = RequestFingerprint.Of(input);
-        if (requestId.Length > 0 && await FindByRequestIdAsync(requestId, context.CancellationToken) is { } earlier)
-        {
-            return Replay(earlier, requestId, fingerprint);
-        }
-
         var now = Now();
         var shipment = new Shipment
         {
@@ -65,7 +62,7 @@ public sealed partial class ShipmentsGrpcService(
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ShipmentLimits.RequestIdIndex })
         {
-            // A concurrent retry with the same request_id committed first: answer as that retry would.
+            // A retry, or a concurrent twin, with the same request_id committed first: answer with that shipment.
             db.ChangeTracker.Clear();
             var winner = await FindByRequestIdAsync(requestId, CancellationToken.None)
                 ?? throw new InvalidOperationException($"request_id {requestId} conflicted but no shipment holds it.");

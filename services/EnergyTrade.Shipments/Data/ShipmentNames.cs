@@ -10,8 +10,12 @@ public static class ShipmentNames
     public static bool TryParse(string? name, out Guid id)
     {
         id = Guid.Empty;
+        // Exactly 36 characters after the prefix: Guid parsing alone would accept surrounding
+        // whitespace, and a resource has one spelling only.
         return name is not null
+            && name.Length == Prefix.Length + 36
             && name.StartsWith(Prefix, StringComparison.Ordinal)
+            && !char.IsWhiteSpace(name[Prefix.Length]) && !char.IsWhiteSpace(name[^1])
             && Guid.TryParseExact(name.AsSpan(Prefix.Length), "D", out id);
     }
 }

@@ -36,6 +36,7 @@ public static class MessagingExtensions
                 // RabbitMQ drops a message published to an exchange with no bound queue. Declaring Trade's
                 // durable queue and binding it from here keeps events published before Trade ever ran.
                 cfg.Publish<ShipmentChanged>(p => p.BindQueue(ShipmentChanged.ExchangeName, tradeQueue));
+                cfg.Publish<ShipmentChanges>(p => p.BindQueue(ShipmentChanges.ExchangeName, tradeQueue));
             });
         });
         builder.Services.Configure<MassTransitHostOptions>(o =>

@@ -7,6 +7,11 @@ public sealed class OutboxOptions
 
     /// <summary>Rows claimed and published per round trip.</summary>
     public int BatchSize { get; set; } = 200;
+    /// <summary>
+    /// Most events carried by one broker message. Events claimed together travel as one
+    /// <c>ShipmentChanges</c> message of up to this many; 1 sends every event on its own.
+    /// </summary>
+    public int MaxEventsPerMessage { get; set; } = 100;
     /// <summary>How often to look for rows when nothing signalled (e.g. rows written by another replica).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>How long one batch may wait for RabbitMQ's publisher confirms.</summary>

@@ -77,44 +77,46 @@ public sealed partial class OutboxRelay(
 
         using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         publishTimeout.CancelAfter(_options.PublishTimeout);
-        var outcomes = await Task.WhenAll(rows.Select(row => PublishAsync(row, publishTimeout.Token)));
+        var messages = OutboxBatcher.Group(rows, _options.MaxEventsPerMessage);
+        var outcomes = await Task.WhenAll(messages.Select(m => PublishAsync(m, publishTimeout.Token)));
 
-        var sent = rows.Where((_, i) => outcomes[i] is null).Select(r => r.Id).ToList();
         var now = time.GetUtcNow();
+        var sent = messages.Where((_, i) => outcomes[i] is null).SelectMany(m => m.Rows).Select(r => r.Id).ToList();
         if (sent.Count > 0)
         {
             await db.OutboxMessages.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.SentAt, now)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
         }
-        var failed = rows.Select((row, i) => (row, error: outcomes[i])).Where(x => x.error is not null).ToList();
-        foreach (var (row, error) in failed)
+        var failed = messages.Select((message, i) => (message, error: outcomes[i])).Where(x => x.error is not null).ToList();
+        foreach (var (message, error) in failed)
         {
-            var message = Truncate($"{error!.GetType().Name}: {error.Message}", 1000);
-            await db.OutboxMessages.Where(m => m.Id == row.Id).ExecuteUpdateAsync(s => s
+            var ids = message.Rows.Select(r => r.Id).ToList();
+            var text = Truncate($"{error!.GetType().Name}: {error.Message}", 1000);
+            await db.OutboxMessages.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                .SetProperty(m => m.LastError, message), CancellationToken.None);
+                .SetProperty(m => m.LastError, text), CancellationToken.None);
         }
         await transaction.CommitAsync(CancellationToken.None);
 
-        if (sent.Count > 0) LogPublished(sent.Count, rows[0].Id, rows[^1].Id);
+        if (sent.Count > 0) LogPublished(sent.Count, messages.Count - failed.Count, rows[0].Id, rows[^1].Id);
         if (failed.Count > 0)
         {
-            throw new OutboxPublishException(failed.Count, rows.Count, failed[0].error!);
+            throw new OutboxPublishException(failed.Sum(f => f.message.Rows.Count), rows.Count, failed[0].error!);
         }
         return sent.Count;
     }
 
-    private async Task<Exception?> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    private async Task<Exception?> PublishAsync(OutboxBatcher.Message message, CancellationToken cancellationToken)
     {
         try
         {
-            var (message, type) = OutboxSerializer.Read(row);
-            await bus.Publish(message, type, context =>
+            var (payload, type) = message.Read();
+            await bus.Publish(payload, type, context =>
             {
-                context.MessageId = row.MessageId;
+                context.MessageId = message.MessageId;
                 context.Durable = true;
-                if (row.TraceParent is not null) context.Headers.Set("traceparent", row.TraceParent);
+                if (message.TraceParent is not null) context.Headers.Set("traceparent", message.TraceParent);
             }, cancellationToken);
             return null;
         }
@@ -146,8 +148,8 @@ public sealed partial class OutboxRelay(
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 
-    [LoggerMessage(LogLevel.Debug, "Published {Count} outbox events (rows {FirstId}..{LastId})")]
-    private partial void LogPublished(int count, long firstId, long lastId);
+    [LoggerMessage(LogLevel.Debug, "Published {Count} outbox events in {Messages} messages (rows {FirstId}..{LastId})")]
+    private partial void LogPublished(int count, int messages, long firstId, long lastId);
 
     [LoggerMessage(LogLevel.Warning, "Outbox relay failed (attempt {Failures}); events stay in the outbox and will be retried in {Delay}. Check that RabbitMQ (ConnectionStrings:RabbitMq) and PostgreSQL are reachable")]
     private partial void LogPublishFailed(Exception exception, int failures, TimeSpan delay);

@@ -24,6 +24,7 @@ public static class MessagingExtensions
                 o.Tags.Add(ServiceDefaultsExtensions.ReadyTag);
             });
             x.AddConsumer<ShipmentChangedConsumer>();
+            x.AddConsumer<ShipmentChangesConsumer>();
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(endpoint.Host, endpoint.Port, endpoint.VirtualHost, h =>
@@ -51,6 +52,7 @@ public static class MessagingExtensions
                         r.Intervals(50, 200, 1000);
                     });
                     e.ConfigureConsumer<ShipmentChangedConsumer>(context);
+                    e.ConfigureConsumer<ShipmentChangesConsumer>(context);
                 });
             });
         });

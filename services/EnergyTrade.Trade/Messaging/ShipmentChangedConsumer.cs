@@ -30,10 +30,10 @@ public sealed partial class ShipmentChangedConsumer(TotalsApplier applier, ILogg
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Applied shipment {ShipmentId} v{Version} ({Kind}) from message {MessageId}")]
+    [LoggerMessage(LogLevel.Debug, "Applied shipment {ShipmentId} v{Version} ({Kind}) from message {MessageId}")]
     private partial void LogApplied(Guid shipmentId, long version, ShipmentChangeKind kind, Guid? messageId);
 
-    [LoggerMessage(LogLevel.Information, "Ignored shipment {ShipmentId} v{Version} from message {MessageId}: that version or a newer one is already applied")]
+    [LoggerMessage(LogLevel.Debug, "Ignored shipment {ShipmentId} v{Version} from message {MessageId}: that version or a newer one is already applied")]
     private partial void LogIgnored(Guid shipmentId, long version, Guid? messageId);
 }
 

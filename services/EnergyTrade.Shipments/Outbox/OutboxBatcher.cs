@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using EnergyTrade.Contracts;
+
+namespace EnergyTrade.Shipments.Outbox;
+
+/// <summary>Groups claimed outbox rows into broker messages: runs of shipment events share one message.</summary>
+public static class OutboxBatcher
+{
+    public sealed record Message(IReadOnlyList<OutboxMessage> Rows)
+    {
+        /// <summary>
+        /// A lone event keeps the id fixed when it was written. A batch gets an id derived from its
+        /// members, so re-sending the same rows after a crash re-sends the same message id.
+        /// </summary>
+        public Guid MessageId => Rows.Count == 1 ? Rows[0].MessageId : DerivedId(Rows);
+
+        public string? TraceParent => Rows[0].TraceParent;
+
+        public (object Payload, Type Type) Read()
+        {
+            if (Rows.Count == 1) return OutboxSerializer.Read(Rows[0]);
+            var changes = Rows.Select(r => (ShipmentChanged)OutboxSerializer.Read(r).Message).ToList();
+            return (new ShipmentChanges { Changes = changes }, typeof(ShipmentChanges));
+        }
+    }
+
+    public static IReadOnlyList<Message> Group(IReadOnlyList<OutboxMessage> rows, int maxEventsPerMessage)
+    {
+        var messages = new List<Message>();
+        var run = new List<OutboxMessage>();
+        foreach (var row in rows)
+        {
+            if (row.MessageType != nameof(ShipmentChanged))
+            {
+                Flush();
+                messages.Add(new Message([row]));
+                continue;
+            }
+            run.Add(row);
+            if (run.Count >= Math.Max(1, maxEventsPerMessage)) Flush();
+        }
+        Flush();
+        return messages;
+
+        void Flush()
+        {
+            if (run.Count == 0) return;
+            messages.Add(new Message(run.ToList()));
+            run.Clear();
+        }
+    }
+
+    private static Guid DerivedId(IReadOnlyList<OutboxMessage> rows)
+    {
+        var bytes = new byte[rows.Count * 16];
+        for (var i = 0; i < rows.Count; i++) rows[i].MessageId.TryWriteBytes(bytes.AsSpan(i * 16));
+        return new Guid(SHA256.HashData(bytes).AsSpan(0, 16));
+    }
+}
