@@ -18,8 +18,9 @@ public static class ServiceDefaultsExtensions
     public const int MaxReceiveMessageBytes = 256 * 1024;
 
     /// <summary>Structured JSON logs, gRPC with error mapping, reflection and health: the same in every service.</summary>
-    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
+        builder.AddTelemetry(serviceName);
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(options =>
         {
@@ -60,6 +61,7 @@ public static class ServiceDefaultsExtensions
         });
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        app.MapMetrics();
         return app;
     }
 

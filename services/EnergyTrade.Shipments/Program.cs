@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+builder.AddServiceDefaults("energytrade-shipments");
 builder.Services.AddSingleton(TimeProvider.System);
 
 var connectionString = builder.Configuration.GetConnectionString("Shipments")
@@ -18,6 +18,7 @@ builder.AddShipmentsMessaging();
 
 builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection(OutboxOptions.Section));
 builder.Services.AddSingleton<OutboxSignal>();
+builder.Services.AddSingleton<OutboxMetrics>();
 builder.Services.AddHostedService<OutboxRelay>();
 
 builder.Services.AddHealthChecks()

@@ -8,7 +8,7 @@ using Npgsql;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+builder.AddServiceDefaults("energytrade-trade");
 builder.Services.AddSingleton(TimeProvider.System);
 
 var connectionString = builder.Configuration.GetConnectionString("Trade")
@@ -17,6 +17,7 @@ var connectionString = builder.Configuration.GetConnectionString("Trade")
 builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
 builder.Services.AddDbContext<TradeDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
 builder.Services.AddSingleton<TotalsApplier>();
+builder.Services.AddSingleton<ConsumeMetrics>();
 
 builder.AddTradeMessaging();
 

@@ -34,27 +34,29 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         await TestDatabase.NameAsync(purpose + "_t"));
 
     public async Task<(ServiceProcess Process, ShipmentService.ShipmentServiceClient Client)> StartShipmentsAsync(
-        TcpProxy? rabbitProxy = null, TcpProxy? postgresProxy = null, bool waitReady = true)
+        TcpProxy? rabbitProxy = null, TcpProxy? postgresProxy = null, bool waitReady = true,
+        IReadOnlyDictionary<string, string>? environment = null, int? httpPort = null)
     {
-        var process = ServiceProcess.Start("Shipments", new Dictionary<string, string>
+        var process = ServiceProcess.Start("Shipments", With(environment, new Dictionary<string, string>
         {
             ["ConnectionStrings__Shipments"] = Through(ShipmentsDb.ConnectionString, postgresProxy),
             ["ConnectionStrings__RabbitMq"] = Through(VirtualHost.AmqpUri, rabbitProxy).ToString(),
             ["Outbox__PublishTimeout"] = "00:00:03",
             ["Outbox__MaxRetryDelay"] = "00:00:02",
-        });
+        }), httpPort: httpPort);
         _owned.Add(process);
         if (waitReady) await process.WaitReadyAsync();
         return (process, new ShipmentService.ShipmentServiceClient(Channel(process)));
     }
 
-    public async Task<(ServiceProcess Process, TradeService.TradeServiceClient Client)> StartTradeAsync()
+    public async Task<(ServiceProcess Process, TradeService.TradeServiceClient Client)> StartTradeAsync(
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var process = ServiceProcess.Start("Trade", new Dictionary<string, string>
+        var process = ServiceProcess.Start("Trade", With(environment, new Dictionary<string, string>
         {
             ["ConnectionStrings__Trade"] = TradeDb.ConnectionString,
             ["ConnectionStrings__RabbitMq"] = VirtualHost.AmqpUri.ToString(),
-        });
+        }));
         _owned.Add(process);
         await process.WaitReadyAsync();
         // Ready means the database is migrated; wait for the consumer to be attached to its queue too.
@@ -85,6 +87,12 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         var channel = GrpcChannel.ForAddress(process.GrpcUrl);
         _channels.Add(channel);
         return channel;
+    }
+
+    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string>? extra, Dictionary<string, string> environment)
+    {
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) environment[key] = value;
+        return environment;
     }
 
     private static Uri Through(Uri amqp, TcpProxy? proxy) =>

@@ -1,5 +1,4 @@
 using EnergyTrade.Shipments.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -13,12 +12,9 @@ public sealed class OutboxHealthCheck(ShipmentsDbContext db, IOptions<OutboxOpti
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var backlog = await db.OutboxMessages.Where(m => m.SentAt == null)
-            .GroupBy(_ => 1)
-            .Select(g => new { Count = g.Count(), Oldest = g.Min(m => m.CreatedAt) })
-            .FirstOrDefaultAsync(cancellationToken);
-        var count = backlog?.Count ?? 0;
-        var age = backlog is null ? TimeSpan.Zero : time.GetUtcNow() - backlog.Oldest;
+        var backlog = await OutboxBacklog.ReadAsync(db, cancellationToken);
+        var count = backlog.Count;
+        var age = backlog.Age(time.GetUtcNow());
         var data = new Dictionary<string, object>
         {
             ["backlog"] = count,

@@ -1,3 +1,4 @@
+using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,7 @@ public sealed partial class OutboxRelay(
     IServiceScopeFactory scopes,
     IBus bus,
     OutboxSignal signal,
+    OutboxMetrics metrics,
     IOptions<OutboxOptions> options,
     TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
@@ -29,6 +31,7 @@ public sealed partial class OutboxRelay(
         {
             try
             {
+                await RefreshBacklogAsync(stoppingToken);
                 var published = await PublishBatchAsync(stoppingToken);
                 if (failures > 0)
                 {
@@ -53,10 +56,15 @@ public sealed partial class OutboxRelay(
                 try
                 {
                     await Task.Delay(delay, time, stoppingToken);
+                    await RefreshBacklogAsync(stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
                     break;
+                }
+                catch (Exception refreshError)
+                {
+                    LogBacklogUnknown(refreshError.Message);
                 }
             }
         }
@@ -99,9 +107,11 @@ public sealed partial class OutboxRelay(
         }
         await transaction.CommitAsync(CancellationToken.None);
 
+        metrics.Published(sent.Count);
         if (sent.Count > 0) LogPublished(sent.Count, messages.Count - failed.Count, rows[0].Id, rows[^1].Id);
         if (failed.Count > 0)
         {
+            metrics.PublishFailed(failed.Sum(f => f.message.Rows.Count));
             throw new OutboxPublishException(failed.Sum(f => f.message.Rows.Count), rows.Count, failed[0].error!);
         }
         return sent.Count;
@@ -109,6 +119,12 @@ public sealed partial class OutboxRelay(
 
     private async Task<Exception?> PublishAsync(OutboxBatcher.Message message, CancellationToken cancellationToken)
     {
+        // Continue the trace of the request that wrote the event, even if that was before a restart;
+        // the other events of a batch are linked. MassTransit carries the context on to Trade.
+        using var activity = Telemetry.StartContinuation("outbox publish", System.Diagnostics.ActivityKind.Producer,
+            message.TraceParent, message.Rows.Skip(1).Select(r => r.TraceParent));
+        activity?.SetTag("energytrade.outbox.events", message.Rows.Count);
+        activity?.SetTag("messaging.message.id", message.MessageId.ToString());
         try
         {
             var (payload, type) = message.Read();
@@ -116,14 +132,22 @@ public sealed partial class OutboxRelay(
             {
                 context.MessageId = message.MessageId;
                 context.Durable = true;
-                if (message.TraceParent is not null) context.Headers.Set("traceparent", message.TraceParent);
             }, cancellationToken);
             return null;
         }
         catch (Exception ex)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             return ex;
         }
+    }
+
+    /// <summary>Refreshes the backlog gauges at most once a second, also while RabbitMQ is away.</summary>
+    private async Task RefreshBacklogAsync(CancellationToken cancellationToken)
+    {
+        if (time.GetUtcNow() - metrics.LastRefresh < TimeSpan.FromSeconds(1)) return;
+        await using var scope = scopes.CreateAsyncScope();
+        metrics.Update(await OutboxBacklog.ReadAsync(scope.ServiceProvider.GetRequiredService<ShipmentsDbContext>(), cancellationToken));
     }
 
     private async Task CleanupAsync(CancellationToken cancellationToken)
@@ -153,6 +177,9 @@ public sealed partial class OutboxRelay(
 
     [LoggerMessage(LogLevel.Warning, "Outbox relay failed (attempt {Failures}); events stay in the outbox and will be retried in {Delay}. Check that RabbitMQ (ConnectionStrings:RabbitMq) and PostgreSQL are reachable")]
     private partial void LogPublishFailed(Exception exception, int failures, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Warning, "Outbox backlog could not be read: {Error}")]
+    private partial void LogBacklogUnknown(string error);
 
     [LoggerMessage(LogLevel.Information, "Outbox relay recovered after {Failures} failed attempts")]
     private partial void LogRecovered(int failures);

@@ -5,21 +5,23 @@ using MassTransit;
 namespace EnergyTrade.Trade.Messaging;
 
 /// <summary>Applies each shipment event to the totals; duplicates and older versions change nothing.</summary>
-public sealed partial class ShipmentChangedConsumer(TotalsApplier applier, ILogger<ShipmentChangedConsumer> logger)
+public sealed partial class ShipmentChangedConsumer(TotalsApplier applier, ConsumeMetrics metrics, ILogger<ShipmentChangedConsumer> logger)
     : IConsumer<ShipmentChanged>
 {
     public async Task Consume(ConsumeContext<ShipmentChanged> context)
     {
-        var snapshot = context.Message.Shipment
-            ?? throw new InvalidShipmentEventException("the event carries no shipment snapshot");
-        var problems = snapshot.Problems();
+        var snapshot = context.Message.Shipment;
+        var problems = snapshot is null ? ["the event carries no shipment snapshot"] : snapshot.Problems();
         if (problems.Count > 0)
         {
+            metrics.Rejected(1);
             // Never retried: the same bytes would fail again. MassTransit moves it to the _error queue.
             throw new InvalidShipmentEventException(string.Join("; ", problems));
         }
 
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ShipmentId"] = snapshot!.ShipmentId, ["MessageId"] = context.MessageId });
         var result = await applier.ApplyAsync([new IncomingSnapshot(snapshot, context.MessageId)], context.CancellationToken);
+        metrics.Record(result, [context.Message]);
         if (result.Applied > 0)
         {
             LogApplied(snapshot.ShipmentId, snapshot.Version, context.Message.Kind, context.MessageId);

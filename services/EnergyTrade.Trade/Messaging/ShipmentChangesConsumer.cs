@@ -9,7 +9,7 @@ namespace EnergyTrade.Trade.Messaging;
 /// others in the batch are not; the message then faults to _error naming the invalid ones, and
 /// replaying it later is harmless because applied versions are never applied twice.
 /// </summary>
-public sealed partial class ShipmentChangesConsumer(TotalsApplier applier, ILogger<ShipmentChangesConsumer> logger)
+public sealed partial class ShipmentChangesConsumer(TotalsApplier applier, ConsumeMetrics metrics, ILogger<ShipmentChangesConsumer> logger)
     : IConsumer<ShipmentChanges>
 {
     public async Task Consume(ConsumeContext<ShipmentChanges> context)
@@ -28,10 +28,12 @@ public sealed partial class ShipmentChangesConsumer(TotalsApplier applier, ILogg
         var result = valid.Count > 0
             ? await applier.ApplyAsync(valid, context.CancellationToken)
             : new ApplyResult(0, 0);
+        metrics.Record(result, changes.Where(c => c?.Shipment is not null));
         LogBatch(changes.Count, result.Applied, result.Ignored, context.MessageId);
 
         if (rejected.Count > 0)
         {
+            metrics.Rejected(rejected.Count);
             throw new InvalidShipmentEventException($"{rejected.Count} of {changes.Count} changes rejected: {string.Join(" | ", rejected)}");
         }
     }

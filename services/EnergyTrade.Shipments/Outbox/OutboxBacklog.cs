@@ -1,0 +1,20 @@
+using EnergyTrade.Shipments.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace EnergyTrade.Shipments.Outbox;
+
+/// <summary>Events committed but not yet confirmed by RabbitMQ.</summary>
+public readonly record struct OutboxBacklog(long Count, DateTimeOffset? Oldest)
+{
+    public TimeSpan Age(DateTimeOffset now) => Oldest is { } oldest && now > oldest ? now - oldest : TimeSpan.Zero;
+
+    /// <summary>Served by the partial index on unsent rows, so it stays cheap however much history is kept.</summary>
+    public static async Task<OutboxBacklog> ReadAsync(ShipmentsDbContext db, CancellationToken cancellationToken)
+    {
+        var row = await db.OutboxMessages.Where(m => m.SentAt == null)
+            .GroupBy(_ => 1)
+            .Select(g => new { Count = g.LongCount(), Oldest = g.Min(m => m.CreatedAt) })
+            .FirstOrDefaultAsync(cancellationToken);
+        return row is null ? new OutboxBacklog(0, null) : new OutboxBacklog(row.Count, row.Oldest);
+    }
+}
