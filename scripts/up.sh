@@ -155,6 +155,46 @@ trap 'exit 143' TERM
 infra_start_postgres "$RUN" "$PG_PORT"
 infra_start_rabbitmq "$RUN" "$AMQP_PORT" "$MGMT_PORT"
 
+# Secrets are made on first run and kept in .run/up/secrets.env (git-ignored, mode 600):
+# the token signing key and one RabbitMQ password per service.
+secrets=$RUN/secrets.env
+if [[ ! -f $secrets ]]; then
+    (
+        umask 077
+        printf 'SIGNING_KEY=%s\nSHIPMENTS_AMQP_PASSWORD=%s\nTRADE_AMQP_PASSWORD=%s\n' \
+            "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+            "$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+            "$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$secrets"
+    )
+fi
+# shellcheck source=/dev/null
+source "$secrets"
+
+# Least privilege on the broker: each service gets its own user, allowed only its own exchanges
+# and queues (and MassTransit's temporary per-process bus queue, named *_bus_*).
+ensure_rabbit_user() {
+    local user=$1 password=$2 configure=$3 write=$4 read=$5
+    infra_rabbitmqctl "$RUN" add_user "$user" "$password" >/dev/null 2>&1 ||
+        infra_rabbitmqctl "$RUN" change_password "$user" "$password" >/dev/null
+    infra_rabbitmqctl "$RUN" set_permissions -p / "$user" "$configure" "$write" "$read" >/dev/null
+}
+bus='|.*_bus_.*'
+# Shipments declares its event exchanges and Trade's queue, publishes to the exchanges and binds
+# the queue to them (queue.bind needs write on the queue and read on the exchange).
+ensure_rabbit_user shipments "$SHIPMENTS_AMQP_PASSWORD" \
+    "^(energytrade\\.shipments\\..*|energytrade\\.trade\\.shipment-changed$bus)\$" \
+    "^(energytrade\\.shipments\\..*|energytrade\\.trade\\.shipment-changed$bus)\$" \
+    "^(energytrade\\.shipments\\..*$bus)\$"
+# Trade consumes its queue (and owns its _error/_skipped queues), binding the event exchanges to it.
+ensure_rabbit_user trade "$TRADE_AMQP_PASSWORD" \
+    "^(energytrade\\.shipments\\..*|energytrade\\.trade\\..*$bus)\$" \
+    "^(energytrade\\.trade\\..*$bus)\$" \
+    "^(energytrade\\.shipments\\..*|energytrade\\.trade\\..*$bus)\$"
+declare -A SERVICE_ENV=(
+    [shipments]="ConnectionStrings__RabbitMq=amqp://shipments:$SHIPMENTS_AMQP_PASSWORD@localhost:$AMQP_PORT/"
+    [trade]="ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@localhost:$AMQP_PORT/"
+)
+
 declare -A PID=()
 for svc in "${SERVICES[@]}"; do
     dll=$(dll_path "$svc")
@@ -166,7 +206,8 @@ for svc in "${SERVICES[@]}"; do
     # Run from the output directory: it is the content root (appsettings*.json).
     # Own session, so a Ctrl-C reaches only this script, which stops them in order.
     (cd "$(dirname "$dll")" &&
-        ASPNETCORE_ENVIRONMENT=Development exec setsid dotnet "$(basename "$dll")" \
+        ASPNETCORE_ENVIRONMENT=Development Auth__SigningKey=$SIGNING_KEY Auth__Issuer=energytrade-local \
+            exec env "${SERVICE_ENV[$svc]}" setsid dotnet "$(basename "$dll")" \
             >>"$(log_file "$svc")" 2>&1 </dev/null) &
     PID[$svc]=$!
     printf '%s\n' "${PID[$svc]}" >"$(pid_file "$svc")"
@@ -213,6 +254,7 @@ if ((demo)) && [[ -x scripts/demo.sh ]]; then
     echo
     echo "running scripts/demo.sh …"
     ENERGYTRADE_SHIPMENTS_GRPC=http://localhost:5101 ENERGYTRADE_TRADE_GRPC=http://localhost:5201 \
+        ENERGYTRADE_SIGNING_KEY=$SIGNING_KEY ENERGYTRADE_ISSUER=energytrade-local \
         scripts/demo.sh || demo_rc=$?
     if ((demo_rc != 0)); then
         echo "up.sh: warning: scripts/demo.sh failed (exit $demo_rc); the system keeps running" >&2

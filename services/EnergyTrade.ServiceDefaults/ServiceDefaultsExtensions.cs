@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using EnergyTrade.ServiceDefaults.Security;
 using Microsoft.Extensions.Logging;
 
 namespace EnergyTrade.ServiceDefaults;
@@ -21,6 +22,8 @@ public static class ServiceDefaultsExtensions
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
         builder.AddTelemetry(serviceName);
+        builder.AddSecurity();
+        builder.AddMutualTls();
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(options =>
         {
@@ -46,22 +49,26 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>/health/live (process is up), /health/ready (dependencies reachable), gRPC health and reflection.</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <summary>
+    /// Security middleware, then /health/live (process is up), /health/ready (dependencies reachable),
+    /// gRPC health (anonymous, like HTTP health), reflection (needs a token) and /metrics (anonymous, for scrapers).
+    /// </summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseSecurity();
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(LiveTag),
             ResponseWriter = WriteJson,
-        });
+        }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(ReadyTag),
             ResponseWriter = WriteJson,
-        });
-        app.MapGrpcHealthChecksService();
+        }).AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
-        app.MapMetrics();
+        app.MapMetrics().AllowAnonymous();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -62,9 +63,5 @@ public static class Telemetry
         return Source.StartActivity(name, kind, parent, links: links);
     }
 
-    public static WebApplication MapMetrics(this WebApplication app)
-    {
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        return app;
-    }
+    public static IEndpointConventionBuilder MapMetrics(this WebApplication app) => app.MapPrometheusScrapingEndpoint("/metrics");
 }

@@ -29,7 +29,7 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync<ShipmentsDbContext>();
 
+app.UseServiceDefaults();
 app.MapGrpcService<ShipmentsGrpcService>();
-app.MapDefaultEndpoints();
 
 app.Run();

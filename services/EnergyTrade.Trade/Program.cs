@@ -20,6 +20,7 @@ builder.Services.AddSingleton<TotalsApplier>();
 builder.Services.AddSingleton<ConsumeMetrics>();
 
 builder.AddTradeMessaging();
+builder.AddTradeApi();
 
 builder.Services.AddHealthChecks()
     .AddDbContextCheck<TradeDbContext>("postgresql", tags: [ServiceDefaultsExtensions.ReadyTag]);
@@ -28,7 +29,7 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync<TradeDbContext>();
 
+app.UseServiceDefaults();
 app.MapGrpcService<TradeGrpcService>();
-app.MapDefaultEndpoints();
 
 app.Run();

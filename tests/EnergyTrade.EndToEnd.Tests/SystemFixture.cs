@@ -7,13 +7,18 @@ namespace EnergyTrade.EndToEnd.Tests;
 
 /// <summary>
 /// The running system. With ENERGYTRADE_E2E_SHIPMENTS_URL and ENERGYTRADE_E2E_TRADE_URL set (e.g. a
-/// docker compose stack) the tests use it as it is; otherwise both services are started here as
+/// docker compose stack) the tests use it as it is, with a token from ENERGYTRADE_E2E_TOKEN or minted
+/// with ENERGYTRADE_E2E_SIGNING_KEY; otherwise both services are started here as
 /// processes on their own database and RabbitMQ virtual host.
 /// </summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
     public const string ShipmentsUrlVariable = "ENERGYTRADE_E2E_SHIPMENTS_URL";
     public const string TradeUrlVariable = "ENERGYTRADE_E2E_TRADE_URL";
+    /// <summary>Against a running stack: a bearer token with all scopes, or the stack's signing key and issuer to mint one.</summary>
+    public const string TokenVariable = "ENERGYTRADE_E2E_TOKEN";
+    public const string SigningKeyVariable = "ENERGYTRADE_E2E_SIGNING_KEY";
+    public const string IssuerVariable = "ENERGYTRADE_E2E_ISSUER";
 
     private readonly List<IAsyncDisposable> _owned = [];
     private GrpcChannel? _shipmentsChannel;
@@ -36,8 +41,12 @@ public sealed class SystemFixture : IAsyncLifetime
             (shipmentsUrl, tradeUrl) = await StartServicesAsync();
             FreshSystem = true;
         }
-        _shipmentsChannel = GrpcChannel.ForAddress(shipmentsUrl);
-        _tradeChannel = GrpcChannel.ForAddress(tradeUrl);
+        var token = Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } given ? given
+            : Environment.GetEnvironmentVariable(SigningKeyVariable) is { Length: > 0 } key
+                ? TestAuth.Token(signingKey: key, issuer: Environment.GetEnvironmentVariable(IssuerVariable) ?? "energytrade-local")
+                : TestAuth.Token();
+        _shipmentsChannel = TestAuth.Channel(new Uri(shipmentsUrl), token);
+        _tradeChannel = TestAuth.Channel(new Uri(tradeUrl), token);
         Shipments = new ShipmentService.ShipmentServiceClient(_shipmentsChannel);
         Trade = new TradeService.TradeServiceClient(_tradeChannel);
     }

@@ -84,7 +84,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
 
     private GrpcChannel Channel(ServiceProcess process)
     {
-        var channel = GrpcChannel.ForAddress(process.GrpcUrl);
+        var channel = TestAuth.Channel(process.GrpcUrl);
         _channels.Add(channel);
         return channel;
     }

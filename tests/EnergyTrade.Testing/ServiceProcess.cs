@@ -29,6 +29,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public Uri HttpUrl { get; }
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
+    /// <summary>The exit code once exited (137 after SIGKILL, 0 after a graceful stop), otherwise null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string RecentLog(int lines = 60) => string.Join(Environment.NewLine, _log.TakeLast(lines));
@@ -54,6 +56,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString().TrimEnd('/');
         info.Environment["Kestrel__Endpoints__Http__Url"] = http.ToString().TrimEnd('/');
+        // Auth is on in every test, as in production; TestAuth mints the tokens these settings trust.
+        foreach (var (key, value) in TestAuth.ServiceEnvironment) info.Environment[key] = value;
         foreach (var (key, value) in environment) info.Environment[key] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -3,7 +3,10 @@ using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
 using EnergyTrade.Shipments.Outbox;
 using Google.Protobuf.WellKnownTypes;
+using EnergyTrade.ServiceDefaults.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using V1 = EnergyTrade.Shipments.V1;
 
@@ -19,6 +22,8 @@ public sealed partial class ShipmentsGrpcService
         ReplaceRepeatedFields = true,
     };
 
+    [Authorize(Policy = Scopes.ShipmentsWrite)]
+    [EnableRateLimiting(SecurityExtensions.WritesRateLimit)]
     public override async Task<V1.Shipment> UpdateShipment(V1.UpdateShipmentRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -56,6 +61,8 @@ public sealed partial class ShipmentsGrpcService
         return shipment.ToProto();
     }
 
+    [Authorize(Policy = Scopes.ShipmentsWrite)]
+    [EnableRateLimiting(SecurityExtensions.WritesRateLimit)]
     public override async Task<V1.Shipment> CancelShipment(V1.CancelShipmentRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();

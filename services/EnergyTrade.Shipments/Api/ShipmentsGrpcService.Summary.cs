@@ -2,7 +2,10 @@ using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
 using EnergyTrade.Shipments.Outbox;
+using EnergyTrade.ServiceDefaults.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using V1 = EnergyTrade.Shipments.V1;
 
@@ -13,6 +16,7 @@ public sealed partial class ShipmentsGrpcService
 {
     private const int RepublishPageSize = 500;
 
+    [Authorize(Policy = Scopes.ShipmentsRead)]
     public override async Task<V1.ShipmentSummary> SummarizeShipments(V1.SummarizeShipmentsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -67,6 +71,8 @@ public sealed partial class ShipmentsGrpcService
         return summary;
     }
 
+    [Authorize(Policy = Scopes.ShipmentsWrite)]
+    [EnableRateLimiting(SecurityExtensions.WritesRateLimit)]
     public override async Task<V1.RepublishShipmentsResponse> RepublishShipments(V1.RepublishShipmentsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();

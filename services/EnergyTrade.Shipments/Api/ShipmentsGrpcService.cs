@@ -2,7 +2,10 @@ using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
 using EnergyTrade.Shipments.Outbox;
+using EnergyTrade.ServiceDefaults.Security;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using V1 = EnergyTrade.Shipments.V1;
@@ -19,6 +22,8 @@ public sealed partial class ShipmentsGrpcService(
     public const int MaxPageSize = 1000;
     private const string ShipmentResource = "energytrade.shipments.v1.Shipment";
 
+    [Authorize(Policy = Scopes.ShipmentsWrite)]
+    [EnableRateLimiting(SecurityExtensions.WritesRateLimit)]
     public override async Task<V1.Shipment> CreateShipment(V1.CreateShipmentRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
@@ -74,6 +79,7 @@ public sealed partial class ShipmentsGrpcService(
         return shipment.ToProto();
     }
 
+    [Authorize(Policy = Scopes.ShipmentsRead)]
     public override async Task<V1.Shipment> GetShipment(V1.GetShipmentRequest request, ServerCallContext context)
     {
         if (!ShipmentNames.TryParse(request.Name, out var id))
@@ -87,6 +93,7 @@ public sealed partial class ShipmentsGrpcService(
         return shipment.ToProto();
     }
 
+    [Authorize(Policy = Scopes.ShipmentsRead)]
     public override async Task<V1.ListShipmentsResponse> ListShipments(V1.ListShipmentsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();

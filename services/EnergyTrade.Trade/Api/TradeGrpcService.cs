@@ -1,92 +1,98 @@
-using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
-using EnergyTrade.Trade.Data;
+using EnergyTrade.ServiceDefaults.Security;
 using Grpc.Core;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Authorization;
 using V1 = EnergyTrade.Trade.V1;
 
 namespace EnergyTrade.Trade.Api;
 
-public sealed class TradeGrpcService(TradeDbContext db) : V1.TradeService.TradeServiceBase
+/// <summary>Validates each request, then hands it to the query that answers it. Every method needs trade:read.</summary>
+[Authorize(Policy = Scopes.TradeRead)]
+public sealed class TradeGrpcService(TotalsQuery totals, PartnersQuery partners, TotalsWatch watch) : V1.TradeService.TradeServiceBase
 {
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 1000;
+
     public override async Task<V1.BilateralTotals> GetBilateralTotals(V1.GetBilateralTotalsRequest request, ServerCallContext context)
     {
+        var q = ValidPair(request);
+        return (await totals.TotalsAsync(q, context.CancellationToken)).ToProto();
+    }
+
+    public override async Task<V1.TradeSeries> GetTradeSeries(V1.GetTradeSeriesRequest request, ServerCallContext context)
+    {
         var violations = new FieldViolations();
-        Country(request.Country, "country", violations);
-        Country(request.Partner, "partner", violations);
-        if (request.Country.Length > 0 && request.Country == request.Partner)
+        var q = RequestRules.Pair(request.Country, request.Partner, request.FirstMonth, request.LastMonth, request.Basis, violations);
+        RequestRules.RequireBothMonths(request.FirstMonth, request.LastMonth, violations);
+        if (q.Range is { First: { } f, Last: { } l } && f <= l && MonthlySeries.MonthCount(f, l) > MonthlySeries.MaxMonths)
         {
-            violations.Add("partner", "must differ from country.", "SAME_COUNTRY");
+            violations.Add("last_month", $"is {MonthlySeries.MonthCount(f, l)} months from first_month inclusive; a series holds at most {MonthlySeries.MaxMonths}.", "RANGE_TOO_LONG");
         }
-        var range = MonthRange.Parse(request.FirstMonth, request.LastMonth, "first_month", "last_month", violations);
         violations.ThrowIfAny();
 
-        var (country, partner) = (request.Country, request.Partner);
-        var rows = db.Totals.AsNoTracking().Where(t =>
-            (t.ExporterCountry == country && t.ImporterCountry == partner) ||
-            (t.ExporterCountry == partner && t.ImporterCountry == country));
-        if (range.First is { } first) rows = rows.Where(t => t.Month >= first);
-        if (range.Last is { } last) rows = rows.Where(t => t.Month <= last);
-
-        var groups = await rows
-            .GroupBy(t => new { t.ExporterCountry, t.OriginCountry })
-            .Select(g => new OriginGroup(
-                g.Key.ExporterCountry, g.Key.OriginCountry,
-                g.Sum(t => t.ShipmentCount), g.Sum(t => t.Barrels), g.Sum(t => t.Tonnes),
-                g.Sum(t => t.ValueUsd), g.Sum(t => t.ValuedShipmentCount), g.Max(t => t.UpdatedAt)))
-            .ToListAsync(context.CancellationToken);
-
-        var exports = Flow(groups.Where(g => g.Exporter == country));
-        var imports = Flow(groups.Where(g => g.Exporter == partner));
-        var exportValue = groups.Where(g => g.Exporter == country).Sum(g => g.ValueUsd);
-        var importValue = groups.Where(g => g.Exporter == partner).Sum(g => g.ValueUsd);
-
-        var totals = new V1.BilateralTotals
-        {
-            Country = country,
-            Partner = partner,
-            Exports = exports,
-            Imports = imports,
-            Turnover = ProtoConvert.ToProtoMoney(exportValue + importValue),
-            Balance = ProtoConvert.ToProtoMoney(exportValue - importValue),
-        };
-        if (range.First is { } f) totals.FirstMonth = ProtoConvert.ToProtoMonth(f);
-        if (range.Last is { } l) totals.LastMonth = ProtoConvert.ToProtoMonth(l);
-        if (groups.Count > 0) totals.UpdateTime = ProtoConvert.ToTimestamp(groups.Max(g => g.UpdatedAt));
-        return totals;
+        var sums = await totals.MonthlyAsync(q, context.CancellationToken);
+        return MonthlySeries.Build(q, q.Range.First!.Value, q.Range.Last!.Value, sums);
     }
 
-    private static V1.FlowTotals Flow(IEnumerable<OriginGroup> groups)
+    public override async Task<V1.BilateralComparison> CompareBilateralTotals(V1.CompareBilateralTotalsRequest request, ServerCallContext context)
     {
-        var list = groups.ToList();
-        var flow = new V1.FlowTotals
+        var violations = new FieldViolations();
+        var q = RequestRules.Pair(request.Country, request.Partner, request.FirstMonth, request.LastMonth, request.Basis, violations);
+        RequestRules.RequireBothMonths(request.FirstMonth, request.LastMonth, violations);
+        if (q.Range.First is { Year: < 2 })
         {
-            ShipmentCount = list.Sum(g => g.ShipmentCount),
-            Barrels = ProtoConvert.ToProtoDecimal(list.Sum(g => g.Barrels)),
-            Tonnes = ProtoConvert.ToProtoDecimal(list.Sum(g => g.Tonnes)),
-            Value = ProtoConvert.ToProtoMoney(list.Sum(g => g.ValueUsd)),
-            ValuedShipmentCount = list.Sum(g => g.ValuedShipmentCount),
-        };
-        flow.ByOrigin.AddRange(list
-            .Where(g => g.ShipmentCount > 0)
-            .OrderByDescending(g => g.Barrels).ThenBy(g => g.Origin, StringComparer.Ordinal)
-            .Select(g => new V1.OriginTotals
-            {
-                OriginCountry = g.Origin,
-                ShipmentCount = g.ShipmentCount,
-                Barrels = ProtoConvert.ToProtoDecimal(g.Barrels),
-                Tonnes = ProtoConvert.ToProtoDecimal(g.Tonnes),
-                Value = ProtoConvert.ToProtoMoney(g.ValueUsd),
-            }));
-        return flow;
+            violations.Add("first_month", "must be in year 2 or later: the comparison range starts twelve months earlier.", "OUT_OF_RANGE");
+        }
+        violations.ThrowIfAny();
+
+        var current = await totals.TotalsAsync(q, context.CancellationToken);
+        var previous = await totals.TotalsAsync(Comparison.YearEarlier(q), context.CancellationToken);
+        return Comparison.Of(current, previous);
     }
 
-    private static void Country(string code, string field, FieldViolations violations)
+    public override async Task<V1.ListPartnersResponse> ListPartners(V1.ListPartnersRequest request, ServerCallContext context)
     {
-        if (code.Length == 0) violations.Add(field, "is required: an ISO 3166-1 alpha-2 code such as AZ.", "REQUIRED");
-        else if (!CountryCodes.IsAssigned(code)) violations.Add(field, $"'{(code.Length > 16 ? code[..16] + "…" : code)}' is not an officially assigned ISO 3166-1 alpha-2 code.", "UNKNOWN_COUNTRY");
+        var violations = new FieldViolations();
+        RequestRules.Country(request.Country, "country", violations);
+        var range = MonthRange.Parse(request.FirstMonth, request.LastMonth, "first_month", "last_month", violations);
+        var basis = RequestRules.Basis(request.Basis, violations);
+        var orderBy = RequestRules.Order(request.OrderBy, violations);
+        if (request.PageSize < 0) violations.Add("page_size", "must not be negative.", "OUT_OF_RANGE");
+        var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        var filter = PartnersPageToken.FilterOf(request.Country, range, basis, orderBy);
+        var offset = 0;
+        if (request.PageToken.Length > 0)
+        {
+            if (PartnersPageToken.TryDecode(request.PageToken, out var token) && token!.Filter == filter) offset = token.Offset;
+            else violations.Add("page_token", "is not a token returned by ListPartners for these same filters.", "INVALID_PAGE_TOKEN");
+        }
+        violations.ThrowIfAny();
+
+        // A country has at most 248 partners, so the whole ranking is computed (grouped in SQL) and
+        // paged in memory: simpler than a keyset over sums, and each page is consistent with its rank numbers.
+        var sums = await partners.SumsAsync(request.Country, range, basis, context.CancellationToken);
+        var ranked = PartnerRanking.Rank(sums, orderBy);
+        var response = new V1.ListPartnersResponse();
+        response.Partners.AddRange(ranked.Skip(offset).Take(pageSize));
+        if ((long)offset + pageSize < ranked.Count)
+        {
+            response.NextPageToken = new PartnersPageToken(offset + pageSize, filter).Encode();
+        }
+        return response;
     }
 
-    private sealed record OriginGroup(string Exporter, string Origin, long ShipmentCount, decimal Barrels, decimal Tonnes,
-        decimal ValueUsd, long ValuedShipmentCount, DateTimeOffset UpdatedAt);
+    public override async Task WatchBilateralTotals(V1.GetBilateralTotalsRequest request, IServerStreamWriter<V1.BilateralTotals> responseStream,
+        ServerCallContext context)
+    {
+        var q = ValidPair(request);
+        await watch.RunAsync(q, responseStream, context.CancellationToken);
+    }
+
+    private static PairQuery ValidPair(V1.GetBilateralTotalsRequest request)
+    {
+        var violations = new FieldViolations();
+        var q = RequestRules.Pair(request.Country, request.Partner, request.FirstMonth, request.LastMonth, request.Basis, violations);
+        violations.ThrowIfAny();
+        return q;
+    }
 }

@@ -9,6 +9,11 @@ public static class MessagingExtensions
 {
     public static IHostApplicationBuilder AddTradeMessaging(this IHostApplicationBuilder builder)
     {
+        // Messaging:ConsumeEvents=false makes a read-only query replica: it answers every query and
+        // watch from the shared database (watches learn of changes through PostgreSQL notifications)
+        // but neither consumes events nor needs RabbitMQ, so query capacity scales on its own.
+        if (!builder.Configuration.GetValue("Messaging:ConsumeEvents", true)) return builder;
+
         var endpoint = RabbitMqEndpoint.Parse(builder.Configuration.GetConnectionString("RabbitMq"));
         var queue = builder.Configuration["Messaging:TradeQueue"] ?? QueueNames.TradeShipmentChanged;
         var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 64);
@@ -53,6 +58,9 @@ public static class MessagingExtensions
                     });
                     e.ConfigureConsumer<ShipmentChangedConsumer>(context);
                     e.ConfigureConsumer<ShipmentChangesConsumer>(context);
+                    // A message of a type no consumer here takes is poison too: _error (with the fault
+                    // headers), not MassTransit's default _skipped queue that nothing watches.
+                    e.ConfigureDeadLetter(d => d.UseFilter(new UnconsumedToErrorFilter()));
                 });
             });
         });
@@ -62,5 +70,29 @@ public static class MessagingExtensions
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
         return builder;
+    }
+}
+
+/// <summary>
+/// Moves a message that reached the queue but that no consumer accepted (an unknown message type) to
+/// the _error queue as a fault — MT-Fault-* headers and a ReceiveFault event, exactly like a message
+/// that failed to deserialize — instead of to _skipped. Used as the endpoint's dead-letter pipe.
+/// </summary>
+internal sealed class UnconsumedToErrorFilter : IFilter<ReceiveContext>
+{
+    private readonly IPipe<ExceptionReceiveContext> _errorPipe = Pipe.New<ExceptionReceiveContext>(p =>
+    {
+        p.UseFilter(new MassTransit.Middleware.GenerateFaultFilter());
+        p.UseFilter(new MassTransit.Middleware.ErrorTransportFilter());
+    });
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("unconsumedToError");
+
+    public async Task Send(ReceiveContext context, IPipe<ReceiveContext> next)
+    {
+        var types = context.TryGetPayload(out ConsumeContext? consume) ? string.Join(", ", consume.SupportedMessageTypes) : "unreadable";
+        var reason = new MessageNotConsumedException(context.InputAddress, $"No consumer on {context.InputAddress} accepts message type {types}.");
+        await _errorPipe.Send(new MassTransit.Middleware.Rescue.RescueExceptionReceiveContext(context, reason));
+        await next.Send(context);
     }
 }

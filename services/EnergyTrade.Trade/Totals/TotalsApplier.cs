@@ -75,10 +75,13 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
 
         if (accepted.Count > 0)
         {
+            var deltas = plan.Deltas();
             await RecordAppliedAsync(connection, transaction, accepted, now, cancellationToken);
-            await UpsertTotalsAsync(connection, transaction, plan.Deltas(), now, cancellationToken);
+            await UpsertTotalsAsync(connection, transaction, deltas, now, cancellationToken);
+            await NotifyAsync(connection, transaction, deltas, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        EnergyTrade.ServiceDefaults.FaultInjection.AfterTotalsCommit(); // tests only: FaultInjection:CrashAfterCommit
         return new ApplyResult(accepted.Count, incoming.Count - accepted.Count);
     }
 
@@ -108,6 +111,20 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
         update.Parameters.Add(new NpgsqlParameter("values", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = contributions.Select(c => c?.ValueUsd).ToArray() });
         update.Parameters.Add(new NpgsqlParameter("messageIds", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = accepted.Select(a => a.MessageId).ToArray() });
         await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Tells every Trade replica's watchers which flows changed. NOTIFY inside the transaction is
+    /// delivered only if it commits, and only after the new totals are visible.
+    /// </summary>
+    private static async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        IReadOnlyList<TotalsDelta> deltas, CancellationToken cancellationToken)
+    {
+        if (deltas.Count == 0) return;
+        await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection, transaction);
+        notify.Parameters.AddWithValue("channel", TotalsChange.Channel);
+        notify.Parameters.AddWithValue("payload", TotalsChange.Encode(deltas.Select(d => d.Key)));
+        await notify.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task UpsertTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Loads the seed cargoes into a running EnergyTrade with the energytrade CLI and prints the AZ–BY
+# totals for January–April 2020, which the seed article gives as 3.83 M bbl = 2.05 M bbl of
+# Azerbaijani oil + 1.78 M bbl of other origins. Safe to run again: nothing is recorded twice.
+#
+#   scripts/demo.sh            against scripts/up.sh's services (up.sh runs it once they are healthy)
+#
+# Addresses: ENERGYTRADE_SHIPMENTS_URL / ENERGYTRADE_TRADE_URL (up.sh passes ENERGYTRADE_SHIPMENTS_GRPC /
+# ENERGYTRADE_TRADE_GRPC), default http://localhost:5101 and :5201. Token: ENERGYTRADE_TOKEN, or
+# ENERGYTRADE_SIGNING_KEY to mint one, else the key up.sh keeps in .run/up/secrets.env.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+SEED=seed/azerbaijan-belarus-2020.csv
+CLI_PROJECT=tools/EnergyTrade.Cli
+CLI_DLL=$CLI_PROJECT/bin/Release/net10.0/energytrade.dll
+SECRETS=.run/up/secrets.env
+# Trade learns of shipments from events, a moment after Shipments recorded them.
+CATCH_UP_SECONDS=60
+
+export ENERGYTRADE_SHIPMENTS_URL=${ENERGYTRADE_SHIPMENTS_URL:-${ENERGYTRADE_SHIPMENTS_GRPC:-http://localhost:5101}}
+export ENERGYTRADE_TRADE_URL=${ENERGYTRADE_TRADE_URL:-${ENERGYTRADE_TRADE_GRPC:-http://localhost:5201}}
+if [[ -z ${ENERGYTRADE_TOKEN:-} && -z ${ENERGYTRADE_SIGNING_KEY:-} && -r $SECRETS ]]; then
+    ENERGYTRADE_SIGNING_KEY=$(sed -n 's/^SIGNING_KEY=//p' "$SECRETS")
+    export ENERGYTRADE_SIGNING_KEY
+fi
+
+# up.sh has built the whole solution already; build the CLI only when run on its own after a change.
+if [[ ! -f $CLI_DLL ]] || [[ -n $(find "$CLI_PROJECT" tools/EnergyTrade.Client protos -newer "$CLI_DLL" \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.proto' \) -not -path '*/obj/*' -not -path '*/bin/*' -print -quit) ]]; then
+    printf 'building %s (Release) …\n' "$CLI_PROJECT"
+    dotnet build "$CLI_PROJECT" -c Release -v q --nologo >/dev/null
+fi
+
+energytrade() { dotnet "$CLI_DLL" "$@"; }
+
+if [[ -t 1 ]]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s$ energytrade %s%s\n' "$bold" "$*" "$plain"; }
+
+step shipments import "$SEED"
+energytrade shipments import "$SEED"
+
+step trade totals AZ BY --from 2020-01 --to 2020-04 --wait "$CATCH_UP_SECONDS"
+energytrade trade totals AZ BY --from 2020-01 --to 2020-04 --wait "$CATCH_UP_SECONDS"
+
+cat <<EOF2
+
+Try next (from $ROOT):
+  alias energytrade='dotnet $CLI_DLL'
+  export ENERGYTRADE_SIGNING_KEY=\$(sed -n 's/^SIGNING_KEY=//p' $SECRETS)
+
+  energytrade shipments list --exporter AZ --importer BY --from 2020-01 --to 2020-04
+  energytrade shipments get <an id from the list>
+  energytrade trade totals AZ BY --from 2020-01 --to 2020-04 --basis origin   # only the Azerbaijani oil counts as AZ's
+  energytrade trade totals BY RU --from 2020-01 --to 2020-04 --basis origin   # the Urals cargo, as Belarus's customs book it
+  energytrade shipments create --exporter AZ --importer BY --origin AZ --grade "Azeri Light" --quantity 85000 --unit t \\
+      --barrels-per-tonne 7.45 --value-usd 25000000.00 --load-date 2020-03-28 --load-port Supsa --shipper SOCAR
+  energytrade shipments import $SEED   # again: every row is already present
+  energytrade trade totals AZ BY --output json
+  energytrade --help
+EOF2

@@ -1,0 +1,17 @@
+using EnergyTrade.Trade.Totals;
+
+namespace EnergyTrade.Trade.Api;
+
+public static class ApiExtensions
+{
+    /// <summary>The queries behind TradeService, and the one LISTEN connection its watch streams share.</summary>
+    public static IHostApplicationBuilder AddTradeApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<TotalsQuery>();
+        builder.Services.AddScoped<PartnersQuery>();
+        builder.Services.AddScoped<TotalsWatch>();
+        builder.Services.AddSingleton<TotalsChangeFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TotalsChangeFeed>());
+        return builder;
+    }
+}

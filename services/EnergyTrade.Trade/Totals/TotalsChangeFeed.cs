@@ -1,0 +1,156 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace EnergyTrade.Trade.Totals;
+
+/// <summary>
+/// Listens on one dedicated PostgreSQL connection for the notifications TotalsApplier sends on
+/// commit — from this replica or any other — and wakes the watchers they concern. One connection
+/// per process, not per watch, so a thousand open watches cost one backend.
+/// </summary>
+public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogger<TotalsChangeFeed> logger) : BackgroundService
+{
+    /// <summary>
+    /// A silently dropped TCP connection would leave WaitAsync waiting forever; after this long without
+    /// a notification the connection is exercised so a dead one fails and is replaced.
+    /// </summary>
+    private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _gate = new();
+    // Copy on write: Publish runs on Npgsql's reading thread and walks a snapshot without locking.
+    private volatile Subscription[] _subscriptions = [];
+
+    /// <summary>
+    /// Registers interest in changes for which <paramref name="concerns"/> holds. Subscribe before
+    /// reading the current totals: a change committed in between then still wakes the watcher.
+    /// </summary>
+    public Subscription Subscribe(Func<TotalsChange, bool> concerns)
+    {
+        var subscription = new Subscription(this, concerns);
+        lock (_gate) _subscriptions = [.. _subscriptions, subscription];
+        return subscription;
+    }
+
+    private void Unsubscribe(Subscription subscription)
+    {
+        lock (_gate) _subscriptions = _subscriptions.Where(s => s != subscription).ToArray();
+    }
+
+    /// <summary>Wakes the concerned subscribers. Called on Npgsql's reading thread, so it never blocks.</summary>
+    internal void Publish(TotalsChange change)
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            if (change.IsEverything || subscription.Concerns(change)) subscription.Wake();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, e) => Publish(TotalsChange.Parse(e.Payload));
+                await ListenAsync(connection, stoppingToken);
+                if (failures > 0) LogReconnected(failures);
+                failures = 0;
+                // Whatever committed before LISTEN took effect — while disconnected, or before the first
+                // connection while early watchers were already reading — was never notified here.
+                Publish(TotalsChange.Everything);
+                while (true)
+                {
+                    if (!await connection.WaitAsync(IdleCheck, stoppingToken))
+                    {
+                        await ListenAsync(connection, stoppingToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                var delay = RetryDelay(failures);
+                LogFailed(ex, failures, delay);
+                try
+                {
+                    await Task.Delay(delay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>LISTEN is idempotent, so the same statement also serves as the liveness check.</summary>
+    private static async Task ListenAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var listen = new NpgsqlCommand($"LISTEN {TotalsChange.Channel}", connection);
+        await listen.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static TimeSpan RetryDelay(int failures)
+    {
+        // 0.5 s, 1 s, 2 s … capped, with ±20 % jitter so replicas do not reconnect in lockstep.
+        var delay = TimeSpan.FromMilliseconds(500L << Math.Min(failures - 1, 10));
+        if (delay > MaxRetryDelay) delay = MaxRetryDelay;
+        return TimeSpan.FromTicks(delay.Ticks * Random.Shared.Next(80, 121) / 100);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Listening for totals changes failed (attempt {Failures}); retrying in {Delay}. Watch streams fall back to their periodic re-check until then")]
+    private partial void LogFailed(Exception exception, int failures, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Information, "Listening for totals changes again after {Failures} failed attempts; every watch re-reads its totals")]
+    private partial void LogReconnected(int failures);
+
+    /// <summary>
+    /// One watcher's wake-up signal. Bounded to one pending signal, latest wins: a watcher that is
+    /// busy re-reading needs to know only that it must re-read once more, not how often.
+    /// </summary>
+    public sealed class Subscription : IDisposable
+    {
+        private readonly TotalsChangeFeed _feed;
+        private readonly Func<TotalsChange, bool> _concerns;
+        private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+
+        internal Subscription(TotalsChangeFeed feed, Func<TotalsChange, bool> concerns)
+        {
+            _feed = feed;
+            _concerns = concerns;
+        }
+
+        internal bool Concerns(TotalsChange change) => _concerns(change);
+
+        internal void Wake() => _signal.Writer.TryWrite(true);
+
+        /// <summary>Completes when a concerning change was notified since the last call, or when the timeout passes (false).</summary>
+        public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timer.CancelAfter(timeout);
+            try
+            {
+                await _signal.Reader.ReadAsync(timer.Token);
+                return true;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+
+        public void Dispose() => _feed.Unsubscribe(this);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using EnergyTrade.Benchmarks;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Npgsql;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"EnergyTrade.Benchmarks: {e.Message}\n");
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+if (options.Help)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+// Enough threads from the start: the thread pool's slow ramp-up would otherwise show up as latency.
+ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+ThreadPool.SetMinThreads(Math.Max(minWorkers, Math.Min(options.Concurrency, 256)), Math.Max(minIo, Math.Min(options.Concurrency, 256)));
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    Console.WriteLine("cancelling …");
+    cancel.Cancel();
+};
+var ct = cancel.Token;
+var startedAt = DateTimeOffset.UtcNow;
+var wall = Clock.Now;
+var notes = new List<string>();
+var random = new Random(options.Seed);
+
+var env = await EnvironmentInfo.CollectAsync(options, ct);
+Console.WriteLine($"EnergyTrade benchmark \"{options.Label}\" — {startedAt:yyyy-MM-dd HH:mm:ss} UTC, seed {options.Seed}");
+Console.WriteLine($"  machine    {env.Cores} cores, {env.Memory}, {env.Os}; load average {env.LoadAverage}");
+Console.WriteLine($"  .NET       {env.DotNet}");
+Console.WriteLine($"  PostgreSQL {env.PostgreSql}");
+Console.WriteLine($"  RabbitMQ   {env.RabbitMq}");
+Console.WriteLine($"  commit     {env.Commit}");
+Console.WriteLine($"  Shipments  {options.ShipmentsUrl}   Trade {options.TradeUrl}");
+
+using var clients = new Clients(options);
+Console.WriteLine(clients.BearerToken is null
+    ? "  auth       no token (set --token, ENERGYTRADE_TOKEN or --signing-key if the services require one)"
+    : $"  auth       bearer token ({(options.Token is { Length: > 0 } ? "given" : $"minted with the HS256 key, issuer {options.Issuer}")})");
+try
+{
+    var health = await clients.TradeHealth.CheckAsync(new HealthCheckRequest(), clients.Call(TimeSpan.FromSeconds(10), ct));
+    Console.WriteLine($"  Trade health: {health.Status}");
+}
+catch (RpcException e)
+{
+    Console.Error.WriteLine($"EnergyTrade.Benchmarks: Trade at {options.TradeUrl} does not answer grpc.health.v1.Health/Check: {e.StatusCode} {e.Status.Detail}");
+    return 1;
+}
+
+var cpu = new CpuMonitor([
+    ("shipments", options.ShipmentsUrl.Port), ("trade", options.TradeUrl.Port),
+    ("postgres", new NpgsqlConnectionStringBuilder(options.Postgres).Port), ("rabbitmq", options.Amqp.IsDefaultPort ? 5672 : options.Amqp.Port),
+]);
+Console.WriteLine(cpu.Available ? $"  CPU watch  {cpu.Describe()}" : "  CPU watch  unavailable (not Linux)");
+if (cpu.Missing.Count > 0) notes.Add($"CPU not attributed for {string.Join(", ", cpu.Missing)}: no local process listens there.");
+var usages = new List<CpuUsage>();
+
+async Task<T> Phase<T>(string name, Func<Task<T>> run)
+{
+    Console.WriteLine();
+    var before = cpu.Take();
+    var result = await run();
+    usages.Add(cpu.Between(name, before, cpu.Take()));
+    return result;
+}
+
+IngestResult? ingest = null;
+FreshnessResult? freshness = null;
+ThroughputResult? queries = null, emptyCall = null, readyCheck = null;
+BrokerResult? broker = null;
+PostgresResult? postgres = null;
+var exitCode = 0;
+try
+{
+    // 1. Ingest.
+    ingest = await Phase("1 ingest", () => new IngestBench(options, clients, random).RunAsync(ct));
+    if (!ingest.Exact) exitCode = 1;
+
+    // 2. Freshness at half the measured maximum (end to end) rate.
+    var rate = options.FreshnessRate > 0 ? options.FreshnessRate : Math.Max(1, 0.5 * ingest.SustainedRate);
+    if (options.FreshnessRate <= 0 && !ingest.Exact)
+    {
+        notes.Add(F($"Ingest never became exact, so freshness ran at half of what Trade visibly applied ({ingest.SustainedRate:N0}/s)."));
+    }
+    freshness = await Phase("2 freshness", () => new FreshnessBench(options, clients, random).RunAsync(rate, ct));
+    if (freshness.Method != "watch") notes.Add($"Freshness measured by POLLING, not through WatchBilateralTotals: {freshness.Note}.");
+
+    // 3. Queries over the ingest's own data, then 4c, the empty call, on the same server right after.
+    var pairs = Workload.QueryPairs(Workload.IngestFlows);
+    var first = Workload.Month(ingest.Year, 1);
+    var last = Workload.Month(ingest.Year, 12);
+    var duration = TimeSpan.FromSeconds(options.QuerySeconds);
+    var warmup = TimeSpan.FromSeconds(1);
+    queries = await Phase("3 queries", () => ClosedLoop.RunAsync("queries", options.Concurrency, duration, warmup, async (n, token) =>
+    {
+        var (country, partner) = pairs[n % pairs.Length];
+        await clients.Trade.GetBilateralTotalsAsync(Workload.Totals(country, partner, first, last), clients.Call(TimeSpan.FromSeconds(10), token));
+    }, ct));
+    var unknown = new HealthCheckRequest { Service = "energytrade.benchmark.no-such-service" };
+    emptyCall = await Phase("4c empty call", () => ClosedLoop.RunAsync("empty call", options.Concurrency, duration, warmup, async (_, token) =>
+    {
+        try
+        {
+            await clients.TradeHealth.CheckAsync(unknown, clients.Call(TimeSpan.FromSeconds(10), token));
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            // The expected answer: the server looked the name up and ran no health check.
+        }
+    }, ct));
+    var ready = new HealthCheckRequest();
+    readyCheck = await Phase("4c ready check", () => ClosedLoop.RunAsync("ready check", options.Concurrency, duration / 2, warmup, async (_, token) =>
+        await clients.TradeHealth.CheckAsync(ready, clients.Call(TimeSpan.FromSeconds(10), token)), ct));
+
+    // 4a. Raw broker, same broker and vhost.
+    broker = await Phase("4a raw broker", () => BrokerCeiling.RunAsync(options.Amqp, options.EffectiveBrokerCount, ct));
+
+    // 4b. Raw PostgreSQL, same server, scratch database.
+    postgres = await Phase("4b raw postgres", () => PostgresCeiling.RunAsync(options.Postgres, TimeSpan.FromSeconds(options.PostgresSeconds), [1, 8], ct));
+}
+catch (OperationCanceledException) when (ct.IsCancellationRequested)
+{
+    notes.Add("The run was cancelled; the figures are partial.");
+    exitCode = 130;
+}
+catch (Exception e) when (e is RpcException or InvalidOperationException or NpgsqlException or IOException or HttpRequestException
+                           or RabbitMQ.Client.Exceptions.RabbitMQClientException)
+{
+    Console.Error.WriteLine($"EnergyTrade.Benchmarks: {e.GetType().Name}: {e.Message}");
+    notes.Add($"The run stopped early: {e.GetType().Name}: {e.Message}");
+    exitCode = 1;
+}
+
+// Figures taken while something else used the same cores are contended: say so next to them.
+var contended = usages.Where(u => u.Groups.FirstOrDefault(g => g.Group == "other").Percent >= 25).ToList();
+if (contended.Count > 0)
+{
+    notes.Add(F($"CONTENDED: processes outside this stack used {string.Join(", ", contended.Select(u => F($"{u.Groups.First(g => g.Group == "other").Percent:0}% ({u.Phase})")))} of one core while the phases ran (the machine has {Environment.ProcessorCount * 100}%); compare such figures only with their own ceilings, or rerun on a quiet machine."));
+}
+
+var results = new BenchResults(options, env, startedAt, Clock.Seconds(wall, Clock.Now), ingest, freshness, queries, emptyCall, readyCheck,
+    broker, postgres, usages, notes);
+var table = Report.Table(results);
+var cpuTable = cpu.Available ? Report.CpuTable(usages) : "";
+Console.WriteLine();
+Console.WriteLine(table);
+if (cpuTable.Length > 0) Console.WriteLine(cpuTable);
+foreach (var n in notes) Console.WriteLine($"note: {n}");
+
+if (options.Output is not null && exitCode != 130)
+{
+    var path = Path.IsPathRooted(options.Output) ? options.Output : Path.Combine(env.RepositoryRoot ?? Environment.CurrentDirectory, options.Output);
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    if (!File.Exists(path)) await File.WriteAllTextAsync(path, "# Benchmarks\n\n", CancellationToken.None);
+    var existing = await File.ReadAllTextAsync(path, CancellationToken.None);
+    var separator = existing.EndsWith("\n\n", StringComparison.Ordinal) ? "" : existing.EndsWith('\n') ? "\n" : "\n\n";
+    await File.AppendAllTextAsync(path, separator + Report.Section(results, table, cpuTable), CancellationToken.None);
+    Console.WriteLine($"appended this run to {path}");
+}
+Console.WriteLine(F($"done in {Clock.Seconds(wall, Clock.Now):0} s"));
+return exitCode;
+
+static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

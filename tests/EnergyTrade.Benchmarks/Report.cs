@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text;
+
+namespace EnergyTrade.Benchmarks;
+
+public sealed record BenchResults(
+    BenchOptions Options,
+    EnvironmentInfo Environment,
+    DateTimeOffset StartedAt,
+    double WallSeconds,
+    IngestResult? Ingest,
+    FreshnessResult? Freshness,
+    ThroughputResult? Queries,
+    ThroughputResult? EmptyCall,
+    ThroughputResult? ReadyCheck,
+    BrokerResult? Broker,
+    PostgresResult? Postgres,
+    IReadOnlyList<CpuUsage> Cpu,
+    IReadOnlyList<string> Notes);
+
+/// <summary>The table (markdown, readable as plain text too) and the dated section appended to docs/benchmarks.md.</summary>
+public static class Report
+{
+    public const double IngestTarget = 4_000;
+    public const double IngestShareOfBroker = 0.50;
+    public const double FreshnessP99TargetMs = 100;
+    public const double QueriesShareOfEmptyCall = 0.70;
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Table(BenchResults r)
+    {
+        var o = r.Options;
+        var rows = new List<string[]>();
+        var ingest = r.Ingest;
+        var broker = r.Broker is { Problem: null } b ? b : null;
+
+        // 1. Ingest
+        if (ingest is not null)
+        {
+            var e2e = ingest.Exact ? F($"{ingest.EventsPerSecond:N0} events/s ({ingest.SecondsToExact:0.0} s for {ingest.Requested:N0})")
+                : $"NOT EXACT: {ingest.Problem}";
+            var ratio = ingest.Exact && broker is not null ? ingest.EventsPerSecond / broker.PerSecond : double.NaN;
+            rows.Add(["1", $"ingest end to end: {ingest.Requested:N0} shipments at C={o.Concurrency}, first request → Trade's totals exact", e2e,
+                broker is null ? "raw broker: n/a" : F($"raw broker {broker.PerSecond:N0} msg/s"), Pct(ratio),
+                F($"≥ {IngestTarget:N0} events/s"), Met(ingest.Exact && ingest.EventsPerSecond >= IngestTarget)]);
+            rows.Add(["1", "", "", "", "", F($"≥ {IngestShareOfBroker * 100:0}% of raw broker"), Met(!double.IsNaN(ratio) && ratio >= IngestShareOfBroker)]);
+            rows.Add(["1", "CreateShipment accepted", F($"{ingest.CreatedPerSecond:N0}/s ({ingest.CreateSeconds:0.0} s){(ingest.Retries > 0 ? $", {ingest.Retries:N0} retries" : "")}"), "", "", "", ""]);
+            rows.Add(["1", $"CreateShipment latency at C={o.Concurrency}", Lat(ingest.CreateLatency), "", "", "", ""]);
+            if (ingest.Exact) rows.Add(["1", "Trade's lag behind the last reply", F($"{ingest.LagAfterLastCreateSeconds:0.00} s"), "", "", "", ""]);
+        }
+
+        // 2. Freshness
+        if (r.Freshness is { } f)
+        {
+            var how = f.Method == "watch" ? "WatchBilateralTotals" : $"POLLING GetTradeSeries per pair every {SeriesPoller.IntervalMs} ms ({f.Note})";
+            var share = ingest is { Exact: true } && o.FreshnessRate <= 0 ? "50% of end-to-end max" : "fixed rate";
+            var complete = f.Visible == f.Sent && f.Sent == f.Planned;
+            rows.Add(["2", F($"freshness: reply → visible, open loop {f.Rate:N0}/s ({share}), via {how}"),
+                F($"p50 {f.Visibility.P50:0.0} ms, p99 {f.Visibility.P99:0.0} ms, max {f.Visibility.Max:0.0} ms ({f.Visible:N0}/{f.Planned:N0} visible{(f.TimedOut > 0 ? $", {f.TimedOut} timed out" : "")}{(f.Failed > 0 ? $", {f.Failed} failed" : "")})"),
+                "", "", F($"p99 ≤ {FreshnessP99TargetMs:0} ms"), Met(complete && f.Visibility.P99 <= FreshnessP99TargetMs)]);
+            rows.Add(["2", F($"CreateShipment latency at {f.Rate:N0}/s"), Lat(f.CreateLatency), "", "", "", ""]);
+        }
+
+        // 3. Queries
+        if (r.Queries is { } q)
+        {
+            var empty = r.EmptyCall;
+            var ratio = empty is { Calls: > 0 } ? q.PerSecond / empty.PerSecond : double.NaN;
+            rows.Add(["3", F($"GetBilateralTotals at C={q.Concurrency} ({ingest?.Flows ?? 0} flows' pairs, 12 months)"), Rate(q),
+                empty is null ? "empty call: n/a" : F($"empty call {empty.PerSecond:N0} calls/s"), Pct(ratio),
+                F($"≥ {QueriesShareOfEmptyCall * 100:0}% of empty call"), Met(!double.IsNaN(ratio) && ratio >= QueriesShareOfEmptyCall && q.Errors == 0)]);
+        }
+
+        // 4. Ceilings
+        if (r.Broker is { } br)
+        {
+            rows.Add(["4a", F($"raw RabbitMQ: publish with confirms (window {br.Window}) + consume with manual ack, persistent {br.BodyBytes:N0} B"),
+                br.Problem is null ? F($"{br.PerSecond:N0} msg/s ({br.Messages:N0} in {br.Seconds:0.00} s)") : $"FAILED: {br.Problem}", "", "", "", ""]);
+        }
+        if (r.Postgres is { } pg)
+        {
+            foreach (var run in pg.Runs)
+            {
+                rows.Add(["4b", $"raw PostgreSQL single-row INSERT commits, {run.Connections} connection{(run.Connections == 1 ? "" : "s")}",
+                    F($"{run.PerSecond:N0} commits/s, p50 {run.Latency.P50:0.00} ms, p99 {run.Latency.P99:0.00} ms"), "", "", "", ""]);
+            }
+            if (pg.Problem is not null) rows.Add(["4b", "raw PostgreSQL", $"FAILED: {pg.Problem}", "", "", "", ""]);
+        }
+        if (r.EmptyCall is { } ec)
+        {
+            rows.Add(["4c", F($"empty gRPC unary call: Health/Check of an unknown service (NOT_FOUND, runs no check) on Trade at C={ec.Concurrency}"), Rate(ec), "", "", "", ""]);
+        }
+        if (r.ReadyCheck is { } rc)
+        {
+            rows.Add(["4c", F($"for reference: Health/Check \"\" (runs Trade's readiness checks) at C={rc.Concurrency}"), Rate(rc), "", "", "", ""]);
+        }
+
+        var sb = new StringBuilder();
+        sb.AppendLine("| # | measure | result | ceiling | ratio | target | met |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var row in rows) sb.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
+        return sb.ToString();
+    }
+
+    public static string CpuTable(IReadOnlyList<CpuUsage> usages)
+    {
+        if (usages.Count == 0) return "";
+        var groups = usages[0].Groups.Select(g => g.Group).ToList();
+        var sb = new StringBuilder();
+        sb.AppendLine(F($"CPU per phase, % of one core (this machine has {usages[0].Cores} cores = {usages[0].Cores * 100}%):"));
+        sb.AppendLine();
+        sb.AppendLine($"| phase | s | {string.Join(" | ", groups)} | machine | busiest other processes |");
+        sb.AppendLine($"|---|---|{string.Concat(groups.Select(_ => "---|"))}---|---|");
+        foreach (var u in usages)
+        {
+            var others = string.Join(", ", u.TopOthers.Select(x => F($"{x.Process} {x.Percent:0}%")));
+            sb.AppendLine(F($"| {u.Phase} | {u.Seconds:0.0} | {string.Join(" | ", u.Groups.Select(g => g.Percent.ToString("0", Inv) + "%"))} | {u.MachinePercent:0}% | {others} |"));
+        }
+        return sb.ToString();
+    }
+
+    public static string Section(BenchResults r, string table, string cpu)
+    {
+        var o = r.Options;
+        var e = r.Environment;
+        var sb = new StringBuilder();
+        sb.AppendLine(F($"## {r.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC — {o.Label}"));
+        sb.AppendLine();
+        sb.AppendLine($"- machine: {e.Cores} cores, {e.Memory}, {e.Os}; load average at start {e.LoadAverage}");
+        sb.AppendLine($"- runtimes: {e.DotNet}; PostgreSQL {e.PostgreSql}; RabbitMQ {e.RabbitMq}");
+        sb.AppendLine($"- commit {e.Commit}");
+        sb.AppendLine(F($"- parameters: --count {o.Count} --concurrency {o.Concurrency} --warmup {o.Warmup} --freshness-method {(o.FreshnessWatch ? "watch" : "poll")} --query-seconds {o.QuerySeconds} --freshness-seconds {o.FreshnessSeconds} --postgres-seconds {o.PostgresSeconds} --broker-count {o.EffectiveBrokerCount} --seed {o.Seed}; wall time {r.WallSeconds:0} s"));
+        sb.AppendLine();
+        sb.Append(table);
+        if (cpu.Length > 0)
+        {
+            sb.AppendLine();
+            sb.Append(cpu);
+        }
+        if (r.Notes.Count > 0)
+        {
+            sb.AppendLine();
+            foreach (var n in r.Notes) sb.AppendLine($"- {n}");
+        }
+        sb.AppendLine();
+        return sb.ToString();
+    }
+
+    private static string Rate(ThroughputResult t) =>
+        F($"{t.PerSecond:N0} calls/s, p50 {t.Latency.P50:0.00} ms, p99 {t.Latency.P99:0.00} ms{(t.Errors > 0 ? $", {t.Errors:N0} errors ({t.FirstError})" : "")}");
+
+    private static string Lat(LatencySummary l) => F($"p50 {l.P50:0.0} ms, p99 {l.P99:0.0} ms, max {l.Max:0.0} ms");
+
+    private static string Pct(double ratio) => double.IsNaN(ratio) ? "" : F($"{ratio * 100:0}%");
+
+    private static string Met(bool met) => met ? "met" : "**not met**";
+
+    private static string F(FormattableString s) => s.ToString(Inv);
+}

@@ -1,0 +1,72 @@
+using EnergyTrade.Cli.Infrastructure;
+using Grpc.Core;
+using Spectre.Console;
+
+namespace EnergyTrade.Cli.Tests.Support;
+
+/// <summary>Runs the CLI in-process with captured output, given environment variables and a fake transport.</summary>
+public sealed class CliRun
+{
+    public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
+    /// <summary>Talk to real services over the network instead of <see cref="Server"/>.</summary>
+    public bool RealTransport { get; init; }
+    public FakeCallInvoker Server { get; } = new();
+    /// <summary>Which URL each call was sent to.</summary>
+    public List<Uri> Urls { get; } = [];
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+    /// <summary>Retry back-off waits, recorded instead of slept.</summary>
+    public List<TimeSpan> Delays { get; } = [];
+
+    public StringWriter Out { get; private set; } = new();
+    public StringWriter Error { get; private set; } = new();
+    public StringWriter Json { get; private set; } = new();
+
+    public string Output => Out.ToString() + Json.ToString();
+
+    public async Task<int> RunAsync(params string[] args)
+    {
+        Out = new StringWriter();
+        Error = new StringWriter();
+        Json = new StringWriter();
+        var environment = new CliEnvironment
+        {
+            Out = Console(Out),
+            Error = Console(Error),
+            RawOut = Json,
+            Variables = name => Variables.GetValueOrDefault(name),
+            Clock = Clock,
+            Invokers = RealTransport ? null : url =>
+            {
+                lock (Urls) Urls.Add(url);
+                return Server;
+            },
+            Delay = RealTransport ? Task.Delay : (delay, _) =>
+            {
+                lock (Delays) Delays.Add(delay);
+                return Task.CompletedTask;
+            },
+        };
+        return await CliApp.RunAsync(args, environment);
+    }
+
+    /// <summary>Wide and plain, so tables neither wrap nor carry escape codes.</summary>
+    public static IAnsiConsole Console(TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 240;
+        return console;
+    }
+
+    public static string Render(Spectre.Console.Rendering.IRenderable renderable)
+    {
+        var writer = new StringWriter();
+        Console(writer).Write(renderable);
+        return writer.ToString();
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using EnergyTrade.Testing;
+
+namespace EnergyTrade.FaultTests.Infrastructure;
+
+/// <summary>
+/// Runs functions of scripts/lib/infra.sh in bash — the same code that starts the nodes for
+/// scripts/up.sh and scripts/test.sh — so a case's private RabbitMQ and PostgreSQL are set up exactly
+/// as everywhere else, and can be stopped, killed and restarted in place.
+/// </summary>
+public static class InfraScript
+{
+    public const string User = "energytrade";
+    public const string Password = "energytrade";
+
+    private static readonly string Script = Path.Combine(ServiceProcess.RepositoryRoot(), "scripts", "lib", "infra.sh");
+
+    /// <summary>Runs <c>source infra.sh; FUNCTION ARGS…</c>; throws with its output when it fails.</summary>
+    public static async Task<string> RunAsync(string function, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var info = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = ServiceProcess.RepositoryRoot(),
+        };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("source \"$0\" && \"$@\"");
+        info.ArgumentList.Add(Script);
+        info.ArgumentList.Add(function);
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+
+        using var process = new Process { StartInfo = info };
+        var output = new StringBuilder();
+        var gate = new Lock();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (gate) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (gate) output.AppendLine(e.Data); };
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            throw new TimeoutException($"infra.sh {function} did not finish within {timeout.TotalSeconds:F0}s:\n{output}");
+        }
+        process.WaitForExit(); // drains the redirected output
+        string text;
+        lock (gate) text = output.ToString();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"infra.sh {function} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}:\n{text}");
+        }
+        return text;
+    }
+
+    /// <summary>Synchronous, best-effort: used when the test process exits with nodes still running.</summary>
+    public static void DestroyNow(string directory)
+    {
+        try
+        {
+            var info = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("source \"$0\" && infra_destroy \"$1\"");
+            info.ArgumentList.Add(Script);
+            info.ArgumentList.Add(directory);
+            using var process = Process.Start(info)!;
+            process.WaitForExit(60_000);
+        }
+        catch (Exception)
+        {
+            // Nothing more can be done while the process exits.
+        }
+    }
+
+    private static readonly HashSet<int> HandedOut = [];
+    private static readonly Lock PortGate = new();
+
+    /// <summary>
+    /// A free TCP port below the kernel's ephemeral range (like infra_free_port), never handed out
+    /// twice by this process, so a service or node can be restarted on the same port without an
+    /// outgoing connection having taken it in the meantime.
+    /// </summary>
+    public static int FreePort()
+    {
+        var (low, high) = (20000, 32767);
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            if (int.TryParse(range[0], out var ephemeralLow) && ephemeralLow > 12000)
+            {
+                high = ephemeralLow - 1;
+                low = Math.Min(low, high - 2000);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            var port = Random.Shared.Next(low, high + 1);
+            lock (PortGate)
+            {
+                if (HandedOut.Contains(port)) continue;
+            }
+            try
+            {
+                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+            lock (PortGate)
+            {
+                if (HandedOut.Add(port)) return port;
+            }
+        }
+        throw new InvalidOperationException($"No free TCP port found in {low}-{high}.");
+    }
+}

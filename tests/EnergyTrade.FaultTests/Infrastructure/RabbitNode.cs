@@ -1,0 +1,154 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using RabbitMQ.Client;
+
+namespace EnergyTrade.FaultTests.Infrastructure;
+
+/// <summary>
+/// A RabbitMQ node of one case's own, started by infra_start_rabbitmq under the case's directory.
+/// Stopping, killing and restarting it disturbs nothing else. It always restarts on the same ports
+/// and directory, so its node name and message store are the same: durable queues and the persistent
+/// messages RabbitMQ confirmed survive, exactly as with a production broker restart.
+/// </summary>
+public sealed class RabbitNode : IDisposable
+{
+    private readonly HttpClient _http;
+
+    private RabbitNode(string directory, int port, int managementPort)
+    {
+        Directory = directory;
+        Port = port;
+        ManagementPort = managementPort;
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{managementPort}/"), Timeout = TimeSpan.FromSeconds(10) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{InfraScript.User}:{InfraScript.Password}")));
+    }
+
+    public string Directory { get; }
+    public int Port { get; }
+    public int ManagementPort { get; }
+    public Uri AmqpUri => new($"amqp://{InfraScript.User}:{InfraScript.Password}@127.0.0.1:{Port}/");
+
+    public static async Task<RabbitNode> StartAsync(string directory, CancellationToken cancellationToken)
+    {
+        var node = new RabbitNode(directory, InfraScript.FreePort(), InfraScript.FreePort());
+        // Queue statistics every 0.5 s instead of 5 s, so "the queue has drained" is seen promptly.
+        var confd = Path.Combine(directory, "rabbitmq", "conf.d");
+        System.IO.Directory.CreateDirectory(confd);
+        await File.WriteAllTextAsync(Path.Combine(confd, "90-fault-tests.conf"), "collect_statistics_interval = 500\n", cancellationToken);
+        await node.StartAsync(cancellationToken);
+        return node;
+    }
+
+    /// <summary>Starts (or restarts) the node in its directory; returns when it accepts connections.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        InfraScript.RunAsync("infra_start_rabbitmq", [Directory, Port.ToString(), ManagementPort.ToString()], TimeSpan.FromSeconds(120), cancellationToken);
+
+    /// <summary>Graceful stop: SIGTERM to the Erlang VM, which closes connections and flushes queues.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        InfraScript.RunAsync("infra_stop_rabbitmq", [Directory], TimeSpan.FromSeconds(90), cancellationToken);
+
+    /// <summary>SIGKILL to the beam process: no flush, no goodbye to clients, as a power cut.</summary>
+    public async Task<int> KillAsync(CancellationToken cancellationToken)
+    {
+        var pidFile = Path.Combine(Directory, "rabbitmq", "rabbitmq.pid");
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile, cancellationToken)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        ProcessSignals.Kill(pid, ProcessSignals.SigKill);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (ProcessSignals.IsAlive(pid) && DateTime.UtcNow < deadline) await Task.Delay(50, cancellationToken);
+        return pid;
+    }
+
+    public async Task<QueueState?> QueueAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync($"api/queues/%2F/{Uri.EscapeDataString(queue)}", cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return null;
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var root = json.RootElement;
+        long stats(string name) => root.TryGetProperty("message_stats", out var s) && s.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
+        return new QueueState(Get(root, "messages_ready"), Get(root, "messages_unacknowledged"), Get(root, "consumers"),
+            root.TryGetProperty("durable", out var d) && d.GetBoolean(), stats("redeliver"), stats("publish"), stats("ack"));
+    }
+
+    /// <summary>Exact ready count and consumers from the broker itself (no statistics delay).</summary>
+    public async Task<(uint Ready, uint Consumers)?> DeclarePassiveAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await new ConnectionFactory { Uri = AmqpUri }.CreateConnectionAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            var ok = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
+            return (ok.MessageCount, ok.ConsumerCount);
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return null; // 404: no such queue
+        }
+    }
+
+    /// <summary>
+    /// Declares a queue of the test's own bound to the given (fanout) exchanges: its message count,
+    /// read with <see cref="DeclarePassiveAsync"/>, is an exact, immediate count of what was published.
+    /// </summary>
+    public async Task CreateObserverQueueAsync(string queue, IEnumerable<string> exchanges, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await new ConnectionFactory { Uri = AmqpUri }.CreateConnectionAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+        foreach (var exchange in exchanges) await channel.QueueBindAsync(queue, exchange, "", cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads every message in a queue with basic.get without acknowledging any, then closes the
+    /// channel so they all return to the queue untouched.
+    /// </summary>
+    public async Task<IReadOnlyList<PeekedMessage>> PeekAllAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        var messages = new List<PeekedMessage>();
+        await using var connection = await new ConnectionFactory { Uri = AmqpUri }.CreateConnectionAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return messages;
+        }
+        while (messages.Count < 10_000)
+        {
+            var result = await channel.BasicGetAsync(queue, autoAck: false, cancellationToken);
+            if (result is null) break;
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (key, value) in result.BasicProperties.Headers ?? new Dictionary<string, object?>())
+            {
+                headers[key] = value switch
+                {
+                    byte[] bytes => Encoding.UTF8.GetString(bytes),
+                    null => "",
+                    _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                };
+            }
+            messages.Add(new PeekedMessage(result.BasicProperties.MessageId, headers, Encoding.UTF8.GetString(result.Body.Span)));
+        }
+        return messages;
+    }
+
+    private static long Get(JsonElement e, string property) =>
+        e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>A queue as the management API reports it (statistics lag by up to 0.5 s).</summary>
+public sealed record QueueState(long Ready, long Unacknowledged, long Consumers, bool Durable, long Redelivered, long Published, long Acknowledged)
+{
+    public long Total => Ready + Unacknowledged;
+}
+
+public sealed record PeekedMessage(string? MessageId, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    public string Header(string name) => Headers.TryGetValue(name, out var v) ? v : "";
+}

@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using System.Text;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace EnergyTrade.Testing;
+
+/// <summary>
+/// Tokens for services started by tests. The key below exists only for tests: services started by
+/// <see cref="ServiceProcess"/> trust it, and nothing else does.
+/// </summary>
+public static class TestAuth
+{
+    public const string SigningKey = "energytrade-tests-only-signing-key-7c1f0e2a9b";
+    public const string Issuer = "energytrade-tests";
+    public const string Audience = "energytrade";
+    public static readonly string[] AllScopes = ["shipments:write", "shipments:read", "trade:read"];
+
+    /// <summary>Configuration that makes a service trust <see cref="SigningKey"/>.</summary>
+    public static IReadOnlyDictionary<string, string> ServiceEnvironment => new Dictionary<string, string>
+    {
+        ["Auth__SigningKey"] = SigningKey,
+        ["Auth__Issuer"] = Issuer,
+    };
+
+    public static string Token(IEnumerable<string>? scopes = null, TimeSpan? lifetime = null, string issuer = Issuer,
+        string audience = Audience, string signingKey = SigningKey, string subject = "test-client", DateTime? notBefore = null)
+    {
+        var now = DateTime.UtcNow;
+        var start = notBefore ?? now.AddMinutes(-1);
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("scope", string.Join(' ', scopes ?? AllScopes))]),
+            IssuedAt = start,
+            NotBefore = start,
+            // A given start dates the whole token (e.g. one that expired hours ago); otherwise it lives from now.
+            Expires = (notBefore is null ? now : start) + (lifetime ?? TimeSpan.FromHours(1)),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
+        };
+        return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+
+    /// <summary>A channel whose calls carry a bearer token (over cleartext HTTP/2 on loopback).</summary>
+    public static GrpcChannel Channel(Uri address, string? token = null)
+    {
+        token ??= Token();
+        var credentials = CallCredentials.FromInterceptor((_, metadata) =>
+        {
+            metadata.Add("Authorization", $"Bearer {token}");
+            return Task.CompletedTask;
+        });
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
+    }
+}

@@ -1,0 +1,95 @@
+using EnergyTrade.Cli.Commands;
+using EnergyTrade.Cli.Commands.Shipments;
+using EnergyTrade.Cli.Commands.Trade;
+using EnergyTrade.Cli.Grpc;
+using EnergyTrade.Cli.Infrastructure;
+using EnergyTrade.Cli.Output;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EnergyTrade.Cli;
+
+/// <summary>The command tree, and how failures become messages and exit codes.</summary>
+/// <remarks>
+/// The global options (--shipments-url, --output, ...) belong to each command rather than to the
+/// branches, so every command's --help lists them; they go after the command name.
+/// </remarks>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliEnvironment environment, CancellationToken cancellationToken = default)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("energytrade");
+            config.ConfigureConsole(environment.Out);
+            config.Settings.Registrar.RegisterInstance(environment);
+            config.SetExceptionHandler((exception, _) => HandleException(exception, environment));
+            config.CancellationExitCode(ExitCodes.Cancelled);
+
+            config.AddExample("shipments", "import", "seed/azerbaijan-belarus-2020.csv");
+            config.AddExample("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04");
+
+            config.AddBranch("shipments", shipments =>
+            {
+                shipments.SetDescription("Record and read oil shipments (the Shipments service).");
+                shipments.AddCommand<CreateCommand>("create")
+                    .WithDescription("Record one shipment.")
+                    .WithExample("shipments", "create", "--exporter", "AZ", "--importer", "BY", "--origin", "AZ", "--grade", "\"Azeri Light\"",
+                        "--quantity", "85000", "--unit", "t", "--barrels-per-tonne", "7.45", "--value-usd", "25000000.00",
+                        "--load-date", "2020-03-28", "--load-port", "Supsa", "--shipper", "SOCAR");
+                shipments.AddCommand<GetCommand>("get")
+                    .WithDescription("Show one shipment.")
+                    .WithExample("shipments", "get", "shipments/0b4f6c9e-5d2a-4c1e-9f3b-7a8d2e1c6b5a");
+                shipments.AddCommand<ListCommand>("list")
+                    .WithDescription("List shipments, newest load date first.")
+                    .WithExample("shipments", "list", "--exporter", "AZ", "--importer", "BY", "--from", "2020-01", "--to", "2020-04", "--all");
+                shipments.AddCommand<ImportCommand>("import")
+                    .WithDescription("Record every row of a CSV file. Safe to re-run: each row's request_id makes a repeat return the shipment recorded the first time.")
+                    .WithExample("shipments", "import", "seed/azerbaijan-belarus-2020.csv");
+            });
+            config.AddBranch("trade", trade =>
+            {
+                trade.SetDescription("Bilateral trade totals (the Trade service).");
+                trade.AddCommand<TotalsCommand>("totals")
+                    .WithDescription("Exports, imports, split by origin of the oil, turnover and balance between two countries.")
+                    .WithExample("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04")
+                    .WithExample("trade", "totals", "BY", "RU", "--basis", "origin", "--output", "json");
+            });
+            config.AddCommand<TokenCommand>("token")
+                .WithDescription("Print a bearer token signed with $ENERGYTRADE_SIGNING_KEY, for grpcurl and other clients.")
+                .WithExample("token", "--scope", "\"shipments:read trade:read\"");
+        });
+        return await app.RunAsync(args, cancellationToken);
+    }
+
+    private static int HandleException(Exception exception, CliEnvironment environment)
+    {
+        switch (exception)
+        {
+            case ServiceCallException failure:
+                ErrorView.Write(environment.Error, ErrorFormatter.Format(failure));
+                return ExitCodes.Failure;
+            case UsageException usage:
+                ErrorView.Write(environment.Error, new FormattedError(usage.Message, []));
+                return ExitCodes.Usage;
+            case CommandAppException parse when parse.Pretty is { } pretty:
+                // Spectre's own rendering points at the offending argument.
+                environment.Error.Write(pretty);
+                return ExitCodes.Usage;
+            case CommandAppException invalid:
+                // Settings validation lists every problem, one per line.
+                var problems = invalid.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                ErrorView.Write(environment.Error, problems.Length == 1
+                    ? new FormattedError(problems[0], [])
+                    : new FormattedError($"The command line has {problems.Length} problems; nothing was sent:", problems));
+                return ExitCodes.Usage;
+            case OperationCanceledException:
+                ErrorView.Write(environment.Error, new FormattedError("Cancelled.", []));
+                return ExitCodes.Cancelled;
+            default:
+                ErrorView.Write(environment.Error, new FormattedError($"{exception.GetType().Name}: {exception.Message}", []));
+                return ExitCodes.Failure;
+        }
+    }
+}

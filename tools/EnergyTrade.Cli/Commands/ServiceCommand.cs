@@ -1,0 +1,24 @@
+using EnergyTrade.Cli.Grpc;
+using EnergyTrade.Cli.Infrastructure;
+using EnergyTrade.Cli.Output;
+using Google.Protobuf;
+using Spectre.Console.Cli;
+
+namespace EnergyTrade.Cli.Commands;
+
+/// <summary>A command that talks to the services: resolves the global options and owns the channels for one run.</summary>
+public abstract class ServiceCommand<TSettings>(CliEnvironment environment) : AsyncCommand<TSettings> where TSettings : GlobalSettings
+{
+    protected CliEnvironment Environment => environment;
+
+    public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
+    {
+        var options = settings.Resolve(environment.Variables);
+        using var clients = new ServiceClients(options, environment);
+        return await RunAsync(settings, options, clients, cancellationToken);
+    }
+
+    protected abstract Task<int> RunAsync(TSettings settings, CliOptions options, ServiceClients clients, CancellationToken cancellationToken);
+
+    protected void WriteJson(IMessage message) => environment.RawOut.WriteLine(JsonOutput.Format(message));
+}

@@ -1,0 +1,98 @@
+using EnergyTrade.Cli.Auth;
+using EnergyTrade.Cli.Grpc;
+using EnergyTrade.Cli.Infrastructure;
+using EnergyTrade.Cli.Input;
+using EnergyTrade.Cli.Output;
+using EnergyTrade.Shipments.V1;
+using EnergyTrade.Trade.V1;
+using Spectre.Console;
+
+namespace EnergyTrade.Cli.Commands.Trade;
+
+/// <summary>trade totals: exports, imports, the split by origin, turnover and balance for a pair of countries.</summary>
+public sealed class TotalsCommand(CliEnvironment environment) : ServiceCommand<TotalsSettings>(environment)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    protected override async Task<int> RunAsync(TotalsSettings settings, CliOptions options, ServiceClients clients, CancellationToken cancellationToken)
+    {
+        var request = BuildRequest(settings);
+        var trade = clients.Trade(Scopes.TradeRead);
+        Task<BilateralTotals> Fetch() => clients.Caller.CallAsync(clients.TradeEndpoint, o => trade.GetBilateralTotalsAsync(request, o),
+            RetryPolicy.Interactive, cancellationToken);
+
+        BilateralTotals totals;
+        IReadOnlyList<string> behind = [];
+        if (settings.Wait > 0)
+        {
+            var shipments = clients.Shipments(Scopes.ShipmentsRead);
+            var summaryRequest = BuildSummaryRequest(settings);
+            async Task<(BilateralTotals, IReadOnlyList<string>)> Check()
+            {
+                var expected = await clients.Caller.CallAsync(clients.ShipmentsEndpoint, o => shipments.SummarizeShipmentsAsync(summaryRequest, o),
+                    RetryPolicy.Interactive, cancellationToken);
+                var actual = await Fetch();
+                return (actual, CatchUpCheck.Differences(expected, actual));
+            }
+
+            var deadline = Environment.Clock.GetUtcNow() + TimeSpan.FromSeconds(settings.Wait);
+            (totals, behind) = await Check();
+            // A spinner only when there is something to wait for.
+            if (behind.Count > 0)
+            {
+                (totals, behind) = options.Json
+                    ? await WaitAsync(Check, deadline, cancellationToken)
+                    : await Environment.Out.Status().StartAsync("Waiting for Trade to catch up with Shipments…", _ => WaitAsync(Check, deadline, cancellationToken));
+            }
+        }
+        else
+        {
+            totals = await Fetch();
+        }
+
+        if (options.Json) WriteJson(totals);
+        else Environment.Out.Write(TotalsView.Render(totals));
+        if (behind.Count == 0) return ExitCodes.Success;
+        ErrorView.Write(Environment.Error, new FormattedError(
+            $"Trade had not caught up with Shipments after {settings.Wait} s; the totals above miss some changes.", behind));
+        return ExitCodes.Failure;
+    }
+
+    /// <summary>Polls until Trade's totals equal Shipments' own sums, or the wait is over; returns what is still different.</summary>
+    private async Task<(BilateralTotals, IReadOnlyList<string>)> WaitAsync(Func<Task<(BilateralTotals, IReadOnlyList<string>)>> check,
+        DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Environment.Delay(PollInterval, cancellationToken);
+            var (totals, differences) = await check();
+            if (differences.Count == 0 || Environment.Clock.GetUtcNow() >= deadline) return (totals, differences);
+        }
+    }
+
+    public static GetBilateralTotalsRequest BuildRequest(TotalsSettings settings)
+    {
+        var request = new GetBilateralTotalsRequest
+        {
+            Country = CountryInput.Normalize(settings.Country),
+            Partner = CountryInput.Normalize(settings.Partner),
+            Basis = settings.OriginBasis ? EnergyTrade.Trade.V1.Basis.Origin : EnergyTrade.Trade.V1.Basis.Commercial,
+        };
+        if (settings.FirstMonth is { } first) request.FirstMonth = ProtoValues.Month(first);
+        if (settings.LastMonth is { } last) request.LastMonth = ProtoValues.Month(last);
+        return request;
+    }
+
+    private static SummarizeShipmentsRequest BuildSummaryRequest(TotalsSettings settings)
+    {
+        var request = new SummarizeShipmentsRequest
+        {
+            Country = CountryInput.Normalize(settings.Country),
+            Partner = CountryInput.Normalize(settings.Partner),
+            Basis = settings.OriginBasis ? EnergyTrade.Shipments.V1.Basis.Origin : EnergyTrade.Shipments.V1.Basis.Commercial,
+        };
+        if (settings.FirstMonth is { } first) request.FirstMonth = ProtoValues.Month(first);
+        if (settings.LastMonth is { } last) request.LastMonth = ProtoValues.Month(last);
+        return request;
+    }
+}

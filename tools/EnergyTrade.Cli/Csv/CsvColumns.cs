@@ -1,0 +1,49 @@
+namespace EnergyTrade.Cli.Csv;
+
+/// <summary>The columns of a shipments CSV file, named like the API's fields so errors read the same either way.</summary>
+public static class CsvColumns
+{
+    public const string RequestId = "request_id";
+    public const string Shipper = "shipper";
+    public const string ExporterCountry = "exporter_country";
+    public const string ImporterCountry = "importer_country";
+    public const string OriginCountry = "origin_country";
+    public const string Grade = "grade";
+    public const string Quantity = "quantity";
+    public const string Unit = "unit";
+    public const string BarrelsPerTonne = "barrels_per_tonne";
+    public const string ValueUsd = "value_usd";
+    public const string LoadDate = "load_date";
+    public const string DeliveryDate = "delivery_date";
+    public const string LoadPort = "load_port";
+    public const string DischargePort = "discharge_port";
+
+    /// <summary>Every file must have these in its header, in any order.</summary>
+    public static readonly IReadOnlyList<string> Required =
+        [RequestId, Shipper, ExporterCountry, ImporterCountry, OriginCountry, Grade, Quantity, Unit, LoadDate];
+
+    /// <summary>These may be left out of the header altogether.</summary>
+    public static readonly IReadOnlyList<string> Optional =
+        [BarrelsPerTonne, ValueUsd, DeliveryDate, LoadPort, DischargePort];
+
+    public static IEnumerable<string> All => Required.Concat(Optional);
+
+    /// <summary>
+    /// The column a service field violation is about ("shipment.quantity.value" → "quantity"), so an
+    /// import report points at the CSV file rather than at the API.
+    /// </summary>
+    public static string ForField(string fieldPath)
+    {
+        var path = fieldPath.StartsWith("shipment.", StringComparison.Ordinal) ? fieldPath["shipment.".Length..] : fieldPath;
+        return path switch
+        {
+            "quantity.value" or "quantity" => Quantity,
+            "quantity.unit" => Unit,
+            "quantity.barrels_per_tonne" => BarrelsPerTonne,
+            _ when path == "value" || path.StartsWith("value.", StringComparison.Ordinal) => ValueUsd,
+            _ when path.StartsWith("load_date", StringComparison.Ordinal) => LoadDate,
+            _ when path.StartsWith("delivery_date", StringComparison.Ordinal) => DeliveryDate,
+            _ => path,
+        };
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace EnergyTrade.Cli.Grpc;
+
+/// <summary>
+/// Turns a failed call into sentences a person can act on. The details come from the google.rpc.Status
+/// the services attach (AIP-193): every field violation of a BadRequest is listed, not just the first.
+/// </summary>
+public static class ErrorFormatter
+{
+    public const string UpScript = "scripts/up.sh";
+
+    public static FormattedError Format(ServiceCallException failure, Func<string, string>? fieldName = null) =>
+        Format(failure.Error, failure.Endpoint, failure.Timeout, fieldName);
+
+    /// <param name="fieldName">Renames field paths, e.g. to CSV column names; identity when null.</param>
+    public static FormattedError Format(RpcException error, ServiceEndpoint endpoint, TimeSpan timeout, Func<string, string>? fieldName = null)
+    {
+        fieldName ??= f => f;
+        // Null when the failure never reached the service (no details travelled with it).
+        var status = TryGetStatus(error);
+        var message = Sentence(status?.Message is { Length: > 0 } m ? m : error.Status.Detail);
+        var violations = Violations(status);
+        var info = status?.GetDetail<ErrorInfo>();
+        var url = endpoint.Url.ToString().TrimEnd('/');
+
+        var details = new List<string>();
+        details.AddRange(violations.Select(v => $"{fieldName(v.Field)}: {v.Description}"));
+        if (status?.GetDetail<PreconditionFailure>() is { } precondition)
+        {
+            details.AddRange(precondition.Violations.Select(v => Sentence(v.Description)).Where(d => d != message));
+        }
+
+        var summary = error.StatusCode switch
+        {
+            StatusCode.InvalidArgument when violations.Count > 0 =>
+                $"{endpoint.Name} rejected the request: {Plural(violations.Count, "field is", "fields are")} invalid.",
+            StatusCode.InvalidArgument => $"{endpoint.Name} rejected the request as invalid: {message}",
+            StatusCode.NotFound => message,
+            StatusCode.AlreadyExists when info?.Metadata.TryGetValue("shipment", out var existing) == true && !message.Contains(existing, StringComparison.Ordinal) =>
+                $"{message} (The earlier shipment is {existing}.)",
+            StatusCode.AlreadyExists => message,
+            StatusCode.Unavailable when status is null =>
+                $"Could not reach the {endpoint.Name} service at {url}{Cause(error)}. It may not be running: {UpScript} starts it, " +
+                $"or point --{endpoint.Name.ToLowerInvariant()}-url at where it runs.",
+            StatusCode.Unavailable => $"The {endpoint.Name} service at {url} is unavailable: {message} Nothing was changed; trying again later is safe.",
+            StatusCode.DeadlineExceeded =>
+                $"{endpoint.Name} at {url} did not answer within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s. " +
+                "Raise --timeout, or check the service's health. A create may or may not have happened; repeating it with the same --request-id is safe.",
+            StatusCode.Unauthenticated =>
+                $"{endpoint.Name} at {url} refused the call because it carried no valid token. Set ENERGYTRADE_SIGNING_KEY to the services' " +
+                $"signing key ({UpScript} keeps it as SIGNING_KEY in .run/up/secrets.env) so the CLI can mint one, or ENERGYTRADE_TOKEN to a bearer token.",
+            StatusCode.PermissionDenied =>
+                $"{endpoint.Name} at {url} refused the call: the token does not carry the scope it needs " +
+                "(shipments:write to record shipments, shipments:read to read them, trade:read for trade totals).",
+            StatusCode.ResourceExhausted => $"{endpoint.Name} refused the request: {message}",
+            StatusCode.Internal => $"{endpoint.Name} failed with an internal error: {message}",
+            StatusCode.Cancelled => "Cancelled.",
+            _ => $"{endpoint.Name} at {url} answered {error.StatusCode}: {message}",
+        };
+        return new FormattedError(summary, details);
+    }
+
+    /// <summary>Each field violation of the google.rpc.BadRequest the service attached, descriptions as sentences.</summary>
+    public static IReadOnlyList<BadRequest.Types.FieldViolation> Violations(RpcException error) => Violations(TryGetStatus(error));
+
+    private static IReadOnlyList<BadRequest.Types.FieldViolation> Violations(Google.Rpc.Status? status) =>
+        status?.GetDetail<BadRequest>()?.FieldViolations.Select(v => new BadRequest.Types.FieldViolation(v) { Description = Sentence(v.Description) }).ToList()
+        ?? [];
+
+    private static Google.Rpc.Status? TryGetStatus(RpcException error)
+    {
+        try
+        {
+            return error.GetRpcStatus();
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            // A proxy in between may send a grpc-status-details-bin it made up; the plain status still says enough.
+            return null;
+        }
+    }
+
+    /// <summary>The root cause of a transport failure, e.g. " (Connection refused)".</summary>
+    private static string Cause(RpcException error) =>
+        error.Status.DebugException?.GetBaseException().Message is { Length: > 0 } cause ? $" ({cause.TrimEnd('.')})" : "";
+
+    private static string Plural(int count, string one, string many) => count == 1 ? $"1 {one}" : $"{count} {many}";
+
+    private static string Sentence(string text)
+    {
+        text = text.Trim();
+        if (text.Length == 0) return "no reason given.";
+        return text.EndsWith('.') || text.EndsWith('!') || text.EndsWith('?') || text.EndsWith(')') ? text : text + ".";
+    }
+}

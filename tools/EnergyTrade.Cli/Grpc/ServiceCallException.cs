@@ -1,0 +1,14 @@
+using Grpc.Core;
+
+namespace EnergyTrade.Cli.Grpc;
+
+/// <summary>A call that failed for good (after any retries), with what is needed to explain it to a person.</summary>
+public sealed class ServiceCallException(ServiceEndpoint endpoint, TimeSpan timeout, int attempts, RpcException error)
+    : Exception($"{endpoint}: {error.Status.StatusCode}: {error.Status.Detail}", error)
+{
+    public ServiceEndpoint Endpoint { get; } = endpoint;
+    public TimeSpan Timeout { get; } = timeout;
+    public int Attempts { get; } = attempts;
+    public RpcException Error { get; } = error;
+    public StatusCode StatusCode => Error.StatusCode;
+}

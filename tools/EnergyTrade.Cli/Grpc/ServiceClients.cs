@@ -1,0 +1,72 @@
+using EnergyTrade.Cli.Auth;
+using EnergyTrade.Cli.Commands;
+using EnergyTrade.Cli.Infrastructure;
+using EnergyTrade.Shipments.V1;
+using EnergyTrade.Trade.V1;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+
+namespace EnergyTrade.Cli.Grpc;
+
+/// <summary>
+/// The clients of one command run: one channel per service address, each call carrying a bearer
+/// token with just the scopes that command needs.
+/// </summary>
+public sealed class ServiceClients : IDisposable
+{
+    private readonly CliEnvironment _environment;
+    private readonly Dictionary<Uri, GrpcChannel> _channels = [];
+
+    public ServiceClients(CliOptions options, CliEnvironment environment)
+    {
+        _environment = environment;
+        Tokens = new TokenSource(environment.Variables, environment.Clock);
+        Caller = new ServiceCaller(options.Timeout, environment.Delay);
+        ShipmentsEndpoint = new ServiceEndpoint(ServiceEndpoint.ShipmentsName, options.ShipmentsUrl);
+        TradeEndpoint = new ServiceEndpoint(ServiceEndpoint.TradeName, options.TradeUrl);
+    }
+
+    public TokenSource Tokens { get; }
+    public ServiceCaller Caller { get; }
+    public ServiceEndpoint ShipmentsEndpoint { get; }
+    public ServiceEndpoint TradeEndpoint { get; }
+
+    public ShipmentService.ShipmentServiceClient Shipments(params string[] scopes) => new(Invoker(ShipmentsEndpoint.Url, scopes));
+
+    public TradeService.TradeServiceClient Trade(params string[] scopes) => new(Invoker(TradeEndpoint.Url, scopes));
+
+    private CallInvoker Invoker(Uri url, string[] scopes)
+    {
+        var invoker = _environment.Invokers?.Invoke(url) ?? Channel(url).CreateCallInvoker();
+        return invoker.Intercept(metadata =>
+        {
+            if (Tokens.TokenFor(scopes) is { } token) metadata.Add("authorization", $"Bearer {token}");
+            return metadata;
+        });
+    }
+
+    private GrpcChannel Channel(Uri url)
+    {
+        if (_channels.TryGetValue(url, out var channel)) return channel;
+        channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                // A service that is down should fail fast with UNAVAILABLE, not wait out the call's deadline.
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                EnableMultipleHttp2Connections = true,
+            },
+            // Tokens over cleartext are for loopback development (scripts/up.sh); use https:// elsewhere.
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
+        _channels[url] = channel;
+        return channel;
+    }
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values) channel.Dispose();
+        _channels.Clear();
+    }
+}

@@ -1,0 +1,41 @@
+using Grpc.Core;
+using Spectre.Console;
+
+namespace EnergyTrade.Cli.Infrastructure;
+
+/// <summary>
+/// Everything the commands take from the outside world, in one place so tests can run the whole
+/// CLI in-process: consoles, environment variables, the clock and (optionally) the gRPC transport.
+/// </summary>
+public sealed class CliEnvironment
+{
+    /// <summary>Tables, progress and summaries.</summary>
+    public required IAnsiConsole Out { get; init; }
+    /// <summary>Errors and warnings, so they never end up inside JSON meant for a script.</summary>
+    public required IAnsiConsole Error { get; init; }
+    /// <summary>Unformatted standard output for JSON: a console would wrap long lines at its width.</summary>
+    public required TextWriter RawOut { get; init; }
+    public Func<string, string?> Variables { get; init; } = Environment.GetEnvironmentVariable;
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>When set, calls go to this invoker instead of a real channel to the URL.</summary>
+    public Func<Uri, CallInvoker>? Invokers { get; init; }
+    public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
+
+    /// <summary>Width for output that goes to a file or a pipe, where nothing wraps it again.</summary>
+    public const int RedirectedWidth = 200;
+
+    public static CliEnvironment ForProcess() => new()
+    {
+        Out = Create(Console.Out, Console.IsOutputRedirected),
+        Error = Create(Console.Error, Console.IsErrorRedirected),
+        RawOut = Console.Out,
+    };
+
+    private static IAnsiConsole Create(TextWriter writer, bool redirected)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        // Spectre assumes 80 columns when there is no terminal, which folds tables into unreadable slivers in a log.
+        if (redirected) console.Profile.Width = RedirectedWidth;
+        return console;
+    }
+}

@@ -1,0 +1,12 @@
+namespace EnergyTrade.Cli.Infrastructure;
+
+public static class ExitCodes
+{
+    public const int Success = 0;
+    /// <summary>A service refused or failed, an import rejected rows, or totals did not catch up in time.</summary>
+    public const int Failure = 1;
+    /// <summary>The command line was wrong; nothing was sent.</summary>
+    public const int Usage = 2;
+    /// <summary>Ctrl-C, as shells report SIGINT.</summary>
+    public const int Cancelled = 130;
+}

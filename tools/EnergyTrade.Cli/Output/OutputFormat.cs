@@ -1,0 +1,9 @@
+namespace EnergyTrade.Cli.Output;
+
+public enum OutputFormat
+{
+    /// <summary>Tables for people.</summary>
+    Table,
+    /// <summary>The proto messages in their canonical JSON mapping, for scripts.</summary>
+    Json,
+}
