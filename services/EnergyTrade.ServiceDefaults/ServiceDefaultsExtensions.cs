@@ -78,7 +78,7 @@ public static class ServiceDefaultsExtensions
         var body = new
         {
             status = report.Status.ToString(),
-            totalDurationMs = (long)report.TotalDuration.TotalMilliseconds,
+            totalDurationMs = report.TotalDuration.Ticks / TimeSpan.TicksPerMillisecond,
             checks = report.Entries.ToDictionary(e => e.Key, e => new
             {
                 status = e.Value.Status.ToString(),

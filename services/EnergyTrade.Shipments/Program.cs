@@ -12,7 +12,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 
 var connectionString = builder.Configuration.GetConnectionString("Shipments")
     ?? throw new InvalidOperationException("ConnectionStrings:Shipments is not set (an Npgsql connection string).");
-builder.Services.AddDbContext<ShipmentsDbContext>(o => o.UseNpgsql(connectionString));
+// Pooled contexts: CreateShipment is the hot path, and a pooled context skips per-call setup.
+builder.Services.AddDbContextPool<ShipmentsDbContext>(o => o.UseNpgsql(connectionString));
 
 builder.AddShipmentsMessaging();
 

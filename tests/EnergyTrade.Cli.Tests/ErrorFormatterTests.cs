@@ -71,6 +71,15 @@ public sealed class ErrorFormatterTests
 
         Assert.Contains("did not answer within 2.5 s", error.Summary);
         Assert.Contains("--timeout", error.Summary);
+        Assert.DoesNotContain("request_id", error.Summary);
+    }
+
+    [Fact]
+    public void A_lost_answer_to_a_write_says_repeating_it_is_safe()
+    {
+        var error = ErrorFormatter.Format(new RpcException(new Status(StatusCode.DeadlineExceeded, "")), Shipments, Timeout, writes: true);
+
+        Assert.Contains("may have been recorded all the same; repeating the command with the same request_id is safe", error.Summary);
     }
 
     [Fact]

@@ -126,14 +126,14 @@ public static class SecurityExtensions
     {
         var response = context.Response;
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        response.Headers.RetryAfter = Math.Max(1L, (retryAfter.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond).ToString(CultureInfo.InvariantCulture);
         if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
         {
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/grpc";
             response.Headers["grpc-status"] = "8";
             response.Headers["grpc-message"] = Uri.EscapeDataString(
-                $"Too many writes from this caller: retry after {retryAfter.TotalSeconds:0.#} s (limit per caller: see RateLimiting:WritesPerSecond).");
+                $"Too many writes from this caller: retry after {retryAfter} (limit per caller: see RateLimiting:WritesPerSecond).");
         }
         else
         {

@@ -18,7 +18,7 @@ public sealed class OutboxHealthCheck(ShipmentsDbContext db, IOptions<OutboxOpti
         var data = new Dictionary<string, object>
         {
             ["backlog"] = count,
-            ["oldestAgeSeconds"] = (long)age.TotalSeconds,
+            ["oldestAgeSeconds"] = age.Ticks / TimeSpan.TicksPerSecond,
         };
         return age > options.Value.BacklogWarningAge
             ? HealthCheckResult.Degraded($"{count} events waiting to be published, the oldest for {age:g}: is RabbitMQ reachable?", data: data)

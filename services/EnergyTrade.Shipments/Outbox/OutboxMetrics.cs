@@ -21,7 +21,7 @@ public sealed class OutboxMetrics
         _published = meter.CreateCounter<long>("energytrade.outbox.published", "{event}", "Events confirmed by RabbitMQ and marked sent.");
         _publishFailures = meter.CreateCounter<long>("energytrade.outbox.publish_failures", "{event}", "Events whose publish failed and will be retried.");
         meter.CreateObservableGauge("energytrade.outbox.backlog", () => _backlog.Count, "{event}", "Events committed but not yet confirmed by RabbitMQ.");
-        meter.CreateObservableGauge("energytrade.outbox.oldest_age", () => (long)_backlog.Age(_time.GetUtcNow()).TotalMilliseconds, "ms",
+        meter.CreateObservableGauge("energytrade.outbox.oldest_age", () => _backlog.Age(_time.GetUtcNow()).Ticks / TimeSpan.TicksPerMillisecond, "ms",
             "Age of the oldest event not yet confirmed by RabbitMQ.");
     }
 

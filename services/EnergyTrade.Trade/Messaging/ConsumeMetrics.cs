@@ -29,7 +29,7 @@ public sealed class ConsumeMetrics
         _applied.Add(result.Applied);
         _ignored.Add(result.Ignored);
         var now = _time.GetUtcNow();
-        foreach (var change in changes) _lag.Record((long)(now - change.OccurredAt).TotalMilliseconds);
+        foreach (var change in changes) _lag.Record((now - change.OccurredAt).Ticks / TimeSpan.TicksPerMillisecond);
     }
 
     public void Rejected(int count) => _rejected.Add(count);

@@ -35,7 +35,7 @@ public sealed class FaultCluster : IAsyncDisposable
         // Should the test process exit with a case still running, its nodes must not outlive it.
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            foreach (var directory in LiveDirectories.Keys) InfraScript.DestroyNow(directory);
+            foreach (var directory in LiveDirectories.Keys) InfraScript.DestroyTreeNow(directory);
         };
     }
 
@@ -95,7 +95,7 @@ public sealed class FaultCluster : IAsyncDisposable
         }
         catch
         {
-            await InfraScript.RunAsync("infra_destroy", [directory], TimeSpan.FromSeconds(90));
+            await InfraScript.DestroyTreeAsync(directory);
             LiveDirectories.TryRemove(directory, out _);
             throw;
         }
@@ -284,7 +284,7 @@ public sealed class FaultCluster : IAsyncDisposable
         var queue = await Rabbit.QueueAsync(TradeQueue, cancellationToken);
         Log.Figure("acknowledged shipments", $"{Ledger.Count} ({Ledger.Replies} acknowledging replies)");
         Log.Figure("events written to the outbox", $"{outboxRows}");
-        Log.Figure("broker messages to Trade's queue", $"published {queue?.Published}, redelivered {queue?.Redelivered}, acknowledged {queue?.Acknowledged}");
+        Log.Figure("broker messages to Trade's queue (since the broker last started)", $"published {queue?.Published}, redelivered {queue?.Redelivered}, acknowledged {queue?.Acknowledged}");
         Log.Figure("shipments in Trade (applied_shipments)", $"{applied}");
         Log.Figure("Trade counters (sampled, lower bounds after SIGKILL)", $"{(Metrics.Available ? Metrics.Total.ToString() : "not exported by this build")}");
         Log.Figure("_error", $"{error.Count} (expected {poison.Count})");
@@ -331,12 +331,37 @@ public sealed class FaultCluster : IAsyncDisposable
         Rabbit.Dispose();
         try
         {
-            await InfraScript.RunAsync("infra_destroy", [Directory], TimeSpan.FromSeconds(90));
+            await InfraScript.DestroyTreeAsync(Directory);
+            // A node left running would keep recreating files here and live on: make sure, loudly.
+            var survivors = RunningNodes(Directory);
+            if (survivors.Count > 0) throw new InvalidOperationException($"Processes of {Directory} survived its teardown: pids {string.Join(", ", survivors)}");
         }
         finally
         {
             LiveDirectories.TryRemove(Directory, out _);
         }
+    }
+
+    /// <summary>Pids of RabbitMQ (beam) and PostgreSQL processes whose command line names a path under <paramref name="directory"/>.</summary>
+    public static List<int> RunningNodes(string directory)
+    {
+        var pids = new List<int>();
+        foreach (var entry in System.IO.Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid)) continue;
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(entry, "cmdline")).Replace('\0', ' ');
+                if (commandLine.Contains(directory + "/", StringComparison.Ordinal) && ProcessSignals.IsAlive(pid)) pids.Add(pid);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return pids;
     }
 
     /// <summary>One service's place in the cluster: fixed ports, the process currently there, and those before it.</summary>
@@ -395,11 +420,11 @@ public sealed class FaultCluster : IAsyncDisposable
             return process;
         }
 
-        /// <summary>SIGKILL: no shutdown code runs.</summary>
-        public async Task KillAsync()
+        /// <summary>SIGKILL: no shutdown code runs. Reads the process's counters first unless the kill must not wait.</summary>
+        public async Task KillAsync(bool scrapeFirst = true)
         {
             if (Current is not { HasExited: false } process) return;
-            await _cluster.Metrics.ScrapeAsync(process);
+            if (scrapeFirst) await _cluster.Metrics.ScrapeAsync(process);
             await process.KillAsync();
             _cluster.Log.Line($"{Name} (pid {process.Pid}) killed with SIGKILL");
         }

@@ -30,7 +30,7 @@ public static class InfraScript
             WorkingDirectory = ServiceProcess.RepositoryRoot(),
         };
         info.ArgumentList.Add("-c");
-        info.ArgumentList.Add("source \"$0\" && \"$@\"");
+        info.ArgumentList.Add($"source \"$0\" && {DestroyTree} && \"$@\"");
         info.ArgumentList.Add(Script);
         info.ArgumentList.Add(function);
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
@@ -65,16 +65,28 @@ public static class InfraScript
         return text;
     }
 
-    /// <summary>Synchronous, best-effort: used when the test process exits with nodes still running.</summary>
-    public static void DestroyNow(string directory)
+    /// <summary>
+    /// Kills every node started in a subdirectory of <paramref name="caseDirectory"/> (each node has a
+    /// directory of its own: infra_destroy only looks at the directory it is given) and deletes the lot.
+    /// </summary>
+    public const string DestroyTreeFunction = "_fault_destroy_tree";
+
+    private const string DestroyTree =
+        "_fault_destroy_tree() { local d; for d in \"$1\"/*/; do [[ -d $d ]] && infra_destroy \"${d%/}\"; done; rm -rf \"$1\"; }";
+
+    public static Task DestroyTreeAsync(string caseDirectory) =>
+        RunAsync(DestroyTreeFunction, [caseDirectory], TimeSpan.FromSeconds(120));
+
+    /// <summary>Synchronous, best-effort <see cref="DestroyTreeAsync"/>: for a test process exiting with nodes still running.</summary>
+    public static void DestroyTreeNow(string caseDirectory)
     {
         try
         {
             var info = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             info.ArgumentList.Add("-c");
-            info.ArgumentList.Add("source \"$0\" && infra_destroy \"$1\"");
+            info.ArgumentList.Add($"source \"$0\" && {DestroyTree} && {DestroyTreeFunction} \"$1\"");
             info.ArgumentList.Add(Script);
-            info.ArgumentList.Add(directory);
+            info.ArgumentList.Add(caseDirectory);
             using var process = Process.Start(info)!;
             process.WaitForExit(60_000);
         }

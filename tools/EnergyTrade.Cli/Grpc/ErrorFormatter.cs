@@ -13,10 +13,11 @@ public static class ErrorFormatter
     public const string UpScript = "scripts/up.sh";
 
     public static FormattedError Format(ServiceCallException failure, Func<string, string>? fieldName = null) =>
-        Format(failure.Error, failure.Endpoint, failure.Timeout, fieldName);
+        Format(failure.Error, failure.Endpoint, failure.Timeout, fieldName, failure.Writes);
 
     /// <param name="fieldName">Renames field paths, e.g. to CSV column names; identity when null.</param>
-    public static FormattedError Format(RpcException error, ServiceEndpoint endpoint, TimeSpan timeout, Func<string, string>? fieldName = null)
+    /// <param name="writes">Whether the call would have changed something (its outcome is unknown after a deadline).</param>
+    public static FormattedError Format(RpcException error, ServiceEndpoint endpoint, TimeSpan timeout, Func<string, string>? fieldName = null, bool writes = false)
     {
         fieldName ??= f => f;
         // Null when the failure never reached the service (no details travelled with it).
@@ -48,7 +49,8 @@ public static class ErrorFormatter
             StatusCode.Unavailable => $"The {endpoint.Name} service at {url} is unavailable: {message} Nothing was changed; trying again later is safe.",
             StatusCode.DeadlineExceeded =>
                 $"{endpoint.Name} at {url} did not answer within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s. " +
-                "Raise --timeout, or check the service's health. A create may or may not have happened; repeating it with the same --request-id is safe.",
+                "Raise --timeout, or check the service's health." +
+                (writes ? " The shipment may have been recorded all the same; repeating the command with the same request_id is safe." : ""),
             StatusCode.Unauthenticated =>
                 $"{endpoint.Name} at {url} refused the call because it carried no valid token. Set ENERGYTRADE_SIGNING_KEY to the services' " +
                 $"signing key ({UpScript} keeps it as SIGNING_KEY in .run/up/secrets.env) so the CLI can mint one, or ENERGYTRADE_TOKEN to a bearer token.",

@@ -3,7 +3,7 @@ using Grpc.Core;
 namespace EnergyTrade.Cli.Grpc;
 
 /// <summary>A call that failed for good (after any retries), with what is needed to explain it to a person.</summary>
-public sealed class ServiceCallException(ServiceEndpoint endpoint, TimeSpan timeout, int attempts, RpcException error)
+public sealed class ServiceCallException(ServiceEndpoint endpoint, TimeSpan timeout, int attempts, RpcException error, bool writes = false)
     : Exception($"{endpoint}: {error.Status.StatusCode}: {error.Status.Detail}", error)
 {
     public ServiceEndpoint Endpoint { get; } = endpoint;
@@ -11,4 +11,6 @@ public sealed class ServiceCallException(ServiceEndpoint endpoint, TimeSpan time
     public int Attempts { get; } = attempts;
     public RpcException Error { get; } = error;
     public StatusCode StatusCode => Error.StatusCode;
+    /// <summary>Whether the call would have changed something, so a lost answer leaves its outcome unknown.</summary>
+    public bool Writes { get; } = writes;
 }

@@ -13,7 +13,8 @@ public sealed class ServiceCaller(TimeSpan timeout, Func<TimeSpan, CancellationT
     public TimeSpan Timeout => timeout;
 
     public async Task<T> CallAsync<T>(ServiceEndpoint endpoint, Func<CallOptions, AsyncUnaryCall<T>> call, RetryPolicy retry,
-        CancellationToken cancellationToken, Action<Metadata>? onResponseHeaders = null)
+        CancellationToken cancellationToken, Action<Metadata>? onResponseHeaders = null, bool writes = false,
+        Action<RpcException, TimeSpan>? onRetry = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -33,8 +34,9 @@ public sealed class ServiceCaller(TimeSpan timeout, Func<TimeSpan, CancellationT
             {
                 if (retry.NextDelay(error, attempt, Random.Shared.NextDouble()) is not { } wait)
                 {
-                    throw new ServiceCallException(endpoint, timeout, attempt, error);
+                    throw new ServiceCallException(endpoint, timeout, attempt, error, writes);
                 }
+                onRetry?.Invoke(error, wait);
                 await _delay(wait, cancellationToken).ConfigureAwait(false);
             }
         }

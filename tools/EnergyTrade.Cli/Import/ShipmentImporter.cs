@@ -22,6 +22,9 @@ public sealed class ShipmentImporter(
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.Import;
 
+    /// <summary>Told of each retry, so a person watching knows why the progress bar stands still.</summary>
+    public Action<RpcException, TimeSpan>? OnRetry { get; init; }
+
     /// <param name="onRowDone">Called once per row sent (from several threads), e.g. to move a progress bar.</param>
     public async Task<ImportReport> ImportAsync(string file, CsvReadResult csv, Action? onRowDone = null, CancellationToken cancellationToken = default)
     {
@@ -42,7 +45,7 @@ public sealed class ShipmentImporter(
                     try
                     {
                         var shipment = await caller.CallAsync(endpoint, options => client.CreateShipmentAsync(row.Draft.ToRequest(), options),
-                            Retry, token, headers => serverClock.Observe(headers, clock.GetUtcNow()));
+                            Retry, token, headers => serverClock.Observe(headers, clock.GetUtcNow()), writes: true, OnRetry);
                         replies[i] = (shipment, null);
                     }
                     catch (ServiceCallException failure) when (StopsTheImport(failure.StatusCode))

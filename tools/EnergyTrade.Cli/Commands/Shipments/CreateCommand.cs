@@ -17,7 +17,7 @@ public sealed class CreateCommand(CliEnvironment environment) : ServiceCommand<C
         var startedAt = Environment.Clock.GetUtcNow();
         var serverClock = new ServerClock();
         var shipment = await clients.Caller.CallAsync(clients.ShipmentsEndpoint, o => client.CreateShipmentAsync(request, o),
-            RetryPolicy.Interactive, cancellationToken, headers => serverClock.Observe(headers, Environment.Clock.GetUtcNow()));
+            RetryPolicy.Interactive, cancellationToken, headers => serverClock.Observe(headers, Environment.Clock.GetUtcNow()), writes: true);
 
         if (options.Json)
         {

@@ -4,6 +4,7 @@ using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Import;
 using EnergyTrade.Cli.Infrastructure;
 using EnergyTrade.Cli.Output;
+using Grpc.Core;
 using Spectre.Console;
 
 namespace EnergyTrade.Cli.Commands.Shipments;
@@ -31,13 +32,13 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
                 .Concat(csv.Rows.Select(r => new RowOutcome(r.Line, r.Draft.RequestId, RowResult.NotAttempted, [])))
                 .OrderBy(r => r.Line)], TimeSpan.Zero) { DryRun = true };
         }
+        else if (options.Json || csv.Rows.Count == 0)
+        {
+            report = await Importer(settings, clients).ImportAsync(settings.File, csv, cancellationToken: cancellationToken);
+        }
         else
         {
-            var importer = new ShipmentImporter(clients.Shipments(Scopes.ShipmentsWrite), clients.ShipmentsEndpoint, clients.Caller,
-                Environment.Clock, settings.Parallel);
-            report = options.Json || csv.Rows.Count == 0
-                ? await importer.ImportAsync(settings.File, csv, cancellationToken: cancellationToken)
-                : await WithProgressAsync(settings.File, csv.Rows.Count, done => importer.ImportAsync(settings.File, csv, done, cancellationToken));
+            report = await WithProgressAsync(settings, clients, csv, cancellationToken);
         }
 
         if (options.Json) Environment.RawOut.WriteLine(ImportReportJson.Format(report));
@@ -63,7 +64,13 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
         }
     }
 
-    private async Task<ImportReport> WithProgressAsync(string file, int rows, Func<Action, Task<ImportReport>> import)
+    private ShipmentImporter Importer(ImportSettings settings, ServiceClients clients, Action<RpcException, TimeSpan>? onRetry = null) =>
+        new(clients.Shipments(Scopes.ShipmentsWrite), clients.ShipmentsEndpoint, clients.Caller, Environment.Clock, settings.Parallel)
+        {
+            OnRetry = onRetry,
+        };
+
+    private async Task<ImportReport> WithProgressAsync(ImportSettings settings, ServiceClients clients, CsvReadResult csv, CancellationToken cancellationToken)
     {
         var progress = Environment.Out.Progress()
             .AutoClear(false)
@@ -72,8 +79,15 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
                 new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn());
         return await progress.StartAsync(async context =>
         {
-            var task = context.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: rows);
-            var report = await import(() => task.Increment(1));
+            var name = Markup.Escape(Path.GetFileName(settings.File));
+            var task = context.AddTask(name, maxValue: csv.Rows.Count);
+            var importer = Importer(settings, clients, (error, wait) =>
+                task.Description = $"{name} [yellow]({Markup.Escape(error.StatusCode.ToString())}, retrying in {wait.TotalSeconds:0.#} s)[/]");
+            var report = await importer.ImportAsync(settings.File, csv, () =>
+            {
+                task.Description = name;
+                task.Increment(1);
+            }, cancellationToken);
             task.StopTask();
             return report;
         });
