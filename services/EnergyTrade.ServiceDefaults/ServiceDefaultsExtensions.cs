@@ -38,6 +38,13 @@ public static class ServiceDefaultsExtensions
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.MaxReceiveMessageSize = MaxReceiveMessageBytes;
             options.EnableDetailedErrors = false;
+        }).AddJsonTranscoding(o =>
+        {
+            // Read methods also answer HTTP/JSON (google.api.http in the protos) for curl users; error
+            // details are google.rpc messages the JSON writer must know to render.
+            o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
+                Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.BadRequest.Descriptor, Google.Rpc.ResourceInfo.Descriptor,
+                Google.Rpc.RetryInfo.Descriptor, Google.Rpc.PreconditionFailure.Descriptor);
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using EnergyTrade.Shipments.V1;
+using EnergyTrade.Testing;
+using static EnergyTrade.IntegrationTests.ServiceUnderTest;
+
+namespace EnergyTrade.IntegrationTests.Pipeline;
+
+/// <summary>The read methods answer plain HTTP/JSON too, for people with curl and no gRPC client.</summary>
+[Trait("Category", "Integration")]
+public sealed class JsonTranscodingTests
+{
+    [Fact]
+    public async Task Totals_and_shipments_can_be_read_with_plain_http()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("json");
+        var (shipmentsProcess, shipments) = await sut.StartShipmentsAsync();
+        var (tradeProcess, _) = await sut.StartTradeAsync();
+        var created = new List<Shipment>();
+        foreach (var cargo in SeedShipments.AzerbaijanToBelarus2020())
+        {
+            created.Add(await shipments.CreateShipmentAsync(new CreateShipmentRequest { Shipment = cargo }, Deadline()));
+        }
+        var first = created[0];
+
+        using var trade = new HttpClient { BaseAddress = tradeProcess.HttpUrl };
+        trade.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(["trade:read"]));
+        var url = "/v1/trade/AZ/BY/totals?first_month.year=2020&first_month.month=1&last_month.year=2020&last_month.month=4";
+        var totals = await Eventually.MatchAsync(async () => JsonDocument.Parse(await trade.GetStringAsync(url)).RootElement,
+            t => t.GetProperty("exports").TryGetProperty("shipmentCount", out var n) && n.ToString() == "5",
+            TimeSpan.FromSeconds(30), "five cargoes over HTTP/JSON");
+        Assert.Equal("3830000.000", totals.GetProperty("exports").GetProperty("barrels").GetProperty("value").GetString());
+
+        var origin = JsonDocument.Parse(await trade.GetStringAsync(url + "&basis=BASIS_ORIGIN")).RootElement;
+        Assert.Equal("2050000.000", origin.GetProperty("exports").GetProperty("barrels").GetProperty("value").GetString());
+
+        using var anonymous = new HttpClient { BaseAddress = tradeProcess.HttpUrl };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(url)).StatusCode);
+        var bad = await trade.GetAsync("/v1/trade/AZ/ZZ/totals");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("'ZZ' is not an officially assigned", await bad.Content.ReadAsStringAsync());
+
+        using var http = new HttpClient { BaseAddress = shipmentsProcess.HttpUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(["shipments:read"]));
+        var shipment = JsonDocument.Parse(await http.GetStringAsync("/v1/" + first.Name)).RootElement;
+        Assert.Equal(first.Name, shipment.GetProperty("name").GetString());
+        var list = JsonDocument.Parse(await http.GetStringAsync("/v1/shipments?origin_country=RU")).RootElement;
+        Assert.Single(list.GetProperty("shipments").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/v1/shipments/{Guid.NewGuid()}")).StatusCode);
+    }
+}
