@@ -77,6 +77,7 @@ public sealed class FaultCluster : IAsyncDisposable
     public static async Task<FaultCluster> StartAsync(CaseLog log, bool separateDatabases, CancellationToken cancellationToken)
     {
         var root = Path.Combine(ServiceProcess.RepositoryRoot(), ".run");
+        await SweepOrphansAsync(root, log);
         var directory = Path.Combine(root, $"fault-{log.CaseName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}");
         System.IO.Directory.CreateDirectory(directory);
         LiveDirectories[directory] = true;
@@ -339,6 +340,22 @@ public sealed class FaultCluster : IAsyncDisposable
         finally
         {
             LiveDirectories.TryRemove(Directory, out _);
+        }
+    }
+
+    /// <summary>
+    /// Destroys the nodes of earlier runs whose test process is gone without tearing them down (killed,
+    /// or timed out in CI): directories named fault-CASE-PID-XXXXXX whose PID no longer runs.
+    /// </summary>
+    private static async Task SweepOrphansAsync(string root, CaseLog log)
+    {
+        if (!System.IO.Directory.Exists(root)) return;
+        foreach (var directory in System.IO.Directory.EnumerateDirectories(root, "fault-*"))
+        {
+            var parts = Path.GetFileName(directory).Split('-');
+            if (parts.Length < 3 || !int.TryParse(parts[^2], out var owner) || owner == Environment.ProcessId || ProcessSignals.IsAlive(owner)) continue;
+            log.Line($"removing {directory}, left behind by test process {owner}");
+            await InfraScript.DestroyTreeAsync(directory);
         }
     }
 
