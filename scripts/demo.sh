@@ -58,6 +58,14 @@ Try next (from $ROOT):
   energytrade trade totals BY RU --from 2020-01 --to 2020-04 --basis origin   # the Urals cargo, as Belarus's customs book it
   energytrade shipments create --exporter AZ --importer BY --origin AZ --grade "Azeri Light" --quantity 85000 --unit t \\
       --barrels-per-tonne 7.45 --value-usd 25000000.00 --load-date 2020-03-28 --load-port Supsa --shipper SOCAR
+  energytrade trade watch AZ BY --from 2020-01 --to 2020-04   # in a second terminal: a line per change; Ctrl-C stops
+  energytrade shipments amend <the id create printed> --quantity 80000 --value-usd 23600000.00   # before/after, new version
+  energytrade reconcile AZ BY --from 2020-01 --to 2020-04 --wait 60   # Trade agrees with Shipments?
+  energytrade shipments cancel <the id create printed> --reason "entered twice"   # on record, counted nowhere
+  energytrade trade totals AZ BY --from 2020-01 --to 2020-04 --compare   # against January–April 2019
+  energytrade trade series AZ BY --from 2020-01 --to 2020-06
+  energytrade trade partners AZ --order-by barrels
+  energytrade shipments republish --exporter AZ --importer BY   # re-sends the snapshots; Trade counts nothing twice
   energytrade shipments import $SEED   # again: every row is already present
   energytrade trade totals AZ BY --output json
   energytrade --help

@@ -197,7 +197,14 @@ public sealed class CommandLineTests
     [InlineData("shipments", "list", "--help")]
     [InlineData("shipments", "import", "--help")]
     [InlineData("trade", "--help")]
+    [InlineData("shipments", "amend", "--help")]
+    [InlineData("shipments", "cancel", "--help")]
+    [InlineData("shipments", "republish", "--help")]
     [InlineData("trade", "totals", "--help")]
+    [InlineData("trade", "series", "--help")]
+    [InlineData("trade", "partners", "--help")]
+    [InlineData("trade", "watch", "--help")]
+    [InlineData("reconcile", "--help")]
     [InlineData("token", "--help")]
     public async Task Every_command_has_help(params string[] args)
     {
@@ -209,15 +216,35 @@ public sealed class CommandLineTests
         Assert.Empty(run.Server.Calls);
     }
 
-    [Fact]
-    public async Task Command_help_lists_the_global_options()
+    [Theory]
+    [InlineData("trade", "totals")]
+    [InlineData("shipments", "amend")]
+    [InlineData("trade", "watch")]
+    [InlineData("reconcile")]
+    public async Task Command_help_lists_the_global_options(params string[] command)
     {
         var run = new CliRun();
-        await run.RunAsync("trade", "totals", "--help");
+        await run.RunAsync([.. command, "--help"]);
         foreach (var option in new[] { "--shipments-url", "--trade-url", "--output", "--timeout", "ENERGYTRADE_TRADE_URL" })
         {
             Assert.Contains(option, run.Out.ToString());
         }
+    }
+
+    [Fact]
+    public async Task The_new_commands_are_listed_in_the_help()
+    {
+        var run = new CliRun();
+        await run.RunAsync("shipments", "--help");
+        var shipments = run.Out.ToString();
+        await run.RunAsync("trade", "--help");
+        var trade = run.Out.ToString();
+        await run.RunAsync("--help");
+        var root = run.Out.ToString();
+
+        foreach (var command in new[] { "amend", "cancel", "republish" }) Assert.Contains(command, shipments);
+        foreach (var command in new[] { "totals", "series", "partners", "watch" }) Assert.Contains(command, trade);
+        Assert.Contains("reconcile", root);
     }
 
     [Fact]

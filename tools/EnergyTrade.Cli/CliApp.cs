@@ -1,4 +1,5 @@
 using EnergyTrade.Cli.Commands;
+using EnergyTrade.Cli.Commands.Reconcile;
 using EnergyTrade.Cli.Commands.Shipments;
 using EnergyTrade.Cli.Commands.Trade;
 using EnergyTrade.Cli.Grpc;
@@ -32,7 +33,7 @@ public static class CliApp
 
             config.AddBranch("shipments", shipments =>
             {
-                shipments.SetDescription("Record and read oil shipments (the Shipments service).");
+                shipments.SetDescription("Record, correct and read oil shipments (the Shipments service).");
                 shipments.AddCommand<CreateCommand>("create")
                     .WithDescription("Record one shipment.")
                     .WithExample("shipments", "create", "--exporter", "AZ", "--importer", "BY", "--origin", "AZ", "--grade", "\"Azeri Light\"",
@@ -47,15 +48,39 @@ public static class CliApp
                 shipments.AddCommand<ImportCommand>("import")
                     .WithDescription("Record every row of a CSV file. Safe to re-run: each row's request_id makes a repeat return the shipment recorded the first time.")
                     .WithExample("shipments", "import", "seed/azerbaijan-belarus-2020.csv");
+                shipments.AddCommand<AmendCommand>("amend")
+                    .WithDescription("Correct a shipment: only the fields given change (the quantity options together are the quantity); shows each before and after and the new version.")
+                    .WithExample("shipments", "amend", "shipments/0b4f6c9e-5d2a-4c1e-9f3b-7a8d2e1c6b5a", "--quantity", "85000", "--unit", "t", "--barrels-per-tonne", "7.5")
+                    .WithExample("shipments", "amend", "0b4f6c9e-5d2a-4c1e-9f3b-7a8d2e1c6b5a", "--value-usd", "25000000.00", "--version", "2");
+                shipments.AddCommand<CancelCommand>("cancel")
+                    .WithDescription("Cancel a shipment: it stays on record but counts in no total. Cancelling twice changes nothing.")
+                    .WithExample("shipments", "cancel", "shipments/0b4f6c9e-5d2a-4c1e-9f3b-7a8d2e1c6b5a", "--reason", "\"cargo did not load\"");
+                shipments.AddCommand<RepublishCommand>("republish")
+                    .WithDescription("Publish the current snapshot of every matching shipment again, so Trade can rebuild its totals. Asynchronous; harmless to repeat.")
+                    .WithExample("shipments", "republish", "--exporter", "AZ", "--importer", "BY", "--from", "2020-01", "--to", "2020-04");
             });
             config.AddBranch("trade", trade =>
             {
-                trade.SetDescription("Bilateral trade totals (the Trade service).");
+                trade.SetDescription("Bilateral trade figures: totals, comparisons, series, partners, live changes (the Trade service).");
                 trade.AddCommand<TotalsCommand>("totals")
                     .WithDescription("Exports, imports, split by origin of the oil, turnover and balance between two countries.")
                     .WithExample("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04")
-                    .WithExample("trade", "totals", "BY", "RU", "--basis", "origin", "--output", "json");
+                    .WithExample("trade", "totals", "BY", "RU", "--basis", "origin", "--output", "json")
+                    .WithExample("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04", "--compare");
+                trade.AddCommand<SeriesCommand>("series")
+                    .WithDescription("Month by month: exports and imports in barrels and value, turnover and balance.")
+                    .WithExample("trade", "series", "AZ", "BY", "--from", "2020-01", "--to", "2020-12");
+                trade.AddCommand<PartnersCommand>("partners")
+                    .WithDescription("A country's trade partners, ranked by turnover value or by barrels.")
+                    .WithExample("trade", "partners", "AZ", "--from", "2020-01", "--to", "2020-12", "--order-by", "barrels");
+                trade.AddCommand<WatchCommand>("watch")
+                    .WithDescription("The totals between two countries now, then a line each time they change, until Ctrl-C.")
+                    .WithExample("trade", "watch", "AZ", "BY", "--from", "2020-01", "--to", "2020-04");
             });
+            config.AddCommand<ReconcileCommand>("reconcile")
+                .WithDescription("Check Trade's totals against Shipments' own sums, for the whole range and month by month; exit code 1 when any figure differs.")
+                .WithExample("reconcile", "AZ", "BY", "--from", "2020-01", "--to", "2020-04")
+                .WithExample("reconcile", "AZ", "BY", "--basis", "both", "--wait", "60");
             config.AddCommand<TokenCommand>("token")
                 .WithDescription("Print a bearer token signed with $ENERGYTRADE_SIGNING_KEY, for grpcurl and other clients.")
                 .WithExample("token", "--scope", "\"shipments:read trade:read\"");

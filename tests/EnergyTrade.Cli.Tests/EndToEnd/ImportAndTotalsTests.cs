@@ -40,6 +40,21 @@ public sealed class ImportAndTotalsTests(ServicesFixture services) : IClassFixtu
         Assert.Equal(0, await table.RunAsync("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04"));
         Assert.Contains("3,830,000 bbl", table.Out.ToString());
         Assert.Contains("2,050,000 bbl produced in AZ, 1,780,000 bbl produced elsewhere", table.Out.ToString());
+
+        // The analytics commands see the same cargoes: by month, by partner, and against a year with none.
+        var series = services.Cli();
+        Assert.Equal(0, await series.RunAsync("trade", "series", "AZ", "BY", "--from", "2020-01", "--to", "2020-06", "--output", "json"));
+        var months = Json(series).GetProperty("months").EnumerateArray().Select(m => Dec(m.GetProperty("exports").GetProperty("barrels"))).ToList();
+        Assert.Equal([700_000m, 1_200_000m, 1_255_000m, 675_000m, 0m, 0m], months);
+
+        var partners = services.Cli();
+        Assert.Equal(0, await partners.RunAsync("trade", "partners", "AZ", "--from", "2020-01", "--to", "2020-04", "--order-by", "barrels", "--output", "json"));
+        var top = Json(partners).GetProperty("partners")[0];
+        Assert.Equal(("BY", 1, 3_830_000m), (top.GetProperty("partner").GetString(), top.GetProperty("rank").GetInt32(), Dec(top.GetProperty("turnoverBarrels"))));
+
+        var compare = services.Cli();
+        Assert.Equal(0, await compare.RunAsync("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04", "--compare"));
+        Assert.Matches(@"Exports AZ → BY, barrels\s+│\s+0 bbl │\s+3,830,000 bbl │\s+\+3,830,000 bbl │\s+n/a │", compare.Out.ToString());
     }
 
     [Fact]

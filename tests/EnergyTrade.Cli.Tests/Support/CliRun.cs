@@ -17,17 +17,20 @@ public sealed class CliRun
     /// <summary>Retry back-off waits, recorded instead of slept.</summary>
     public List<TimeSpan> Delays { get; } = [];
 
-    public StringWriter Out { get; private set; } = new();
-    public StringWriter Error { get; private set; } = new();
-    public StringWriter Json { get; private set; } = new();
+    /// <summary>Cancels the run as Ctrl-C does.</summary>
+    public CancellationToken Cancellation { get; set; }
+
+    public CapturedText Out { get; private set; } = new();
+    public CapturedText Error { get; private set; } = new();
+    public CapturedText Json { get; private set; } = new();
 
     public string Output => Out.ToString() + Json.ToString();
 
     public async Task<int> RunAsync(params string[] args)
     {
-        Out = new StringWriter();
-        Error = new StringWriter();
-        Json = new StringWriter();
+        Out = new CapturedText();
+        Error = new CapturedText();
+        Json = new CapturedText();
         var environment = new CliEnvironment
         {
             Out = Console(Out),
@@ -46,7 +49,7 @@ public sealed class CliRun
                 return Task.CompletedTask;
             },
         };
-        return await CliApp.RunAsync(args, environment);
+        return await CliApp.RunAsync(args, environment, Cancellation);
     }
 
     /// <summary>Wide and plain, so tables neither wrap nor carry escape codes.</summary>

@@ -12,7 +12,10 @@ public sealed class FakeCallInvoker : CallInvoker
 {
     public delegate Task<IMessage> Handler(IMessage request, Metadata headers);
 
+    public delegate IAsyncEnumerable<IMessage> StreamHandler(IMessage request, CancellationToken cancellationToken);
+
     private readonly ConcurrentDictionary<string, Handler> _handlers = new();
+    private readonly ConcurrentDictionary<string, StreamHandler> _streams = new();
 
     public ConcurrentQueue<RecordedCall> Calls { get; } = new();
 
@@ -28,6 +31,19 @@ public sealed class FakeCallInvoker : CallInvoker
     {
         _handlers[method] = async (request, headers) => await handler((TRequest)request, headers);
         return this;
+    }
+
+    /// <summary>A server-streaming method: the messages the handler yields, until it ends (status OK) or throws.</summary>
+    public FakeCallInvoker OnStream<TRequest, TResponse>(string method, Func<TRequest, CancellationToken, IAsyncEnumerable<TResponse>> handler)
+        where TRequest : IMessage where TResponse : IMessage
+    {
+        _streams[method] = (request, cancellationToken) => Cast(handler((TRequest)request, cancellationToken));
+        return this;
+
+        static async IAsyncEnumerable<IMessage> Cast(IAsyncEnumerable<TResponse> messages)
+        {
+            await foreach (var message in messages) yield return message;
+        }
     }
 
     public IEnumerable<RecordedCall> CallsTo(string method) => Calls.Where(c => c.Method == method);
@@ -51,7 +67,44 @@ public sealed class FakeCallInvoker : CallInvoker
         throw new NotSupportedException();
 
     public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host,
-        CallOptions options, TRequest request) => throw new NotSupportedException();
+        CallOptions options, TRequest request)
+    {
+        Calls.Enqueue(new RecordedCall(method.Name, (IMessage)request, options.Headers ?? [], options.Deadline));
+        if (!_streams.TryGetValue(method.Name, out var handler))
+        {
+            throw new InvalidOperationException($"The fake server has no stream handler for {method.Name}.");
+        }
+        var call = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
+        var reader = new StreamReader<TResponse>(handler((IMessage)request, call.Token).GetAsyncEnumerator(call.Token), call);
+        return new AsyncServerStreamingCall<TResponse>(reader, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () =>
+        {
+            call.Cancel();
+            call.Dispose();
+        });
+    }
+
+    /// <summary>Reads like Grpc.Net.Client does: a cancelled call throws RpcException with StatusCode.Cancelled.</summary>
+    private sealed class StreamReader<T>(IAsyncEnumerator<IMessage> messages, CancellationTokenSource call) : IAsyncStreamReader<T>
+    {
+        public T Current { get; private set; } = default!;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            using var read = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.Token);
+            try
+            {
+                var next = messages.MoveNextAsync().AsTask();
+                await next.WaitAsync(read.Token);
+                if (!next.Result) return false;
+                Current = (T)messages.Current;
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                throw new RpcException(new Status(StatusCode.Cancelled, "Call canceled by the client."));
+            }
+        }
+    }
 
     public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method,
         string? host, CallOptions options) => throw new NotSupportedException();

@@ -13,6 +13,97 @@ public static class Replies
     public const string List = "ListShipments";
     public const string Summarize = "SummarizeShipments";
     public const string Totals = "GetBilateralTotals";
+    public const string Update = "UpdateShipment";
+    public const string Cancel = "CancelShipment";
+    public const string Republish = "RepublishShipments";
+    public const string Series = "GetTradeSeries";
+    public const string Compare = "CompareBilateralTotals";
+    public const string Partners = "ListPartners";
+    public const string Watch = "WatchBilateralTotals";
+
+    /// <summary>The seed's cargoes by month: shipments, barrels and tonnes (the barrel lots converted at 7.33 bbl/t).</summary>
+    public static readonly IReadOnlyList<(int Month, long Shipments, decimal Barrels, decimal Tonnes)> SeedMonths =
+    [
+        (1, 1, 700_000.000m, 95_497.954m),
+        (2, 1, 1_200_000.000m, 163_710.778m),
+        (3, 2, 1_255_000.000m, 170_000.000m),
+        (4, 1, 675_000.000m, 90_000.000m),
+    ];
+
+    public const string UralsName = "shipments/5b0c2f4e-1a3d-4e6f-8a9b-0c1d2e3f4a5b";
+
+    /// <summary>The seed's March Urals cargo as Shipments returns it: 80,000 t at 7.25 bbl/t = 580,000 bbl.</summary>
+    public static Shipment UralsCargo() => new()
+    {
+        Name = UralsName,
+        Shipper = "SOCAR",
+        ExporterCountry = "AZ",
+        ImporterCountry = "BY",
+        OriginCountry = "RU",
+        Grade = "Urals",
+        Quantity = new Quantity { Value = ProtoValues.Decimal(80000m), Unit = Quantity.Types.Unit.MetricTonnes, BarrelsPerTonne = ProtoValues.Decimal(7.25m) },
+        Barrels = ProtoValues.Decimal(580_000.000m),
+        Tonnes = ProtoValues.Decimal(80_000.000m),
+        LoadDate = new Google.Type.Date { Year = 2020, Month = 3, Day = 15 },
+        LoadPort = "Novorossiysk",
+        DischargePort = "Odesa",
+        State = Shipment.Types.State.Active,
+        Version = 1,
+        CreateTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)),
+        UpdateTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)),
+    };
+
+    /// <summary>What Shipments' SummarizeShipments(AZ, BY, 2020-01..2020-04) answers for the seed: the same figures as <see cref="SeedTotals"/>.</summary>
+    public static ShipmentSummary SeedSummary()
+    {
+        var summary = new ShipmentSummary
+        {
+            Country = "AZ",
+            Partner = "BY",
+            Exports = SummaryFlow(5, 3_830_000.000m, 519_208.732m),
+            Imports = SummaryFlow(0, 0m, 0m),
+        };
+        foreach (var (month, count, barrels, tonnes) in SeedMonths)
+        {
+            summary.Months.Add(new MonthSummary
+            {
+                Month = new Google.Type.Date { Year = 2020, Month = month },
+                Exports = SummaryFlow(count, barrels, tonnes),
+                Imports = SummaryFlow(0, 0m, 0m),
+            });
+        }
+        return summary;
+    }
+
+    /// <summary>GetTradeSeries(AZ, BY) for the seed over the months asked for, zeros where nothing moved.</summary>
+    public static TradeSeries SeedSeries(GetTradeSeriesRequest request)
+    {
+        var series = new TradeSeries { Country = request.Country, Partner = request.Partner, Basis = EnergyTrade.Trade.V1.Basis.Commercial };
+        for (var m = new DateOnly(request.FirstMonth.Year, request.FirstMonth.Month, 1); m <= new DateOnly(request.LastMonth.Year, request.LastMonth.Month, 1); m = m.AddMonths(1))
+        {
+            var seed = SeedMonths.FirstOrDefault(s => m.Year == 2020 && s.Month == m.Month);
+            series.Months.Add(new MonthlyTotals
+            {
+                Month = new Google.Type.Date { Year = m.Year, Month = m.Month },
+                Exports = Flow(seed.Shipments, seed.Barrels, seed.Tonnes),
+                Imports = Flow(0, 0m, 0m),
+                Turnover = ProtoValues.Money(0m),
+                Balance = ProtoValues.Money(0m),
+            });
+        }
+        return series;
+    }
+
+    public static FlowTotals Flow(long shipments, decimal barrels, decimal tonnes, decimal value = 0m, long valued = 0) => new()
+    {
+        ShipmentCount = shipments, Barrels = ProtoValues.Decimal(barrels), Tonnes = ProtoValues.Decimal(tonnes), Value = ProtoValues.Money(value),
+        ValuedShipmentCount = valued,
+    };
+
+    private static FlowSummary SummaryFlow(long shipments, decimal barrels, decimal tonnes) => new()
+    {
+        ShipmentCount = shipments, Barrels = ProtoValues.Decimal(barrels), Tonnes = ProtoValues.Decimal(tonnes), Value = ProtoValues.Money(0m),
+    };
 
     public static Shipment Recorded(CreateShipmentRequest request, DateTimeOffset createdAt)
     {

@@ -47,4 +47,31 @@ public static class Rpc
         status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) }));
         return status.ToRpcException();
     }
+
+    /// <summary>ABORTED as UpdateShipment/CancelShipment answer a stale version.</summary>
+    public static RpcException VersionMismatch(string name, long expected, long actual)
+    {
+        var info = new ErrorInfo { Reason = "VERSION_MISMATCH", Domain = "energytrade.io" };
+        info.Metadata.Add("shipment", name);
+        info.Metadata.Add("expected_version", expected.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)Code.Aborted,
+            Message = $"{name} is at version {actual}, not {expected}: it changed since you read it. Get it again and re-apply your change.",
+        };
+        status.Details.Add(Any.Pack(info));
+        return status.ToRpcException();
+    }
+
+    /// <summary>FAILED_PRECONDITION as UpdateShipment answers for a cancelled shipment.</summary>
+    public static RpcException Cancelled(string name)
+    {
+        var message = $"{name} is cancelled and can no longer be updated.";
+        var precondition = new PreconditionFailure();
+        precondition.Violations.Add(new PreconditionFailure.Types.Violation { Type = "SHIPMENT_CANCELLED", Subject = name, Description = message });
+        var status = new Google.Rpc.Status { Code = (int)Code.FailedPrecondition, Message = message };
+        status.Details.Add(Any.Pack(precondition));
+        status.Details.Add(Any.Pack(new ErrorInfo { Reason = "SHIPMENT_CANCELLED", Domain = "energytrade.io" }));
+        return status.ToRpcException();
+    }
 }

@@ -12,12 +12,17 @@ public static class ErrorFormatter
 {
     public const string UpScript = "scripts/up.sh";
 
+    /// <summary>What a deadline on a create means: the shipment may exist, and its request_id makes a repeat safe.</summary>
+    public const string CreateOutcomeUnknown = "The shipment may have been recorded all the same; repeating the command with the same request_id is safe.";
+
     public static FormattedError Format(ServiceCallException failure, Func<string, string>? fieldName = null) =>
-        Format(failure.Error, failure.Endpoint, failure.Timeout, fieldName, failure.Writes);
+        Format(failure.Error, failure.Endpoint, failure.Timeout, fieldName, failure.Writes, failure.OutcomeUnknown);
 
     /// <param name="fieldName">Renames field paths, e.g. to CSV column names; identity when null.</param>
     /// <param name="writes">Whether the call would have changed something (its outcome is unknown after a deadline).</param>
-    public static FormattedError Format(RpcException error, ServiceEndpoint endpoint, TimeSpan timeout, Func<string, string>? fieldName = null, bool writes = false)
+    /// <param name="outcomeUnknown">What to tell a person when a write's answer was lost; <see cref="CreateOutcomeUnknown"/> when null.</param>
+    public static FormattedError Format(RpcException error, ServiceEndpoint endpoint, TimeSpan timeout, Func<string, string>? fieldName = null, bool writes = false,
+        string? outcomeUnknown = null)
     {
         fieldName ??= f => f;
         // Null when the failure never reached the service (no details travelled with it).
@@ -50,13 +55,16 @@ public static class ErrorFormatter
             StatusCode.DeadlineExceeded =>
                 $"{endpoint.Name} at {url} did not answer within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s. " +
                 "Raise --timeout, or check the service's health." +
-                (writes ? " The shipment may have been recorded all the same; repeating the command with the same request_id is safe." : ""),
+                (writes ? " " + (outcomeUnknown ?? CreateOutcomeUnknown) : ""),
             StatusCode.Unauthenticated =>
                 $"{endpoint.Name} at {url} refused the call because it carried no valid token. Set ENERGYTRADE_SIGNING_KEY to the services' " +
                 $"signing key ({UpScript} keeps it as SIGNING_KEY in .run/up/secrets.env) so the CLI can mint one, or ENERGYTRADE_TOKEN to a bearer token.",
             StatusCode.PermissionDenied =>
                 $"{endpoint.Name} at {url} refused the call: the token does not carry the scope it needs " +
-                "(shipments:write to record shipments, shipments:read to read them, trade:read for trade totals).",
+                "(shipments:write to record, amend, cancel or republish shipments, shipments:read to read them, trade:read for trade figures).",
+            // The services' messages say what happened and what to do (re-read and re-apply; a cancelled shipment stays so).
+            StatusCode.Aborted => message,
+            StatusCode.FailedPrecondition => message,
             StatusCode.ResourceExhausted => $"{endpoint.Name} refused the request: {message}",
             StatusCode.Internal => $"{endpoint.Name} failed with an internal error: {message}",
             StatusCode.Cancelled => "Cancelled.",

@@ -6,7 +6,9 @@ namespace EnergyTrade.Cli.Grpc;
 
 /// <summary>
 /// Which failures are worth another attempt and how long to wait. Only calls that are safe to repeat
-/// use it: reads, and creates that carry a request_id (the service returns the original shipment).
+/// use it: reads, creates that carry a request_id (the service returns the original shipment), cancels
+/// (cancelling twice changes nothing), amendments sent against a version (a repeat cannot apply twice) and
+/// republishing (Trade ignores versions it holds).
 /// </summary>
 public sealed record RetryPolicy(int MaxAttempts, TimeSpan InitialDelay, TimeSpan MaxDelay)
 {
@@ -15,6 +17,9 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan InitialDelay, TimeSpa
 
     /// <summary>An import should survive a service restart or a database fail-over of half a minute.</summary>
     public static readonly RetryPolicy Import = new(8, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(8));
+
+    /// <summary>A watch runs for hours: ride out a restart of Trade, as an import does.</summary>
+    public static readonly RetryPolicy Watch = Import;
 
     /// <summary>The delay before attempt <paramref name="attempt"/> + 1, or null when the failure is final.</summary>
     public TimeSpan? NextDelay(RpcException error, int attempt, double jitter)

@@ -3,7 +3,8 @@ using Grpc.Core;
 namespace EnergyTrade.Cli.Grpc;
 
 /// <summary>A call that failed for good (after any retries), with what is needed to explain it to a person.</summary>
-public sealed class ServiceCallException(ServiceEndpoint endpoint, TimeSpan timeout, int attempts, RpcException error, bool writes = false)
+public sealed class ServiceCallException(ServiceEndpoint endpoint, TimeSpan timeout, int attempts, RpcException error, bool writes = false,
+    string? outcomeUnknown = null)
     : Exception($"{endpoint}: {error.Status.StatusCode}: {error.Status.Detail}", error)
 {
     public ServiceEndpoint Endpoint { get; } = endpoint;
@@ -13,4 +14,6 @@ public sealed class ServiceCallException(ServiceEndpoint endpoint, TimeSpan time
     public StatusCode StatusCode => Error.StatusCode;
     /// <summary>Whether the call would have changed something, so a lost answer leaves its outcome unknown.</summary>
     public bool Writes { get; } = writes;
+    /// <summary>What a person should know when a write's answer was lost (null: the create's wording).</summary>
+    public string? OutcomeUnknown { get; } = outcomeUnknown;
 }

@@ -14,7 +14,7 @@ public sealed class ServiceCaller(TimeSpan timeout, Func<TimeSpan, CancellationT
 
     public async Task<T> CallAsync<T>(ServiceEndpoint endpoint, Func<CallOptions, AsyncUnaryCall<T>> call, RetryPolicy retry,
         CancellationToken cancellationToken, Action<Metadata>? onResponseHeaders = null, bool writes = false,
-        Action<RpcException, TimeSpan>? onRetry = null)
+        Action<RpcException, TimeSpan>? onRetry = null, string? outcomeUnknown = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -34,7 +34,7 @@ public sealed class ServiceCaller(TimeSpan timeout, Func<TimeSpan, CancellationT
             {
                 if (retry.NextDelay(error, attempt, Random.Shared.NextDouble()) is not { } wait)
                 {
-                    throw new ServiceCallException(endpoint, timeout, attempt, error, writes);
+                    throw new ServiceCallException(endpoint, timeout, attempt, error, writes, outcomeUnknown);
                 }
                 onRetry?.Invoke(error, wait);
                 await _delay(wait, cancellationToken).ConfigureAwait(false);

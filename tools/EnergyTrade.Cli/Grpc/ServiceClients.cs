@@ -36,6 +36,17 @@ public sealed class ServiceClients : IDisposable
 
     public TradeService.TradeServiceClient Trade(params string[] scopes) => new(Invoker(TradeEndpoint.Url, scopes));
 
+    /// <summary>
+    /// Clients for code that calls them itself (the Reconciler): every unary call goes through <see cref="Caller"/>,
+    /// so it gets the --timeout deadline, the retries of <paramref name="retry"/>, and errors that name the service.
+    /// </summary>
+    public ShipmentService.ShipmentServiceClient ShipmentsViaCaller(RetryPolicy retry, params string[] scopes) =>
+        new(Invoker(ShipmentsEndpoint.Url, scopes).Intercept(new CallerInterceptor(Caller, ShipmentsEndpoint, retry)));
+
+    /// <inheritdoc cref="ShipmentsViaCaller"/>
+    public TradeService.TradeServiceClient TradeViaCaller(RetryPolicy retry, params string[] scopes) =>
+        new(Invoker(TradeEndpoint.Url, scopes).Intercept(new CallerInterceptor(Caller, TradeEndpoint, retry)));
+
     private CallInvoker Invoker(Uri url, string[] scopes)
     {
         var invoker = _environment.Invokers?.Invoke(url) ?? Channel(url).CreateCallInvoker();

@@ -20,6 +20,12 @@ public static class Numbers
 
     public static string Count(long count) => Group(count, minimumDecimals: 0);
 
+    /// <summary>A change, signed either way: "+637,500 bbl", "-580,000 bbl", "0 bbl".</summary>
+    public static string Change(decimal change, Func<decimal, string> format) => change > 0 ? "+" + format(change) : format(change);
+
+    /// <summary>A percent as the service rounded it, signed: "+12.50 %".</summary>
+    public static string Percent(decimal percent) => Change(percent, p => $"{Group(p, minimumDecimals: 2)} %");
+
     /// <summary>Quantities drop trailing zeros: the service sends 3 decimals ("700000.000") that say nothing.</summary>
     public static string Quantity(decimal value) => Group(value, minimumDecimals: 0);
 

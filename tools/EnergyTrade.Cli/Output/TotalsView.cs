@@ -1,4 +1,5 @@
 using EnergyTrade.Cli.Grpc;
+using EnergyTrade.Cli.Input;
 using EnergyTrade.Trade.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -76,16 +77,7 @@ public static class TotalsView
         }
     }
 
-    private static string Period(BilateralTotals totals) => (ProtoValues.Format(totals.FirstMonth), ProtoValues.Format(totals.LastMonth)) switch
-    {
-        ("", "") => "all months",
-        (var first, "") => $"from {first}",
-        ("", var last) => $"up to {last}",
-        var (first, last) when first == last => first,
-        var (first, last) => $"{first} to {last}",
-    };
+    public static string Period(BilateralTotals totals) => MonthRangeInput.Describe(ProtoValues.Format(totals.FirstMonth), ProtoValues.Format(totals.LastMonth));
 
-    private static string BasisText(Basis basis) => basis == Basis.Origin
-        ? "origin basis (exporter = where the oil was produced)"
-        : "commercial basis (exporter = the seller's country)";
+    private static string BasisText(Basis basis) => BasisInput.Text(basis);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using EnergyTrade.Cli.Input;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -18,5 +19,5 @@ public sealed class GetSettings : GlobalSettings
     }
 
     /// <summary>Ids are what people copy from a table; the API wants the full resource name.</summary>
-    public string ResourceName => Name.Trim() is var name && name.StartsWith("shipments/", StringComparison.Ordinal) ? name : $"shipments/{name}";
+    public string ResourceName => ShipmentNameInput.ToResourceName(Name);
 }

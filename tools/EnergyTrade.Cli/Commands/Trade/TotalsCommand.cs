@@ -9,15 +9,19 @@ using Spectre.Console;
 
 namespace EnergyTrade.Cli.Commands.Trade;
 
-/// <summary>trade totals: exports, imports, the split by origin, turnover and balance for a pair of countries.</summary>
+/// <summary>
+/// trade totals: exports, imports, the split by origin, turnover and balance for a pair of countries;
+/// with --compare, the same months a year earlier beside them.
+/// </summary>
 public sealed class TotalsCommand(CliEnvironment environment) : ServiceCommand<TotalsSettings>(environment)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     protected override async Task<int> RunAsync(TotalsSettings settings, CliOptions options, ServiceClients clients, CancellationToken cancellationToken)
     {
-        var request = BuildRequest(settings);
         var trade = clients.Trade(Scopes.TradeRead);
+        if (settings.Compare) return await CompareAsync(settings, options, clients, trade, cancellationToken);
+        var request = BuildRequest(settings);
         Task<BilateralTotals> Fetch() => clients.Caller.CallAsync(clients.TradeEndpoint, o => trade.GetBilateralTotalsAsync(request, o),
             RetryPolicy.Interactive, cancellationToken);
 
@@ -58,6 +62,18 @@ public sealed class TotalsCommand(CliEnvironment environment) : ServiceCommand<T
         return ExitCodes.Failure;
     }
 
+    /// <summary>--compare: the range against the same months a year earlier.</summary>
+    private async Task<int> CompareAsync(TotalsSettings settings, CliOptions options, ServiceClients clients, TradeService.TradeServiceClient trade,
+        CancellationToken cancellationToken)
+    {
+        var request = BuildCompareRequest(settings);
+        var comparison = await clients.Caller.CallAsync(clients.TradeEndpoint, o => trade.CompareBilateralTotalsAsync(request, o),
+            RetryPolicy.Interactive, cancellationToken);
+        if (options.Json) WriteJson(comparison);
+        else Environment.Out.Write(ComparisonView.Render(comparison));
+        return ExitCodes.Success;
+    }
+
     /// <summary>Polls until Trade's totals equal Shipments' own sums, or the wait is over; returns what is still different.</summary>
     private async Task<(BilateralTotals, IReadOnlyList<string>)> WaitAsync(Func<Task<(BilateralTotals, IReadOnlyList<string>)>> check,
         DateTimeOffset deadline, CancellationToken cancellationToken)
@@ -76,12 +92,22 @@ public sealed class TotalsCommand(CliEnvironment environment) : ServiceCommand<T
         {
             Country = CountryInput.Normalize(settings.Country),
             Partner = CountryInput.Normalize(settings.Partner),
-            Basis = settings.OriginBasis ? EnergyTrade.Trade.V1.Basis.Origin : EnergyTrade.Trade.V1.Basis.Commercial,
+            Basis = BasisInput.ToTrade(settings.OriginBasis),
         };
         if (settings.FirstMonth is { } first) request.FirstMonth = ProtoValues.Month(first);
         if (settings.LastMonth is { } last) request.LastMonth = ProtoValues.Month(last);
         return request;
     }
+
+    /// <summary>Only valid with both months (settings validation requires them with --compare).</summary>
+    public static CompareBilateralTotalsRequest BuildCompareRequest(TotalsSettings settings) => new()
+    {
+        Country = CountryInput.Normalize(settings.Country),
+        Partner = CountryInput.Normalize(settings.Partner),
+        Basis = BasisInput.ToTrade(settings.OriginBasis),
+        FirstMonth = ProtoValues.Month(settings.FirstMonth!.Value),
+        LastMonth = ProtoValues.Month(settings.LastMonth!.Value),
+    };
 
     private static SummarizeShipmentsRequest BuildSummaryRequest(TotalsSettings settings)
     {

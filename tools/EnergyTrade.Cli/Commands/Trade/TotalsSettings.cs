@@ -16,11 +16,11 @@ public sealed class TotalsSettings : GlobalSettings
     public string Partner { get; set; } = "";
 
     [CommandOption("--from <MONTH>")]
-    [Description("First month, inclusive, YYYY-MM. Default: unbounded")]
+    [Description("First month, inclusive, YYYY-MM. Default: unbounded (required with --compare)")]
     public string? From { get; set; }
 
     [CommandOption("--to <MONTH>")]
-    [Description("Last month, inclusive, YYYY-MM. Default: unbounded")]
+    [Description("Last month, inclusive, YYYY-MM. Default: unbounded (required with --compare)")]
     public string? To { get; set; }
 
     [CommandOption("--basis <BASIS>")]
@@ -31,28 +31,23 @@ public sealed class TotalsSettings : GlobalSettings
     [Description("Wait up to this long for Trade to catch up with Shipments (Trade learns of shipments asynchronously), then print. Default: 0, print at once")]
     public int Wait { get; set; }
 
+    [CommandOption("--compare")]
+    [Description("Compare --from..--to with the same months a year earlier: turnover, exports and imports in value and barrels, with the change in absolute and percent terms")]
+    public bool Compare { get; set; }
+
     public override ValidationResult Validate()
     {
         var global = base.Validate();
         if (!global.Successful) return global;
         var problems = new List<string>();
-        if (From is { } from && !DateInput.TryParseMonth(from, out _)) problems.Add($"--from {DateInput.DescribeMonth(from)}.");
-        if (To is { } to && !DateInput.TryParseMonth(to, out _)) problems.Add($"--to {DateInput.DescribeMonth(to)}.");
-        if (FirstMonth is { } first && LastMonth is { } last && first > last) problems.Add($"--from {first:yyyy-MM} is after --to {last:yyyy-MM}.");
-        if (Basis is { } basis && ParseBasis(basis) is null) problems.Add($"--basis '{basis}' is not a basis; use commercial or origin.");
+        MonthRangeInput.Check(From, To, problems, Compare ? "with --compare: it compares those months with the same months a year earlier" : null);
+        if (Basis is { } basis && !BasisInput.TryParse(basis, allowBoth: false, out _)) problems.Add(BasisInput.Describe(basis));
         if (Wait is < 0 or > 3600) problems.Add($"--wait {Wait} is out of range; use 0 to 3600 seconds.");
+        if (Compare && Wait > 0) problems.Add("--wait cannot be combined with --compare; wait with `trade totals` (or `reconcile --wait`) first.");
         return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join(Environment.NewLine, problems));
     }
 
-    public DateOnly? FirstMonth => DateInput.TryParseMonth(From, out var m) ? m : null;
-    public DateOnly? LastMonth => DateInput.TryParseMonth(To, out var m) ? m : null;
-    public bool OriginBasis => ParseBasis(Basis) == true;
-
-    /// <summary>True for origin, false for commercial, null for anything else.</summary>
-    private static bool? ParseBasis(string? basis) => basis?.Trim().ToLowerInvariant() switch
-    {
-        null or "commercial" => false,
-        "origin" => true,
-        _ => null,
-    };
+    public DateOnly? FirstMonth => MonthRangeInput.Parse(From);
+    public DateOnly? LastMonth => MonthRangeInput.Parse(To);
+    public bool OriginBasis => BasisInput.TryParse(Basis, allowBoth: false, out var basis) && basis == BasisChoice.Origin;
 }

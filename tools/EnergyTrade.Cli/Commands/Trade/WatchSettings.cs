@@ -1,0 +1,43 @@
+using System.ComponentModel;
+using EnergyTrade.Cli.Input;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EnergyTrade.Cli.Commands.Trade;
+
+public sealed class WatchSettings : GlobalSettings
+{
+    [CommandArgument(0, "<COUNTRY>")]
+    [Description("Reporting country, ISO 3166-1 alpha-2 (e.g. AZ)")]
+    public string Country { get; set; } = "";
+
+    [CommandArgument(1, "<PARTNER>")]
+    [Description("Partner country (e.g. BY)")]
+    public string Partner { get; set; } = "";
+
+    [CommandOption("--from <MONTH>")]
+    [Description("First month, inclusive, YYYY-MM. Default: unbounded")]
+    public string? From { get; set; }
+
+    [CommandOption("--to <MONTH>")]
+    [Description("Last month, inclusive, YYYY-MM. Default: unbounded")]
+    public string? To { get; set; }
+
+    [CommandOption("--basis <BASIS>")]
+    [Description("commercial (exporter = seller's country, the default) or origin (exporter = where the oil was produced)")]
+    public string? Basis { get; set; }
+
+    public override ValidationResult Validate()
+    {
+        var global = base.Validate();
+        if (!global.Successful) return global;
+        var problems = new List<string>();
+        MonthRangeInput.Check(From, To, problems);
+        if (Basis is { } basis && !BasisInput.TryParse(basis, allowBoth: false, out _)) problems.Add(BasisInput.Describe(basis));
+        return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join(Environment.NewLine, problems));
+    }
+
+    public DateOnly? FirstMonth => MonthRangeInput.Parse(From);
+    public DateOnly? LastMonth => MonthRangeInput.Parse(To);
+    public bool OriginBasis => BasisInput.TryParse(Basis, allowBoth: false, out var basis) && basis == BasisChoice.Origin;
+}
