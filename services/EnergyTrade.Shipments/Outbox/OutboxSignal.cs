@@ -7,20 +7,19 @@ namespace EnergyTrade.Shipments.Outbox;
 /// </summary>
 public sealed class OutboxSignal
 {
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
+    private readonly SemaphoreSlim _semaphore = new(0);
+    private int _pending;
 
+    /// <summary>Called on every commit, so it must be cheap: one wake-up covers every row committed before the relay looks.</summary>
     public void Notify()
     {
-        try
-        {
-            _semaphore.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled; one wake-up covers every row committed so far.
-        }
+        if (Interlocked.Exchange(ref _pending, 1) == 0) _semaphore.Release();
     }
 
     /// <summary>Waits until notified or the timeout passes.</summary>
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _semaphore.WaitAsync(timeout, cancellationToken);
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await _semaphore.WaitAsync(timeout, cancellationToken);
+        Interlocked.Exchange(ref _pending, 0);
+    }
 }
