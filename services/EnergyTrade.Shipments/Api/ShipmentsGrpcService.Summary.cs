@@ -123,16 +123,16 @@ public sealed partial class ShipmentsGrpcService
             ValuedShipmentCount = list.Sum(r => r.ValuedCount),
         };
         flow.ByOrigin.AddRange(list.GroupBy(r => r.Origin)
-            .Select(g => new V1.OriginSummary
+            .Select(g => (Origin: g.Key, Count: g.Sum(r => r.Count), Barrels: g.Sum(r => r.Barrels), Tonnes: g.Sum(r => r.Tonnes), ValueUsd: g.Sum(r => r.ValueUsd)))
+            .OrderByDescending(o => o.Barrels).ThenBy(o => o.Origin, StringComparer.Ordinal)
+            .Select(o => new V1.OriginSummary
             {
-                OriginCountry = g.Key,
-                ShipmentCount = g.Sum(r => r.Count),
-                Barrels = ProtoConvert.ToProtoDecimal(g.Sum(r => r.Barrels)),
-                Tonnes = ProtoConvert.ToProtoDecimal(g.Sum(r => r.Tonnes)),
-                Value = ProtoConvert.ToProtoMoney(g.Sum(r => r.ValueUsd)),
-            })
-            .OrderByDescending(o => decimal.Parse(o.Barrels.Value, System.Globalization.CultureInfo.InvariantCulture))
-            .ThenBy(o => o.OriginCountry, StringComparer.Ordinal));
+                OriginCountry = o.Origin,
+                ShipmentCount = o.Count,
+                Barrels = ProtoConvert.ToProtoDecimal(o.Barrels),
+                Tonnes = ProtoConvert.ToProtoDecimal(o.Tonnes),
+                Value = ProtoConvert.ToProtoMoney(o.ValueUsd),
+            }));
         return flow;
     }
 

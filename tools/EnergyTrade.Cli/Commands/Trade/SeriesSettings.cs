@@ -5,18 +5,10 @@ using Spectre.Console.Cli;
 
 namespace EnergyTrade.Cli.Commands.Trade;
 
-public sealed class SeriesSettings : GlobalSettings
+public sealed class SeriesSettings : PairSettings
 {
     /// <summary>The service's limit on one series.</summary>
     public const int MaxMonths = 600;
-
-    [CommandArgument(0, "<COUNTRY>")]
-    [Description("Reporting country, ISO 3166-1 alpha-2 (e.g. AZ)")]
-    public string Country { get; set; } = "";
-
-    [CommandArgument(1, "<PARTNER>")]
-    [Description("Partner country (e.g. BY)")]
-    public string Partner { get; set; } = "";
 
     [CommandOption("--from <MONTH>")]
     [Description("First month, inclusive, YYYY-MM. Required")]

@@ -5,16 +5,8 @@ using Spectre.Console.Cli;
 
 namespace EnergyTrade.Cli.Commands.Trade;
 
-public sealed class WatchSettings : GlobalSettings
+public sealed class WatchSettings : PairSettings
 {
-    [CommandArgument(0, "<COUNTRY>")]
-    [Description("Reporting country, ISO 3166-1 alpha-2 (e.g. AZ)")]
-    public string Country { get; set; } = "";
-
-    [CommandArgument(1, "<PARTNER>")]
-    [Description("Partner country (e.g. BY)")]
-    public string Partner { get; set; } = "";
-
     [CommandOption("--from <MONTH>")]
     [Description("First month, inclusive, YYYY-MM. Default: unbounded")]
     public string? From { get; set; }
