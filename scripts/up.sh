@@ -206,7 +206,7 @@ for svc in "${SERVICES[@]}"; do
     # Run from the output directory: it is the content root (appsettings*.json).
     # Own session, so a Ctrl-C reaches only this script, which stops them in order.
     (cd "$(dirname "$dll")" &&
-        ASPNETCORE_ENVIRONMENT=Development Auth__SigningKey=$SIGNING_KEY Auth__Issuer=energytrade-local \
+        ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production} Auth__SigningKey=$SIGNING_KEY Auth__Issuer=energytrade-local \
             exec env "${SERVICE_ENV[$svc]}" setsid dotnet "$(basename "$dll")" \
             >>"$(log_file "$svc")" 2>&1 </dev/null) &
     PID[$svc]=$!

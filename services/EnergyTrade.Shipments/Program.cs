@@ -4,6 +4,7 @@ using EnergyTrade.Shipments.Data;
 using EnergyTrade.Shipments.Messaging;
 using EnergyTrade.Shipments.Outbox;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,8 +13,12 @@ builder.Services.AddSingleton(TimeProvider.System);
 
 var connectionString = builder.Configuration.GetConnectionString("Shipments")
     ?? throw new InvalidOperationException("ConnectionStrings:Shipments is not set (an Npgsql connection string).");
-// Pooled contexts: CreateShipment is the hot path, and a pooled context skips per-call setup.
-builder.Services.AddDbContextPool<ShipmentsDbContext>(o => o.UseNpgsql(connectionString));
+// One pool shared by EF (reads, corrections, migrations) and the batched inserts of CreateShipment.
+builder.Services.AddSingleton(_ => PostgresDataSource.Create(connectionString));
+builder.Services.AddDbContextPool<ShipmentsDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+builder.Services.Configure<ShipmentInserterOptions>(builder.Configuration.GetSection(ShipmentInserterOptions.Section));
+builder.Services.AddSingleton<ShipmentInserter>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ShipmentInserter>());
 
 builder.AddShipmentsMessaging();
 

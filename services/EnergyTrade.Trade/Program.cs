@@ -14,7 +14,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 var connectionString = builder.Configuration.GetConnectionString("Trade")
     ?? throw new InvalidOperationException("ConnectionStrings:Trade is not set (an Npgsql connection string).");
 // One pool shared by EF (queries, migrations) and the applier's set-based SQL.
-builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+builder.Services.AddSingleton(_ => PostgresDataSource.Create(connectionString));
 builder.Services.AddDbContextPool<TradeDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
 builder.Services.AddSingleton<TotalsApplier>();
 builder.Services.AddSingleton<ConsumeMetrics>();

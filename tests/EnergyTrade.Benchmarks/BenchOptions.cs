@@ -8,7 +8,7 @@ public sealed class BenchOptions
     public int Count { get; private set; } = 20_000;
     public int Concurrency { get; private set; } = 64;
     /// <summary>Shipments created (into a year of their own) and applied before the measured ingest starts.</summary>
-    public int Warmup { get; private set; } = 500;
+    public int Warmup { get; private set; } = 5_000;
     public double QuerySeconds { get; private set; } = 10;
     public double FreshnessSeconds { get; private set; } = 10;
     /// <summary>Open-loop rate for the freshness phase; 0 = half the measured end-to-end ingest rate.</summary>
@@ -47,7 +47,7 @@ public sealed class BenchOptions
           --count N               shipments to ingest (default 20000)
           --concurrency C         concurrent calls for ingest, queries and the empty-call ceiling (default 64)
           --warmup W              shipments created and applied, in a year of their own, before the
-                                  measured ingest (JIT, pools, caches; default 500; 0 = none)
+                                  measured ingest (JIT tiers, pools, caches; default 5000; 0 = none)
           --query-seconds S       duration of the query and empty-call phases (default 10)
           --freshness-seconds S   duration of the open-loop freshness phase (default 10)
           --freshness-rate R      its rate in shipments/s (default: 50% of the measured end-to-end ingest rate)

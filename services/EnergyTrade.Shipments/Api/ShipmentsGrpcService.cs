@@ -14,6 +14,7 @@ namespace EnergyTrade.Shipments.Api;
 
 public sealed partial class ShipmentsGrpcService(
     ShipmentsDbContext db,
+    ShipmentInserter inserter,
     OutboxSignal outboxSignal,
     TimeProvider time,
     ILogger<ShipmentsGrpcService> logger) : V1.ShipmentService.ShipmentServiceBase
@@ -55,26 +56,20 @@ public sealed partial class ShipmentsGrpcService(
             RequestFingerprint = requestId.Length > 0 ? fingerprint : null,
         };
         shipment.Apply(input);
-        db.Shipments.Add(shipment);
-        db.OutboxMessages.Add(OutboxSerializer.Create(
+        var created = OutboxSerializer.Create(
             new ShipmentChanged { Kind = ShipmentChangeKind.Created, Shipment = shipment.ToSnapshot(), OccurredAt = now },
-            shipment.Id, now));
+            shipment.Id, now);
 
-        try
-        {
-            // One transaction: the row and its event commit together or not at all.
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ShipmentLimits.RequestIdIndex })
+        // The row and its event commit together or not at all, in a transaction shared with
+        // whichever other creates arrived at the same moment.
+        if (!await inserter.InsertAsync(shipment, created))
         {
             // A retry, or a concurrent twin, with the same request_id committed first: answer with that shipment.
-            db.ChangeTracker.Clear();
             var winner = await FindByRequestIdAsync(requestId, CancellationToken.None)
                 ?? throw new InvalidOperationException($"request_id {requestId} conflicted but no shipment holds it.");
             return Replay(winner, requestId, fingerprint);
         }
 
-        outboxSignal.Notify();
         LogCreated(shipment.Name, shipment.ExporterCountry, shipment.ImporterCountry, shipment.OriginCountry, shipment.Barrels, shipment.LoadDate);
         return shipment.ToProto();
     }

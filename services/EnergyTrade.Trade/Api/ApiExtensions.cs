@@ -11,6 +11,8 @@ public static class ApiExtensions
         builder.Services.AddScoped<PartnersQuery>();
         builder.Services.AddScoped<TotalsWatch>();
         builder.Services.AddSingleton<TotalsChangeFeed>();
+        builder.Services.Configure<TotalsCacheOptions>(builder.Configuration.GetSection(TotalsCacheOptions.Section));
+        builder.Services.AddSingleton<TotalsCache>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TotalsChangeFeed>());
         return builder;
     }

@@ -8,7 +8,7 @@ namespace EnergyTrade.Trade.Api;
 /// Streams a pair's totals: at once, then whenever a notified change concerns the pair and the
 /// totals really differ from what the client last received.
 /// </summary>
-public sealed class TotalsWatch(TotalsQuery query, TotalsChangeFeed feed, IHostApplicationLifetime lifetime)
+public sealed class TotalsWatch(TotalsCache cache, TotalsChangeFeed feed, IHostApplicationLifetime lifetime)
 {
     /// <summary>A safety net should a notification ever be lost without the feed noticing.</summary>
     public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(30);
@@ -20,19 +20,21 @@ public sealed class TotalsWatch(TotalsQuery query, TotalsChangeFeed feed, IHostA
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, lifetime.ApplicationStopping);
         var cancellationToken = linked.Token;
         // Subscribed before the first read: a change committed in between still wakes this watch.
-        using var subscription = feed.Subscribe(change => change.Touches(q.Country, q.Partner, q.Basis));
+        using var subscription = feed.Subscribe(change => change.Touches(q.Country, q.Partner, q.Basis, q.Range.First, q.Range.Last));
         V1.BilateralTotals? sent = null;
         try
         {
             while (true)
             {
-                var totals = (await query.TotalsAsync(q, cancellationToken)).ToProto();
+                var totals = (await cache.GetAsync(q, cancellationToken)).Proto;
                 if (!totals.Equals(sent))
                 {
                     await stream.WriteAsync(totals, cancellationToken);
                     sent = totals;
                 }
                 await subscription.WaitAsync(Recheck, cancellationToken);
+                // The client went away, or the server is stopping: end with OK, without an exception.
+                if (cancellationToken.IsCancellationRequested) return;
             }
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !callCancelled.IsCancellationRequested)

@@ -8,7 +8,7 @@ namespace EnergyTrade.Trade.Api;
 
 /// <summary>Validates each request, then hands it to the query that answers it. Every method needs trade:read.</summary>
 [Authorize(Policy = Scopes.TradeRead)]
-public sealed class TradeGrpcService(TotalsQuery totals, PartnersQuery partners, TotalsWatch watch) : V1.TradeService.TradeServiceBase
+public sealed class TradeGrpcService(TotalsCache cache, TotalsQuery totals, PartnersQuery partners, TotalsWatch watch) : V1.TradeService.TradeServiceBase
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
@@ -16,7 +16,7 @@ public sealed class TradeGrpcService(TotalsQuery totals, PartnersQuery partners,
     public override async Task<V1.BilateralTotals> GetBilateralTotals(V1.GetBilateralTotalsRequest request, ServerCallContext context)
     {
         var q = ValidPair(request);
-        return (await totals.TotalsAsync(q, context.CancellationToken)).ToProto();
+        return (await cache.GetAsync(q, context.CancellationToken)).Proto;
     }
 
     public override async Task<V1.TradeSeries> GetTradeSeries(V1.GetTradeSeriesRequest request, ServerCallContext context)
@@ -45,9 +45,9 @@ public sealed class TradeGrpcService(TotalsQuery totals, PartnersQuery partners,
         }
         violations.ThrowIfAny();
 
-        var current = await totals.TotalsAsync(q, context.CancellationToken);
-        var previous = await totals.TotalsAsync(Comparison.YearEarlier(q), context.CancellationToken);
-        return Comparison.Of(current, previous);
+        var current = await cache.GetAsync(q, context.CancellationToken);
+        var previous = await cache.GetAsync(Comparison.YearEarlier(q), context.CancellationToken);
+        return Comparison.Of(current.Totals, previous.Totals);
     }
 
     public override async Task<V1.ListPartnersResponse> ListPartners(V1.ListPartnersRequest request, ServerCallContext context)

@@ -33,25 +33,27 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
 
         // A placeholder row gives a never-seen shipment something to lock, so two consumers that
         // receive versions of the same new shipment at once serialise instead of both adding it.
-        await using (var claim = new NpgsqlCommand("""
-            INSERT INTO applied_shipments (shipment_id, version, contributes, barrels, tonnes, applied_at)
-            SELECT id, 0, false, 0, 0, @now FROM unnest(@ids) AS id ORDER BY id
-            ON CONFLICT (shipment_id) DO NOTHING
-            """, connection, transaction))
-        {
-            claim.Parameters.AddWithValue("ids", ids);
-            claim.Parameters.AddWithValue("now", now);
-            await claim.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        // Claim and lock travel in one round trip (with the BEGIN): at low rates a batch is a
+        // shipment or two, and round trips, not rows, are what the apply costs.
         var current = new Dictionary<Guid, (long Version, Contribution? Contribution)>();
-        await using (var select = new NpgsqlCommand("""
-            SELECT shipment_id, version, contributes, exporter_country, importer_country, origin_country, month, barrels, tonnes, value_usd
-            FROM applied_shipments WHERE shipment_id = ANY(@ids) ORDER BY shipment_id FOR UPDATE
-            """, connection, transaction))
+        await using (var claimAndLock = new NpgsqlBatch(connection, transaction))
         {
-            select.Parameters.AddWithValue("ids", ids);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            var claim = new NpgsqlBatchCommand("""
+                INSERT INTO applied_shipments (shipment_id, version, contributes, barrels, tonnes, applied_at)
+                SELECT id, 0, false, 0, 0, $2 FROM unnest($1::uuid[]) AS id ORDER BY id
+                ON CONFLICT (shipment_id) DO NOTHING
+                """);
+            claim.Parameters.Add(new NpgsqlParameter { Value = ids });
+            claim.Parameters.Add(new NpgsqlParameter { Value = now });
+            var select = new NpgsqlBatchCommand("""
+                SELECT shipment_id, version, contributes, exporter_country, importer_country, origin_country, month, barrels, tonnes, value_usd
+                FROM applied_shipments WHERE shipment_id = ANY($1) ORDER BY shipment_id FOR UPDATE
+                """);
+            select.Parameters.Add(new NpgsqlParameter { Value = ids });
+            claimAndLock.BatchCommands.Add(claim);
+            claimAndLock.BatchCommands.Add(select);
+            // The INSERT returns no rows, so the reader starts at the SELECT's.
+            await using var reader = await claimAndLock.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 var contribution = reader.GetBoolean(2)
@@ -76,20 +78,25 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
         if (accepted.Count > 0)
         {
             var deltas = plan.Deltas();
-            await RecordAppliedAsync(connection, transaction, accepted, now, cancellationToken);
-            await UpsertTotalsAsync(connection, transaction, deltas, now, cancellationToken);
-            await NotifyAsync(connection, transaction, deltas, cancellationToken);
+            // One round trip for the record, the totals and the notification.
+            await using var write = new NpgsqlBatch(connection, transaction);
+            write.BatchCommands.Add(RecordApplied(accepted, now));
+            if (deltas.Count > 0)
+            {
+                write.BatchCommands.Add(UpsertTotals(deltas, now));
+                write.BatchCommands.Add(Notify(deltas));
+            }
+            await write.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         EnergyTrade.ServiceDefaults.FaultInjection.AfterTotalsCommit(); // tests only: FaultInjection:CrashAfterCommit
         return new ApplyResult(accepted.Count, incoming.Count - accepted.Count);
     }
 
-    private static async Task RecordAppliedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        List<IncomingSnapshot> accepted, DateTimeOffset now, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand RecordApplied(List<IncomingSnapshot> accepted, DateTimeOffset now)
     {
         var contributions = accepted.Select(a => Contribution.Of(a.Snapshot)).ToList();
-        await using var update = new NpgsqlCommand("""
+        var update = new NpgsqlBatchCommand("""
             UPDATE applied_shipments AS a SET
                 version = u.version, contributes = u.contributes,
                 exporter_country = u.exporter, importer_country = u.importer, origin_country = u.origin, month = u.month,
@@ -97,7 +104,7 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
             FROM unnest(@ids, @versions, @contributes, @exporters, @importers, @origins, @months, @barrels, @tonnes, @values, @messageIds)
                 AS u(shipment_id, version, contributes, exporter, importer, origin, month, barrels, tonnes, value_usd, message_id)
             WHERE a.shipment_id = u.shipment_id
-            """, connection, transaction);
+            """);
         update.Parameters.AddWithValue("now", now);
         update.Parameters.AddWithValue("ids", accepted.Select(a => a.Snapshot.ShipmentId).ToArray());
         update.Parameters.AddWithValue("versions", accepted.Select(a => a.Snapshot.Version).ToArray());
@@ -110,28 +117,24 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
         update.Parameters.AddWithValue("tonnes", contributions.Select(c => c?.Tonnes ?? 0).ToArray());
         update.Parameters.Add(new NpgsqlParameter("values", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = contributions.Select(c => c?.ValueUsd).ToArray() });
         update.Parameters.Add(new NpgsqlParameter("messageIds", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = accepted.Select(a => a.MessageId).ToArray() });
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        return update;
     }
 
     /// <summary>
     /// Tells every Trade replica's watchers which flows changed. NOTIFY inside the transaction is
     /// delivered only if it commits, and only after the new totals are visible.
     /// </summary>
-    private static async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        IReadOnlyList<TotalsDelta> deltas, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand Notify(IReadOnlyList<TotalsDelta> deltas)
     {
-        if (deltas.Count == 0) return;
-        await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection, transaction);
+        var notify = new NpgsqlBatchCommand("SELECT pg_notify(@channel, @payload)");
         notify.Parameters.AddWithValue("channel", TotalsChange.Channel);
         notify.Parameters.AddWithValue("payload", TotalsChange.Encode(deltas.Select(d => d.Key)));
-        await notify.ExecuteNonQueryAsync(cancellationToken);
+        return notify;
     }
 
-    private static async Task UpsertTotalsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        IReadOnlyList<TotalsDelta> deltas, DateTimeOffset now, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand UpsertTotals(IReadOnlyList<TotalsDelta> deltas, DateTimeOffset now)
     {
-        if (deltas.Count == 0) return;
-        await using var upsert = new NpgsqlCommand("""
+        var upsert = new NpgsqlBatchCommand("""
             INSERT INTO bilateral_totals AS t
                 (exporter_country, importer_country, origin_country, month, shipment_count, barrels, tonnes, value_usd, valued_shipment_count, updated_at)
             SELECT e, i, o, m, c, b, tn, v, vc, @now
@@ -145,7 +148,7 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
                 value_usd = t.value_usd + excluded.value_usd,
                 valued_shipment_count = t.valued_shipment_count + excluded.valued_shipment_count,
                 updated_at = excluded.updated_at
-            """, connection, transaction);
+            """);
         upsert.Parameters.AddWithValue("now", now);
         upsert.Parameters.AddWithValue("exporters", deltas.Select(d => d.Key.ExporterCountry).ToArray());
         upsert.Parameters.AddWithValue("importers", deltas.Select(d => d.Key.ImporterCountry).ToArray());
@@ -156,6 +159,6 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
         upsert.Parameters.AddWithValue("tonnes", deltas.Select(d => d.Tonnes).ToArray());
         upsert.Parameters.AddWithValue("values", deltas.Select(d => d.ValueUsd).ToArray());
         upsert.Parameters.AddWithValue("valuedCounts", deltas.Select(d => d.ValuedShipmentCount).ToArray());
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
+        return upsert;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using V1 = EnergyTrade.Trade.V1;
 
 namespace EnergyTrade.Trade.Totals;
@@ -6,9 +7,10 @@ namespace EnergyTrade.Trade.Totals;
 public readonly record struct TotalsFlow(string Exporter, string Importer, string Origin);
 
 /// <summary>
-/// Which flows one committed apply changed, as carried by PostgreSQL NOTIFY to every Trade replica.
-/// Months are left out on purpose: a watcher re-reads its totals anyway, and the payload stays
-/// small enough for pg_notify (at most 8000 bytes) for any realistic batch.
+/// Which flows, and which of their months, one committed apply changed, as carried by PostgreSQL
+/// NOTIFY to every Trade replica. Naming the months lets a watch of one month sleep through changes
+/// to the others (and the totals cache keep them); when the months do not fit into pg_notify's
+/// 8000 bytes, the flows alone are sent (every month of them counts as changed), and failing that "*".
 /// </summary>
 public sealed class TotalsChange
 {
@@ -17,51 +19,80 @@ public sealed class TotalsChange
     /// <summary>The payload meaning "anything may have changed": too many flows to list, or notifications were missed.</summary>
     public const string EverythingPayload = "*";
 
-    /// <summary>Below pg_notify's 8000-byte limit with room to spare; a larger change is sent as "*".</summary>
+    /// <summary>Below pg_notify's 8000-byte limit with room to spare; a larger change is sent with fewer details.</summary>
     public const int MaxPayloadBytes = 7000;
 
     public static readonly TotalsChange Everything = new(null);
 
-    private readonly HashSet<TotalsFlow>? _flows;
+    // Per flow, the months that changed; null for every month.
+    private readonly Dictionary<TotalsFlow, HashSet<DateOnly>?>? _flows;
 
-    private TotalsChange(HashSet<TotalsFlow>? flows) => _flows = flows;
+    private TotalsChange(Dictionary<TotalsFlow, HashSet<DateOnly>?>? flows) => _flows = flows;
 
     public bool IsEverything => _flows is null;
 
-    public IReadOnlyCollection<TotalsFlow> Flows => (IReadOnlyCollection<TotalsFlow>?)_flows ?? [];
+    public IReadOnlyCollection<TotalsFlow> Flows => (IReadOnlyCollection<TotalsFlow>?)_flows?.Keys ?? [];
 
-    /// <summary>"AZBYAZ,AZBYRU": six letters per flow, sorted so equal changes give equal payloads.</summary>
+    /// <summary>The months of <paramref name="flow"/> that changed; null when every month may have.</summary>
+    public IReadOnlySet<DateOnly>? MonthsOf(TotalsFlow flow) => _flows is not null && _flows.TryGetValue(flow, out var months) ? months : null;
+
+    /// <summary>
+    /// "AZBYAZ202001,AZBYRU202003": six letters and yyyyMM per changed row, or "AZBYAZ,AZBYRU": six
+    /// letters per flow when the months do not fit; sorted so equal changes give equal payloads.
+    /// </summary>
     public static string Encode(IEnumerable<TotalsKey> keys)
     {
-        var flows = keys.Select(k => k.ExporterCountry + k.ImporterCountry + k.OriginCountry)
+        var rows = keys.Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.ExporterCountry}{k.ImporterCountry}{k.OriginCountry}{k.Month.Year:0000}{k.Month.Month:00}"))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        // Country codes are ASCII, so characters are bytes.
-        var length = flows.Count * 7 - 1;
-        return flows.Count == 0 || length > MaxPayloadBytes ? EverythingPayload : string.Join(',', flows);
+        if (rows.Count == 0) return EverythingPayload;
+        // Country codes and digits are ASCII, so characters are bytes.
+        if (rows.Count * 13 - 1 <= MaxPayloadBytes) return string.Join(',', rows);
+        var flows = rows.Select(r => r[..6]).Distinct(StringComparer.Ordinal).ToList();
+        return flows.Count * 7 - 1 <= MaxPayloadBytes ? string.Join(',', flows) : EverythingPayload;
     }
 
     /// <summary>Anything unreadable counts as everything: a needless re-read is cheap, a missed update is not.</summary>
     public static TotalsChange Parse(string? payload)
     {
         if (string.IsNullOrEmpty(payload) || payload == EverythingPayload) return Everything;
-        var flows = new HashSet<TotalsFlow>();
+        var flows = new Dictionary<TotalsFlow, HashSet<DateOnly>?>();
         foreach (var item in payload.Split(','))
         {
-            if (item.Length != 6) return Everything;
-            flows.Add(new TotalsFlow(item[..2], item[2..4], item[4..]));
+            if (item.Length is not (6 or 12)) return Everything;
+            var flow = new TotalsFlow(item[..2], item[2..4], item[4..6]);
+            if (item.Length == 6)
+            {
+                flows[flow] = null;
+                continue;
+            }
+            if (!int.TryParse(item.AsSpan(6, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year) ||
+                !int.TryParse(item.AsSpan(10, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var month) ||
+                year < 1 || month is < 1 or > 12)
+            {
+                return Everything;
+            }
+            if (!flows.TryGetValue(flow, out var months))
+            {
+                flows[flow] = months = [];
+            }
+            months?.Add(new DateOnly(year, month, 1));
         }
         return new TotalsChange(flows);
     }
 
-    /// <summary>Whether the totals between country and partner, either direction, on this basis, may differ now.</summary>
-    public bool Touches(string country, string partner, V1.Basis basis)
+    /// <summary>
+    /// Whether the totals between country and partner, either direction, on this basis, over the
+    /// months from <paramref name="first"/> to <paramref name="last"/> (either end open), may differ now.
+    /// </summary>
+    public bool Touches(string country, string partner, V1.Basis basis, DateOnly? first = null, DateOnly? last = null)
     {
         if (_flows is null) return true;
         var byOrigin = basis == V1.Basis.Origin;
-        foreach (var f in _flows)
+        foreach (var (f, months) in _flows)
         {
             var seller = byOrigin ? f.Origin : f.Exporter;
-            if ((seller == country && f.Importer == partner) || (seller == partner && f.Importer == country)) return true;
+            if (!((seller == country && f.Importer == partner) || (seller == partner && f.Importer == country))) continue;
+            if (months is null || months.Any(m => (first is null || m >= first) && (last is null || m <= last))) return true;
         }
         return false;
     }

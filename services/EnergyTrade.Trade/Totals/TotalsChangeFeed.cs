@@ -20,6 +20,24 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
     private readonly Lock _gate = new();
     // Copy on write: Publish runs on Npgsql's reading thread and walks a snapshot without locking.
     private volatile Subscription[] _subscriptions = [];
+    private Action<TotalsChange>? _beforeWake;
+    private volatile bool _listening;
+
+    /// <summary>
+    /// Whether notifications are being received right now. While not, nothing may rely on them: a
+    /// change committed meanwhile would go unnoticed until the next reconnect.
+    /// </summary>
+    public bool IsListening => _listening;
+
+    /// <summary>
+    /// Runs <paramref name="handler"/> with every change (and with <see cref="TotalsChange.Everything"/>
+    /// whenever listening stops or starts again) before any watcher wakes, so that what a woken
+    /// watcher reads already reflects it. Called on Npgsql's reading thread: it must not block.
+    /// </summary>
+    public void OnChange(Action<TotalsChange> handler)
+    {
+        lock (_gate) _beforeWake += handler;
+    }
 
     /// <summary>
     /// Registers interest in changes for which <paramref name="concerns"/> holds. Subscribe before
@@ -40,6 +58,7 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
     /// <summary>Wakes the concerned subscribers. Called on Npgsql's reading thread, so it never blocks.</summary>
     internal void Publish(TotalsChange change)
     {
+        _beforeWake?.Invoke(change);
         foreach (var subscription in _subscriptions)
         {
             if (change.IsEverything || subscription.Concerns(change)) subscription.Wake();
@@ -56,6 +75,7 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
                 connection.Notification += (_, e) => Publish(TotalsChange.Parse(e.Payload));
                 await ListenAsync(connection, stoppingToken);
+                _listening = true;
                 if (failures > 0) LogReconnected(failures);
                 failures = 0;
                 // Whatever committed before LISTEN took effect — while disconnected, or before the first
@@ -71,10 +91,12 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                StopListening();
                 return;
             }
             catch (Exception ex)
             {
+                StopListening();
                 failures++;
                 var delay = RetryDelay(failures);
                 LogFailed(ex, failures, delay);
@@ -88,6 +110,12 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
                 }
             }
         }
+    }
+
+    private void StopListening()
+    {
+        _listening = false;
+        _beforeWake?.Invoke(TotalsChange.Everything);
     }
 
     /// <summary>LISTEN is idempotent, so the same statement also serves as the liveness check.</summary>
@@ -135,20 +163,20 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
 
         internal void Wake() => _signal.Writer.TryWrite(true);
 
-        /// <summary>Completes when a concerning change was notified since the last call, or when the timeout passes (false).</summary>
+        /// <summary>
+        /// True when a concerning change was notified since the last call; false when the timeout
+        /// passed or <paramref name="cancellationToken"/> was cancelled. Cancellation does not throw:
+        /// every watch ends by its client going away, and at thousands of watches a second the
+        /// exceptions would cost more than the watching.
+        /// </summary>
         public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
         {
+            if (_signal.Reader.TryRead(out _)) return true;
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timer.CancelAfter(timeout);
-            try
-            {
-                await _signal.Reader.ReadAsync(timer.Token);
-                return true;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
+            var read = _signal.Reader.ReadAsync(timer.Token).AsTask();
+            await ((Task)read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return read.IsCompletedSuccessfully;
         }
 
         public void Dispose() => _feed.Unsubscribe(this);

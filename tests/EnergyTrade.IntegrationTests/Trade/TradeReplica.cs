@@ -23,15 +23,20 @@ public sealed class TradeReplica : IAsyncDisposable
     public ServiceProcess Process { get; }
     public TradeService.TradeServiceClient Client { get; }
 
-    /// <summary>consumeEvents: false starts a read-only query replica (Messaging:ConsumeEvents=false).</summary>
-    public static async Task<TradeReplica> StartAsync(ServiceUnderTest sut, bool consumeEvents)
+    /// <summary>
+    /// consumeEvents: false starts a read-only query replica (Messaging:ConsumeEvents=false);
+    /// environment adds settings of the test's own.
+    /// </summary>
+    public static async Task<TradeReplica> StartAsync(ServiceUnderTest sut, bool consumeEvents,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var process = ServiceProcess.Start("Trade", new Dictionary<string, string>
+        var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings__Trade"] = sut.TradeDb.ConnectionString,
             ["ConnectionStrings__RabbitMq"] = sut.VirtualHost.AmqpUri.ToString(),
             ["Messaging__ConsumeEvents"] = consumeEvents ? "true" : "false",
-        });
+        };
+        var process = ServiceProcess.Start("Trade", settings);
         try
         {
             await process.WaitReadyAsync();

@@ -1,0 +1,182 @@
+using System.Threading.Channels;
+using EnergyTrade.ServiceDefaults;
+using EnergyTrade.Shipments.Outbox;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EnergyTrade.Shipments.Data;
+
+/// <summary>Configuration section "Shipments:Inserts".</summary>
+public sealed class ShipmentInserterOptions
+{
+    public const string Section = "Shipments:Inserts";
+
+    /// <summary>Most creates written by one statement.</summary>
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>Statements in flight at once; while one commits, the next batch gathers.</summary>
+    public int Writers { get; set; } = 2;
+}
+
+/// <summary>
+/// Writes new shipments and their Created events for CreateShipment, many concurrent requests per
+/// transaction (group commit). A commit costs PostgreSQL the same whether it holds one row or a
+/// hundred, so at thousands of creates per second one commit per call would make the database the
+/// limit; each caller still gets its answer only after its own rows have committed.
+/// <para>
+/// One statement per batch: the shipments are inserted with ON CONFLICT (request_id) DO NOTHING,
+/// and only those actually inserted get their outbox row, in the same statement and so in the same
+/// transaction. A request whose request_id was already taken — by an earlier call, a concurrent
+/// twin, or a twin in the same batch — is reported back, and the caller answers from the winner.
+/// </para>
+/// </summary>
+public sealed partial class ShipmentInserter(
+    NpgsqlDataSource dataSource,
+    OutboxSignal outboxSignal,
+    IOptions<ShipmentInserterOptions> options,
+    ILogger<ShipmentInserter> logger) : IHostedService
+{
+    private readonly ShipmentInserterOptions _options = options.Value;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
+    private Task[] _writers = [];
+
+    /// <summary>
+    /// Commits the shipment and its event; true once both are committed, false when the
+    /// shipment's request_id was already held by another shipment (nothing was written).
+    /// </summary>
+    public Task<bool> InsertAsync(Shipment shipment, OutboxMessage created)
+    {
+        var pending = new Pending(shipment, created);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw RpcErrors.Unavailable("Shipments is shutting down; nothing was changed. Retry with the same request_id.", "SHUTTING_DOWN");
+        }
+        return pending.Done.Task;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _writers = Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => Task.Run(WriteLoopAsync, CancellationToken.None)).ToArray();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The server has stopped taking calls by now; whatever is queued is still written and answered.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers).WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(_options.MaxBatchSize);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            if (batch.Count == 0) continue;
+            await WriteAsync(batch);
+        }
+    }
+
+    private async Task WriteAsync(List<Pending> batch)
+    {
+        try
+        {
+            var inserted = await InsertBatchAsync(batch);
+            foreach (var pending in batch) pending.Done.TrySetResult(inserted.Contains(pending.Shipment.Id));
+            if (inserted.Count > 0) outboxSignal.Notify();
+        }
+        catch (Exception ex) when (batch.Count > 1 && !ErrorMappingInterceptor.IsTransient(ex))
+        {
+            // Validation should leave nothing for PostgreSQL to refuse, but should one row still be
+            // refused, it must fail its own call only: the statement was rolled back as a whole, so
+            // write each request on its own.
+            LogBatchRefused(ex, batch.Count);
+            foreach (var pending in batch) await WriteAsync([pending]);
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in batch) pending.Done.TrySetException(ex);
+        }
+    }
+
+    private async Task<HashSet<Guid>> InsertBatchAsync(List<Pending> batch)
+    {
+        var shipments = batch.Select(p => p.Shipment).ToList();
+        var events = batch.Select(p => p.Created).ToList();
+        await using var command = dataSource.CreateCommand("""
+            WITH inserted AS (
+                INSERT INTO shipments (id, version, state, shipper, exporter_country, importer_country, origin_country, grade,
+                    quantity_value, quantity_unit, barrels_per_tonne, barrels_per_tonne_given, barrels, tonnes, value_usd,
+                    load_date, delivery_date, load_port, discharge_port, create_time, update_time, request_id, request_fingerprint)
+                SELECT * FROM unnest(@ids, @versions, @states, @shippers, @exporters, @importers, @origins, @grades,
+                    @quantities, @units, @factors, @factorsGiven, @barrels, @tonnes, @values,
+                    @loadDates, @deliveryDates, @loadPorts, @dischargePorts, @createTimes, @updateTimes, @requestIds, @fingerprints)
+                    AS r(id, version, state, shipper, exporter_country, importer_country, origin_country, grade,
+                        quantity_value, quantity_unit, barrels_per_tonne, barrels_per_tonne_given, barrels, tonnes, value_usd,
+                        load_date, delivery_date, load_port, discharge_port, create_time, update_time, request_id, request_fingerprint)
+                -- Two batches in flight may both hold the same request_ids (concurrent retries): each waits
+                -- for the other's uncommitted row, so both must meet them in one order or they deadlock.
+                ORDER BY r.request_id
+                ON CONFLICT (request_id) DO NOTHING
+                RETURNING id
+            )
+            INSERT INTO outbox_messages (message_id, message_type, payload, shipment_id, trace_parent, created_at, attempts)
+            SELECT e.message_id, e.message_type, e.payload::jsonb, e.shipment_id, e.trace_parent, e.created_at, 0
+            FROM unnest(@messageIds, @messageTypes, @payloads, @shipmentIds, @traceParents, @createdAts)
+                AS e(message_id, message_type, payload, shipment_id, trace_parent, created_at)
+            JOIN inserted ON inserted.id = e.shipment_id
+            RETURNING shipment_id
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("ids", shipments.Select(s => s.Id).ToArray());
+        p.AddWithValue("versions", shipments.Select(s => s.Version).ToArray());
+        p.AddWithValue("states", shipments.Select(s => s.State.ToString()).ToArray());
+        p.AddWithValue("shippers", shipments.Select(s => s.Shipper).ToArray());
+        p.AddWithValue("exporters", shipments.Select(s => s.ExporterCountry).ToArray());
+        p.AddWithValue("importers", shipments.Select(s => s.ImporterCountry).ToArray());
+        p.AddWithValue("origins", shipments.Select(s => s.OriginCountry).ToArray());
+        p.AddWithValue("grades", shipments.Select(s => s.Grade).ToArray());
+        p.AddWithValue("quantities", shipments.Select(s => s.QuantityValue).ToArray());
+        p.AddWithValue("units", shipments.Select(s => s.QuantityUnit.ToString()).ToArray());
+        p.AddWithValue("factors", shipments.Select(s => s.BarrelsPerTonne).ToArray());
+        p.AddWithValue("factorsGiven", shipments.Select(s => s.BarrelsPerTonneGiven).ToArray());
+        p.AddWithValue("barrels", shipments.Select(s => s.Barrels).ToArray());
+        p.AddWithValue("tonnes", shipments.Select(s => s.Tonnes).ToArray());
+        p.Add(Array("values", NpgsqlDbType.Numeric, shipments.Select(s => s.ValueUsd)));
+        p.AddWithValue("loadDates", shipments.Select(s => s.LoadDate).ToArray());
+        p.Add(Array("deliveryDates", NpgsqlDbType.Date, shipments.Select(s => s.DeliveryDate)));
+        p.Add(Array("loadPorts", NpgsqlDbType.Text, shipments.Select(s => s.LoadPort)));
+        p.Add(Array("dischargePorts", NpgsqlDbType.Text, shipments.Select(s => s.DischargePort)));
+        p.AddWithValue("createTimes", shipments.Select(s => s.CreateTime).ToArray());
+        p.AddWithValue("updateTimes", shipments.Select(s => s.UpdateTime).ToArray());
+        p.Add(Array("requestIds", NpgsqlDbType.Text, shipments.Select(s => s.RequestId)));
+        p.Add(Array("fingerprints", NpgsqlDbType.Text, shipments.Select(s => s.RequestFingerprint)));
+        p.AddWithValue("messageIds", events.Select(e => e.MessageId).ToArray());
+        p.AddWithValue("messageTypes", events.Select(e => e.MessageType).ToArray());
+        p.AddWithValue("payloads", events.Select(e => e.Payload).ToArray());
+        p.Add(Array("shipmentIds", NpgsqlDbType.Uuid, events.Select(e => e.ShipmentId)));
+        p.Add(Array("traceParents", NpgsqlDbType.Text, events.Select(e => e.TraceParent)));
+        p.AddWithValue("createdAts", events.Select(e => e.CreatedAt).ToArray());
+
+        var inserted = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+        while (await reader.ReadAsync(CancellationToken.None)) inserted.Add(reader.GetGuid(0));
+        return inserted;
+    }
+
+    /// <summary>An array parameter whose elements may be null, which needs its type spelled out.</summary>
+    private static NpgsqlParameter Array<T>(string name, NpgsqlDbType elementType, IEnumerable<T> values) =>
+        new(name, NpgsqlDbType.Array | elementType) { Value = values.ToArray() };
+
+    private sealed record Pending(Shipment Shipment, OutboxMessage Created)
+    {
+        // Completed by a writer loop: the caller continues on the thread pool, not inside the loop.
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "PostgreSQL refused a batch of {Count} creates; writing them one by one so only the offending request fails")]
+    private partial void LogBatchRefused(Exception exception, int count);
+}
