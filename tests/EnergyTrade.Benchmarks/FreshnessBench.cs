@@ -35,10 +35,11 @@ public sealed class FreshnessBench(BenchOptions options, Clients clients, Random
     public async Task<FreshnessResult> RunAsync(double rate, CancellationToken cancellationToken)
     {
         var (useWatch, note) = options.FreshnessWatch ? await ProbeWatchAsync(cancellationToken) : (false, "polling, as asked (--freshness-method poll)");
-        var method = useWatch ? "WatchBilateralTotals" : $"polling GetTradeSeries, one call per pair every {SeriesPoller.IntervalMs} ms";
+        if (useWatch) return await RunWatchedAsync(rate, cancellationToken);
+        var method = $"polling GetTradeSeries, one call per pair every {SeriesPoller.IntervalMs} ms";
         var planned = (int)Math.Clamp(Math.Ceiling(rate * options.FreshnessSeconds), 1, MaxPlanned);
-        // Watches wake on any change to their pair, so they get many pairs; the poller pays per pair, so it gets few.
-        var flows = useWatch ? Workload.FreshnessFlows : Workload.FreshnessFlows[..8];
+        // The poller pays per pair, so it gets few.
+        var flows = Workload.FreshnessFlows[..8];
         var baseYear = random.Next(5_000, 8_000);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"freshness: {planned:N0} shipments at {rate:N0}/s open loop, each on its own pair and month ({flows.Length} pairs, from {baseYear}-01), seen through {method}"));
@@ -54,8 +55,8 @@ public sealed class FreshnessBench(BenchOptions options, Clients clients, Random
             months[i] = Workload.Month(year, month);
         }
 
-        // Polling: every month's count before the phase, read per pair in bulk (no query per shipment on the way).
-        var baseline = useWatch ? null : await BaselineAsync(flows, months, requests, cancellationToken);
+        // Every month's count before the phase, read per pair in bulk (no query per shipment on the way).
+        var baseline = await BaselineAsync(flows, months, requests, cancellationToken);
 
         var visibility = new LatencyRecorder();
         var creates = new LatencyRecorder();
@@ -66,7 +67,7 @@ public sealed class FreshnessBench(BenchOptions options, Clients clients, Random
 
         var poller = new SeriesPoller(clients);
         using var pollerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var polling = useWatch ? Task.CompletedTask : poller.RunAsync(pollerStop.Token);
+        var polling = poller.RunAsync(pollerStop.Token);
 
         var start = Clock.After(Clock.Now, Lead + TimeSpan.FromMilliseconds(50));
         using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -102,7 +103,7 @@ public sealed class FreshnessBench(BenchOptions options, Clients clients, Random
         var seconds = Clock.Seconds(start, Clock.Now);
         await pollerStop.CancelAsync();
         await polling;
-        if (!useWatch) Console.WriteLine($"freshness: poller made {poller.Stats}");
+        Console.WriteLine($"freshness: poller made {poller.Stats}");
         await progressStop.CancelAsync();
         await progress;
 
@@ -110,56 +111,31 @@ public sealed class FreshnessBench(BenchOptions options, Clients clients, Random
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"freshness: {visible:N0}/{sent:N0} visible, p50 {summary.P50:0.0} ms, p99 {summary.P99:0.0} ms, max {summary.Max:0.0} ms; {timedOut} timed out, {failed} failed, {late} started > 5 ms late"));
         if (firstError is not null) Console.WriteLine($"freshness: first error: {firstError}");
-        return new FreshnessResult(rate, planned, sent, visible, timedOut, failed, late, useWatch ? "watch" : "polling", summary, creates.Summarize(), seconds,
+        return new FreshnessResult(rate, planned, sent, visible, timedOut, failed, late, "polling", summary, creates.Summarize(), seconds,
             note ?? (firstError is null ? null : $"first error: {firstError}"));
 
         async Task ProbeAsync(int i, long due)
         {
             var flow = new Flow(requests[i].Shipment.ExporterCountry, requests[i].Shipment.ImporterCountry);
-            var query = Workload.Totals(flow.Exporter, flow.Importer, months[i], months[i]);
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(ProbeTimeout + Lead);
-            AsyncServerStreamingCall<BilateralTotals>? watch = null;
             try
             {
-                long before;
-                Task<long>? seen = null;
-                if (useWatch)
-                {
-                    watch = clients.Trade.WatchBilateralTotals(query, clients.Call(ProbeTimeout + Lead + TimeSpan.FromSeconds(5), cts.Token));
-                    if (!await watch.ResponseStream.MoveNext(cts.Token)) throw new InvalidOperationException("the watch ended before its first message");
-                    before = watch.ResponseStream.Current.Exports.ShipmentCount;
-                    seen = FirstAboveAsync(watch.ResponseStream, before, cts.Token);
-                }
-                else
-                {
-                    before = baseline!.GetValueOrDefault((flow, SeriesPoller.MonthIndex(months[i])));
-                }
+                var before = baseline.GetValueOrDefault((flow, SeriesPoller.MonthIndex(months[i])));
 
                 var wait = Clock.Ms(Clock.Now, due);
                 if (wait > 0.5) await Task.Delay(TimeSpan.FromMilliseconds(wait), cts.Token);
                 else if (wait < -5) Interlocked.Increment(ref late);
 
                 var t0 = Clock.Now;
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        await clients.Shipments.CreateShipmentAsync(requests[i], clients.Call(TimeSpan.FromSeconds(10), cts.Token));
-                        break;
-                    }
-                    catch (RpcException e) when (Workload.Retryable(e) && attempt < 4 && !cts.IsCancellationRequested)
-                    {
-                        await Task.Delay(50 << attempt, cts.Token);
-                    }
-                }
+                await CreateAsync(requests[i], cts.Token);
                 var replied = Clock.Now;
                 Interlocked.Increment(ref sent);
                 creates.Add(Clock.Ms(t0, replied));
 
-                var at = seen is not null ? await seen : await poller.WaitAsync(flow, months[i], before, cts.Token);
+                var at = await poller.WaitAsync(flow, months[i], before, cts.Token);
                 Interlocked.Increment(ref visible);
-                // The watch may deliver before the reply arrives (the event can outrun the gRPC response): 0 then.
+                // The poll may see it before the reply arrives (the event can outrun the gRPC response): 0 then.
                 visibility.Add(Math.Max(0, Clock.Ms(replied, at)));
             }
             catch (Exception) when (cts.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -171,20 +147,132 @@ public sealed class FreshnessBench(BenchOptions options, Clients clients, Random
                 Interlocked.Increment(ref failed);
                 Interlocked.CompareExchange(ref firstError, e is RpcException r ? $"{r.StatusCode} {r.Status.Detail}" : e.Message, null);
             }
-            finally
-            {
-                watch?.Dispose();
-            }
         }
     }
 
-    private static async Task<long> FirstAboveAsync(IAsyncStreamReader<BilateralTotals> stream, long before, CancellationToken cancellationToken)
+    /// <summary>A slot gets a new shipment this often on average, so that one at a time is in flight per slot as a rule.</summary>
+    private static readonly TimeSpan SlotSpacing = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Watched: one WatchBilateralTotals stream per (pair, month) slot is opened before the phase and
+    /// stays open; shipment i goes to slot i mod S. Opening a stream per shipment instead would make
+    /// the measurement itself (a stream, an auth check and a read per shipment) most of the load.
+    /// </summary>
+    private async Task<FreshnessResult> RunWatchedAsync(double rate, CancellationToken cancellationToken)
     {
-        while (await stream.MoveNext(cancellationToken))
+        var planned = (int)Math.Clamp(Math.Ceiling(rate * options.FreshnessSeconds), 1, MaxPlanned);
+        var flows = Workload.FreshnessFlows;
+        var monthsPerFlow = (int)Math.Clamp(Math.Ceiling(rate * SlotSpacing.TotalSeconds / flows.Length), 1, 120);
+        var baseYear = random.Next(5_000, 8_000);
+        var slots = (from m in Enumerable.Range(0, monthsPerFlow)
+                     from f in flows
+                     select (Flow: f, Month: Workload.Month(baseYear + m / 12, m % 12 + 1))).ToList();
+        var requests = Enumerable.Range(0, planned)
+            .Select(i => slots[i % slots.Count])
+            .Select(s => Workload.Shipment(random, s.Flow, s.Month.Year, s.Month.Month)).ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"freshness: {planned:N0} shipments at {rate:N0}/s open loop over {slots.Count:N0} (pair, month) slots ({flows.Length} pairs × {monthsPerFlow} months from {baseYear}-01), each slot watched by one WatchBilateralTotals stream opened beforehand"));
+        var opening = Clock.Now;
+        await using var watches = await WatchSlots.OpenAsync(clients, slots, cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"freshness: {slots.Count:N0} watches open in {Clock.Seconds(opening, Clock.Now):0.0} s"));
+
+        var replied = new long[planned];
+        var barrels = new decimal?[planned];
+        var creates = new LatencyRecorder();
+        int sent = 0, failed = 0, late = 0, inFlight = 0;
+        string? firstError = null;
+        var calls = new List<Task>(planned);
+        using var gate = new SemaphoreSlim(MaxInFlight);
+        var start = Clock.After(Clock.Now, TimeSpan.FromMilliseconds(50));
+        using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var ticker = new Ticker(TimeSpan.FromSeconds(1));
+        var progress = ticker.RunAsync(() => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  [freshness {Math.Max(0, Clock.Seconds(start, Clock.Now)),5:0.0}s] created {Volatile.Read(ref sent),6:N0}/{planned:N0}  in flight {Volatile.Read(ref inFlight),4}  failed {Volatile.Read(ref failed)}")),
+            progressStop.Token);
+
+        // Open loop: shipment i is due at start + i/rate whatever happened to the ones before it.
+        for (var i = 0; i < planned && !cancellationToken.IsCancellationRequested; i++)
         {
-            if (stream.Current.Exports.ShipmentCount > before) return Clock.Now;
+            var due = Clock.After(start, TimeSpan.FromSeconds(i / rate));
+            var wait = Clock.Ms(Clock.Now, due);
+            if (wait > 1) await Task.Delay(TimeSpan.FromMilliseconds(wait), cancellationToken);
+            else if (wait < -5) late++;
+            if (!await gate.WaitAsync(ProbeTimeout, cancellationToken)) break;
+            Interlocked.Increment(ref inFlight);
+            var index = i;
+            calls.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var t0 = Clock.Now;
+                    var shipment = await CreateAsync(requests[index], cancellationToken);
+                    replied[index] = Clock.Now;
+                    barrels[index] = Workload.Parse(shipment.Barrels);
+                    creates.Add(Clock.Ms(t0, replied[index]));
+                    Interlocked.Increment(ref sent);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref failed);
+                    Interlocked.CompareExchange(ref firstError, e is RpcException r ? $"{r.StatusCode} {r.Status.Detail}" : e.Message, null);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref inFlight);
+                    gate.Release();
+                }
+            }, CancellationToken.None));
         }
-        throw new InvalidOperationException("the watch ended before the shipment showed");
+        await Task.WhenAll(calls);
+        var seconds = Clock.Seconds(start, Clock.Now);
+        await progressStop.CancelAsync();
+        await progress;
+
+        // A slot's shipments in the order they were created; a failed create is simply not among them.
+        var perSlot = Enumerable.Range(0, slots.Count)
+            .Select(s => Enumerable.Range(0, planned).Where(i => i % slots.Count == s && barrels[i] is not null).ToList()).ToList();
+        if (!await watches.WaitForAsync(perSlot.Select(l => l.Count).ToList(), ProbeTimeout, cancellationToken))
+        {
+            Console.WriteLine($"freshness: not every slot showed all its shipments within {ProbeTimeout.TotalSeconds:0} s");
+        }
+        var visibility = new LatencyRecorder();
+        var visible = 0;
+        for (var s = 0; s < slots.Count; s++)
+        {
+            var at = watches.VisibleAt(s, perSlot[s].Select(i => barrels[i]!.Value).ToList());
+            for (var k = 0; k < at.Length; k++)
+            {
+                if (at[k] is not { } seen) continue;
+                visible++;
+                // The watch may deliver before the reply arrives (the event can outrun the gRPC response): 0 then.
+                visibility.Add(Math.Max(0, Clock.Ms(replied[perSlot[s][k]], seen)));
+            }
+        }
+        var timedOut = sent - visible;
+        firstError ??= watches.FirstError;
+
+        var summary = visibility.Summarize();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"freshness: {visible:N0}/{sent:N0} visible, p50 {summary.P50:0.0} ms, p99 {summary.P99:0.0} ms, max {summary.Max:0.0} ms; {timedOut} never seen, {failed} failed, {late} started > 5 ms late"));
+        if (firstError is not null) Console.WriteLine($"freshness: first error: {firstError}");
+        return new FreshnessResult(rate, planned, sent, visible, timedOut, failed, late, "watch", summary, creates.Summarize(), seconds,
+            firstError is null ? null : $"first error: {firstError}");
+    }
+
+    /// <summary>CreateShipment, retried with the same request_id while the service says to retry.</summary>
+    private async Task<Shipment> CreateAsync(CreateShipmentRequest request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await clients.Shipments.CreateShipmentAsync(request, clients.Call(TimeSpan.FromSeconds(10), cancellationToken));
+            }
+            catch (RpcException e) when (Workload.Retryable(e) && attempt < 4 && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(50 << attempt, cancellationToken);
+            }
+        }
     }
 
     private async Task<Dictionary<(Flow, int), long>> BaselineAsync(Flow[] flows, Google.Type.Date[] months, CreateShipmentRequest[] requests,

@@ -12,6 +12,11 @@ public sealed class OutboxOptions
     /// <c>ShipmentChanges</c> message of up to this many; 1 sends every event on its own.
     /// </summary>
     public int MaxEventsPerMessage { get; set; } = 100;
+    /// <summary>
+    /// How long the relay waits, once woken by a commit, before claiming: the events committed
+    /// meanwhile travel in the same message. Adds at most this much to every event's latency.
+    /// </summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(5);
     /// <summary>How often to look for rows when nothing signalled (e.g. rows written by another replica).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>How long one batch may wait for RabbitMQ's publisher confirms.</summary>

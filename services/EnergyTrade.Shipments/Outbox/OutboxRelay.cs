@@ -42,6 +42,9 @@ public sealed partial class OutboxRelay(
                 if (published < _options.BatchSize)
                 {
                     await signal.WaitAsync(_options.PollInterval, stoppingToken);
+                    // Let the creates of the next few milliseconds join this round: one claim, one
+                    // broker message and one apply in Trade for all of them instead of one each.
+                    if (_options.Linger > TimeSpan.Zero) await Task.Delay(_options.Linger, time, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
