@@ -20,13 +20,13 @@ public sealed record FreshnessResult(
     string? Note);
 
 /// <summary>
-/// Record-to-visible latency at a fixed open-loop rate: each shipment gets its own (pair, month), whose totals
-/// are watched (WatchBilateralTotals) or polled from before the create; the latency runs from CreateShipment's
-/// reply to the first answer whose shipment count went up.
+/// Record-to-visible latency at a fixed open-loop rate, from CreateShipment's reply until Trade shows the
+/// shipment: through long-lived WatchBilateralTotals streams, one per (pair, month) slot (see
+/// <see cref="WatchSlots"/>), or, where watching is unavailable or not wanted, by polling GetTradeSeries.
 /// </summary>
 public sealed class FreshnessBench(BenchOptions options, Clients clients, Random random)
 {
-    /// <summary>Watches open this long before their shipment's slot, so opening them does not delay the create.</summary>
+    /// <summary>Polled shipments are launched this long before they are due.</summary>
     private static readonly TimeSpan Lead = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
     private const int MaxInFlight = 2_000;
