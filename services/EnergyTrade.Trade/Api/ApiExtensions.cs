@@ -12,6 +12,8 @@ public static class ApiExtensions
         builder.Services.AddScoped<TotalsWatch>();
         builder.Services.AddSingleton<TotalsChangeFeed>();
         builder.Services.Configure<TotalsCacheOptions>(builder.Configuration.GetSection(TotalsCacheOptions.Section));
+        builder.Services.AddSingleton<TotalsReader>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TotalsReader>());
         builder.Services.AddSingleton<TotalsCache>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TotalsChangeFeed>());
         return builder;

@@ -36,7 +36,7 @@ public sealed class TotalsCacheOptions
 /// </summary>
 public sealed class TotalsCache
 {
-    private readonly IServiceScopeFactory _scopes;
+    private readonly TotalsReader _reader;
     private readonly TotalsChangeFeed _feed;
     private readonly TimeProvider _time;
     private readonly TotalsCacheOptions _options;
@@ -44,9 +44,9 @@ public sealed class TotalsCache
     private readonly ConcurrentDictionary<(V1.Basis, string, string), ConcurrentDictionary<PairQuery, Entry>> _pairs = new();
     private int _count;
 
-    public TotalsCache(IServiceScopeFactory scopes, TotalsChangeFeed feed, TimeProvider time, IOptions<TotalsCacheOptions> options)
+    public TotalsCache(TotalsReader reader, TotalsChangeFeed feed, TimeProvider time, IOptions<TotalsCacheOptions> options)
     {
-        _scopes = scopes;
+        _reader = reader;
         _feed = feed;
         _time = time;
         _options = options.Value;
@@ -135,8 +135,7 @@ public sealed class TotalsCache
 
     private async Task<Answer> ReadAsync(PairQuery q, CancellationToken cancellationToken)
     {
-        await using var scope = _scopes.CreateAsyncScope();
-        var totals = await scope.ServiceProvider.GetRequiredService<TotalsQuery>().TotalsAsync(q, cancellationToken);
+        var totals = await _reader.ReadAsync(q, cancellationToken);
         return new Answer(totals, totals.ToProto());
     }
 

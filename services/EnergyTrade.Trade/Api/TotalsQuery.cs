@@ -1,6 +1,5 @@
 using EnergyTrade.Trade.Data;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace EnergyTrade.Trade.Api;
 
@@ -9,7 +8,7 @@ namespace EnergyTrade.Trade.Api;
 /// (the partner imports what the country exports), and the basis only decides whether the seller's
 /// country or the country of production plays the exporter.
 /// </summary>
-public sealed class TotalsQuery(TradeDbContext db, NpgsqlDataSource dataSource)
+public sealed class TotalsQuery(TradeDbContext db)
 {
     /// <summary>The pair's rows, both directions, within the range.</summary>
     public IQueryable<TotalsRow> Rows(PairQuery q)
@@ -27,41 +26,6 @@ public sealed class TotalsQuery(TradeDbContext db, NpgsqlDataSource dataSource)
         if (q.Range.Last is { } last) rows = rows.Where(t => t.Month <= last);
         return rows;
     }
-
-    /// <summary>
-    /// The hottest read (every GetBilateralTotals miss and every watch wake-up), so it is one
-    /// hand-written statement rather than a LINQ query EF would have to look up and bind each time.
-    /// </summary>
-    public async Task<PairTotals> TotalsAsync(PairQuery q, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(q.ByOrigin ? TotalsByOriginSql : TotalsCommercialSql);
-        // character(2), like the columns: a text parameter would make PostgreSQL compare as text and skip the indexes.
-        command.Parameters.Add(new NpgsqlParameter("country", NpgsqlTypes.NpgsqlDbType.Char) { Value = q.Country });
-        command.Parameters.Add(new NpgsqlParameter("partner", NpgsqlTypes.NpgsqlDbType.Char) { Value = q.Partner });
-        command.Parameters.Add(new NpgsqlParameter<DateOnly?>("first", NpgsqlTypes.NpgsqlDbType.Date) { TypedValue = q.Range.First });
-        command.Parameters.Add(new NpgsqlParameter<DateOnly?>("last", NpgsqlTypes.NpgsqlDbType.Date) { TypedValue = q.Range.Last });
-        var sums = new List<FlowSums>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            sums.Add(new FlowSums(Direction(q, reader.GetString(0)), reader.GetString(1), reader.GetInt64(2), reader.GetDecimal(3),
-                reader.GetDecimal(4), reader.GetDecimal(5), reader.GetInt64(6), reader.GetFieldValue<DateTimeOffset>(7)));
-        }
-        return new PairTotals(q, sums);
-    }
-
-    // The seller column is the only difference between the bases; it is never user input.
-    private static readonly string TotalsCommercialSql = TotalsSql("exporter_country");
-    private static readonly string TotalsByOriginSql = TotalsSql("origin_country");
-
-    private static string TotalsSql(string seller) => $"""
-        SELECT importer_country, origin_country, sum(shipment_count)::bigint, sum(barrels), sum(tonnes), sum(value_usd),
-               sum(valued_shipment_count)::bigint, max(updated_at)
-        FROM bilateral_totals
-        WHERE (({seller} = @country AND importer_country = @partner) OR ({seller} = @partner AND importer_country = @country))
-          AND (@first IS NULL OR month >= @first) AND (@last IS NULL OR month <= @last)
-        GROUP BY importer_country, origin_country
-        """;
 
     /// <summary>The same sums per month, in one query; months without rows are absent (see <see cref="MonthlySeries"/>).</summary>
     public async Task<IReadOnlyList<MonthlyFlowSums>> MonthlyAsync(PairQuery q, CancellationToken cancellationToken)
@@ -81,6 +45,6 @@ public sealed class TotalsQuery(TradeDbContext db, NpgsqlDataSource dataSource)
             .ToList();
     }
 
-    private static FlowDirection Direction(PairQuery q, string importer) =>
+    internal static FlowDirection Direction(PairQuery q, string importer) =>
         importer == q.Partner ? FlowDirection.Exports : FlowDirection.Imports;
 }
