@@ -7,7 +7,6 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using V1 = EnergyTrade.Shipments.V1;
 
 namespace EnergyTrade.Shipments.Api;
