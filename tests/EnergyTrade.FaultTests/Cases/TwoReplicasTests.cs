@@ -22,7 +22,9 @@ public sealed class TwoReplicasTests(ITestOutputHelper output)
                 cluster.StartShipmentsAsync(new Dictionary<string, string> { ["Outbox__MaxEventsPerMessage"] = "5" }),
                 cluster.StartTradeAsync(),
                 cluster.StartTradeAsync(slot: second));
-            var consumers = await cluster.Rabbit.DeclarePassiveAsync(FaultCluster.TradeQueue, ct);
+            // Each start waits for a consumer on the queue, which the other replica's can satisfy: wait for both.
+            var consumers = await Eventually.MatchAsync(() => cluster.Rabbit.DeclarePassiveAsync(FaultCluster.TradeQueue, ct),
+                q => q is { Consumers: >= 2 }, TimeSpan.FromSeconds(60), "both Trade replicas' consumers");
             log.Line($"two Trade replicas consuming {FaultCluster.TradeQueue} ({consumers?.Consumers} consumers)");
             Assert.Equal(2u, consumers?.Consumers);
 
