@@ -27,6 +27,12 @@ public static class DatabaseMigration
                     new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).Database);
                 return;
             }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase && DateTime.UtcNow < deadline)
+            {
+                // Another replica starting at the same moment created the database first; migrating
+                // again finds it (EF Core serialises the migrations themselves with a lock).
+                logger.LogInformation("Database was created by another instance meanwhile (attempt {Attempt}); migrating it", attempt);
+            }
             catch (Exception ex) when (ErrorMappingInterceptor.IsTransient(ex) && DateTime.UtcNow < deadline)
             {
                 logger.LogWarning("PostgreSQL is not reachable yet (attempt {Attempt}: {Error}); retrying. Check ConnectionStrings if this persists.", attempt, ex.Message);
