@@ -15,17 +15,14 @@ public sealed class ListCommand(CliEnvironment environment) : ServiceCommand<Lis
     {
         var client = clients.Shipments(Scopes.ShipmentsRead);
         var request = BuildRequest(settings);
-        var all = new ListShipmentsResponse();
-        do
-        {
-            var page = await clients.Caller.CallAsync(clients.ShipmentsEndpoint, o => client.ListShipmentsAsync(request, o),
-                RetryPolicy.Interactive, cancellationToken);
-            all.Shipments.AddRange(page.Shipments);
-            all.NextPageToken = page.NextPageToken;
-            request = request.Clone();
-            request.PageToken = page.NextPageToken;
-        }
-        while (settings.All && request.PageToken.Length > 0);
+        var all = await Pages.ReadAsync(request, settings.All,
+            r => clients.Caller.CallAsync(clients.ShipmentsEndpoint, o => client.ListShipmentsAsync(r, o), RetryPolicy.Interactive, cancellationToken),
+            page => page.NextPageToken, (r, token) => r.PageToken = token,
+            (merged, page) =>
+            {
+                merged.Shipments.AddRange(page.Shipments);
+                merged.NextPageToken = page.NextPageToken;
+            });
 
         if (options.Json)
         {

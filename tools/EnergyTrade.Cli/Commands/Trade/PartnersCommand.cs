@@ -15,17 +15,14 @@ public sealed class PartnersCommand(CliEnvironment environment) : ServiceCommand
     {
         var trade = clients.Trade(Scopes.TradeRead);
         var request = BuildRequest(settings);
-        var all = new ListPartnersResponse();
-        do
-        {
-            var page = await clients.Caller.CallAsync(clients.TradeEndpoint, o => trade.ListPartnersAsync(request, o),
-                RetryPolicy.Interactive, cancellationToken);
-            all.Partners.AddRange(page.Partners);
-            all.NextPageToken = page.NextPageToken;
-            request = request.Clone();
-            request.PageToken = page.NextPageToken;
-        }
-        while (settings.All && request.PageToken.Length > 0);
+        var all = await Pages.ReadAsync(request, settings.All,
+            r => clients.Caller.CallAsync(clients.TradeEndpoint, o => trade.ListPartnersAsync(r, o), RetryPolicy.Interactive, cancellationToken),
+            page => page.NextPageToken, (r, token) => r.PageToken = token,
+            (merged, page) =>
+            {
+                merged.Partners.AddRange(page.Partners);
+                merged.NextPageToken = page.NextPageToken;
+            });
 
         if (options.Json)
         {
