@@ -171,25 +171,16 @@ fi
 source "$secrets"
 
 # Least privilege on the broker: each service gets its own user, allowed only its own exchanges
-# and queues (and MassTransit's temporary per-process bus queue, named *_bus_*).
+# and queues. The permissions are stated once, in scripts/rabbitmq/*.permissions.json.
 ensure_rabbit_user() {
-    local user=$1 password=$2 configure=$3 write=$4 read=$5
+    local user=$1 password=$2
     infra_rabbitmqctl "$RUN" add_user "$user" "$password" >/dev/null 2>&1 ||
         infra_rabbitmqctl "$RUN" change_password "$user" "$password" >/dev/null
-    infra_rabbitmqctl "$RUN" set_permissions -p / "$user" "$configure" "$write" "$read" >/dev/null
+    curl -fsS -u "$INFRA_USER:$INFRA_PASSWORD" -H 'content-type: application/json' -X PUT \
+        "http://127.0.0.1:$MGMT_PORT/api/permissions/%2F/$user" -d "@$ROOT/scripts/rabbitmq/$user.permissions.json"
 }
-bus='|.*_bus_.*'
-# Shipments declares its event exchanges and Trade's queue, publishes to the exchanges and binds
-# the queue to them (queue.bind needs write on the queue and read on the exchange).
-ensure_rabbit_user shipments "$SHIPMENTS_AMQP_PASSWORD" \
-    "^(energytrade\\.shipments\\..*|energytrade\\.trade\\.shipment-changed$bus)\$" \
-    "^(energytrade\\.shipments\\..*|energytrade\\.trade\\.shipment-changed$bus)\$" \
-    "^(energytrade\\.shipments\\..*$bus)\$"
-# Trade consumes its queue (and owns its _error/_skipped queues), binding the event exchanges to it.
-ensure_rabbit_user trade "$TRADE_AMQP_PASSWORD" \
-    "^(energytrade\\.shipments\\..*|energytrade\\.trade\\..*$bus)\$" \
-    "^(energytrade\\.trade\\..*$bus)\$" \
-    "^(energytrade\\.shipments\\..*|energytrade\\.trade\\..*$bus)\$"
+ensure_rabbit_user shipments "$SHIPMENTS_AMQP_PASSWORD"
+ensure_rabbit_user trade "$TRADE_AMQP_PASSWORD"
 declare -A SERVICE_ENV=(
     [shipments]="ConnectionStrings__RabbitMq=amqp://shipments:$SHIPMENTS_AMQP_PASSWORD@localhost:$AMQP_PORT/"
     [trade]="ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@localhost:$AMQP_PORT/"

@@ -331,8 +331,9 @@ infra_ensure_rabbitmq() {
     _infra_say "rabbitmq-server not found: running apt-get update && apt-get install -y rabbitmq-server"
     local aptlog
     aptlog=$(mktemp "${TMPDIR:-/tmp}/energytrade-apt.XXXXXX") || return 1
-    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rabbitmq-server; } >"$aptlog" 2>&1; then
+    # Wait for another apt run (a parallel test run installing the same package) rather than fail.
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends rabbitmq-server; } >"$aptlog" 2>&1; then
         if [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]]; then
             # Typically the package's post-install step failing to start the
             # system-wide node (no init system); our private nodes don't need it.
@@ -421,7 +422,8 @@ default_permissions.write = .*
 loopback_users = none
 disk_free_limit.absolute = 50MB
 EOF
-    printf '[rabbitmq_management].\n' >"$rdir/enabled_plugins"
+    # The shovel plugins serve scripts/redrive-errors.sh (move _error back to its queue).
+    printf '[rabbitmq_management,rabbitmq_shovel,rabbitmq_shovel_management].\n' >"$rdir/enabled_plugins"
     : >"$rdir/rabbitmq-env.conf"
 
     # Environment shared by the server and every CLI call. HOME keeps the Erlang

@@ -29,30 +29,8 @@ public sealed record ShipmentSnapshot
     /// <summary>The first day of the load month: the period the shipment counts in.</summary>
     public DateOnly Period => new(LoadDate.Year, LoadDate.Month, 1);
 
-    /// <summary>
-    /// Checks what a consumer needs before it adds this snapshot to totals. Shipments validates far
-    /// more at the API; this guards against messages that did not come from it.
-    /// </summary>
-    public IReadOnlyList<string> Problems()
-    {
-        var problems = new List<string>();
-        if (ShipmentId == Guid.Empty) problems.Add("ShipmentId is empty");
-        if (Version < 1) problems.Add($"Version {Version} is below 1");
-        if (!Enum.IsDefined(State)) problems.Add($"State {State} is unknown");
-        if (!Enum.IsDefined(QuantityUnit)) problems.Add($"QuantityUnit {QuantityUnit} is unknown");
-        foreach (var (field, code) in new[] { ("ExporterCountry", ExporterCountry), ("ImporterCountry", ImporterCountry), ("OriginCountry", OriginCountry) })
-        {
-            if (!CountryCodes.IsAssigned(code)) problems.Add($"{field} '{code}' is not an assigned ISO 3166-1 alpha-2 code");
-        }
-        if (ExporterCountry == ImporterCountry) problems.Add("ExporterCountry equals ImporterCountry");
-        if (QuantityValue <= 0) problems.Add($"QuantityValue {QuantityValue} is not positive");
-        if (Barrels <= 0) problems.Add($"Barrels {Barrels} is not positive");
-        if (Tonnes <= 0) problems.Add($"Tonnes {Tonnes} is not positive");
-        if (ValueUsd < 0) problems.Add($"ValueUsd {ValueUsd} is negative");
-        if (Barrels > Limits.MaxQuantity || Tonnes > Limits.MaxQuantity) problems.Add("quantity exceeds the largest accepted");
-        if (ValueUsd > Limits.MaxValueUsd) problems.Add("ValueUsd exceeds the largest accepted");
-        return problems;
-    }
+    /// <summary>The rules this snapshot breaks (<see cref="ShipmentRules"/>); a consumer counts it only when there are none.</summary>
+    public IReadOnlyList<RuleViolation> Problems() => ShipmentRules.Check(this);
 }
 
 public enum ShipmentState
@@ -65,15 +43,4 @@ public enum QuantityUnit
 {
     Barrels = 1,
     MetricTonnes = 2,
-}
-
-/// <summary>Bounds shared by the API and the consumer so totals can never overflow numeric columns.</summary>
-public static class Limits
-{
-    /// <summary>Far above any real cargo or monthly pipeline flow (a VLCC carries ~2 M bbl).</summary>
-    public const decimal MaxQuantity = 1_000_000_000m;
-    public const decimal MaxValueUsd = 1_000_000_000_000m;
-    public const decimal DefaultBarrelsPerTonne = 7.33m;
-    public const decimal MinBarrelsPerTonne = 5m;
-    public const decimal MaxBarrelsPerTonne = 10m;
 }

@@ -48,11 +48,26 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled or its deadline passed."));
         }
 
+        if (ex is FigureOutOfRangeException tooLarge)
+        {
+            return RpcErrors.OutOfRange($"{tooLarge.Message} Ask for fewer months or a single direction.", "FIGURE_OUT_OF_RANGE");
+        }
+
+        if (ex is WriteOutcomeUnknownException)
+        {
+            logger.LogWarning(ex, "{Method} lost its database connection while committing; the outcome is unknown", context.Method);
+            return RpcErrors.Unavailable(
+                "The database connection was lost while this change was being committed, so it may or may not have been recorded. " +
+                "Retry with the same request_id: a create that was recorded is answered with the original shipment. " +
+                "For an update or a cancellation, get the shipment first and check its version.",
+                "OUTCOME_UNKNOWN");
+        }
+
         if (IsTransient(ex))
         {
             logger.LogWarning(ex, "{Method} failed because a dependency is unavailable", context.Method);
             return RpcErrors.Unavailable(
-                "A dependency (database) is unavailable right now; nothing was changed. Retry with the same request_id.",
+                "A dependency (database) is unavailable right now; this call changed nothing. Retry it (with the same request_id for a create).",
                 "DEPENDENCY_UNAVAILABLE");
         }
 

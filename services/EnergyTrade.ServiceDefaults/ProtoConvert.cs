@@ -25,9 +25,18 @@ public static class ProtoConvert
             CultureInfo.InvariantCulture, out value);
     }
 
+    /// <summary>
+    /// USD as google.type.Money. A single shipment's value always fits (Limits.MaxValueUsd); a sum
+    /// over millions of them may not, and is refused with <see cref="FigureOutOfRangeException"/>
+    /// rather than wrapped round or reported as an internal error.
+    /// </summary>
     public static Google.Type.Money ToProtoMoney(decimal usd)
     {
         var units = decimal.Truncate(usd);
+        if (units > long.MaxValue || units < long.MinValue)
+        {
+            throw new FigureOutOfRangeException($"{usd.ToString("#,0.00", CultureInfo.InvariantCulture)} USD is beyond what google.type.Money can carry (±9,223,372,036,854,775,807 units).");
+        }
         return new Google.Type.Money
         {
             CurrencyCode = Usd,

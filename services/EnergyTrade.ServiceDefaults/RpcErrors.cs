@@ -40,6 +40,9 @@ public static class RpcErrors
         return Build(Code.FailedPrecondition, message, reason, metadata, failure);
     }
 
+    /// <summary>A valid request whose answer lies beyond what the API can represent.</summary>
+    public static RpcException OutOfRange(string message, string reason) => Build(Code.OutOfRange, message, reason, metadata: null);
+
     public static RpcException Unavailable(string message, string reason) =>
         Build(Code.Unavailable, message, reason, metadata: null,
             new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) });

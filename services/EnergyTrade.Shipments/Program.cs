@@ -3,6 +3,7 @@ using EnergyTrade.Shipments.Api;
 using EnergyTrade.Shipments.Data;
 using EnergyTrade.Shipments.Messaging;
 using EnergyTrade.Shipments.Outbox;
+using EnergyTrade.Shipments.Republish;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -27,6 +28,11 @@ builder.Services.AddSingleton<OutboxSignal>();
 builder.Services.AddSingleton<OutboxMetrics>();
 builder.Services.AddHostedService<OutboxRelay>();
 
+builder.Services.Configure<RepublishOptions>(builder.Configuration.GetSection(RepublishOptions.Section));
+builder.Services.AddSingleton<RepublishSignal>();
+builder.Services.AddScoped<RepublishOperations>();
+builder.Services.AddHostedService<RepublishWorker>();
+
 builder.Services.AddHealthChecks()
     .AddDbContextCheck<ShipmentsDbContext>("postgresql", tags: [ServiceDefaultsExtensions.ReadyTag])
     .AddCheck<OutboxHealthCheck>("outbox", tags: [ServiceDefaultsExtensions.ReadyTag]);
@@ -37,5 +43,6 @@ await app.MigrateDatabaseAsync<ShipmentsDbContext>();
 
 app.UseServiceDefaults();
 app.MapGrpcService<ShipmentsGrpcService>();
+app.MapGrpcService<OperationsGrpcService>();
 
 app.Run();

@@ -2,8 +2,10 @@ using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Trade.Api;
 using EnergyTrade.Trade.Data;
 using EnergyTrade.Trade.Messaging;
+using EnergyTrade.Trade.Refusals;
 using EnergyTrade.Trade.Totals;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,12 +20,14 @@ builder.Services.AddSingleton(_ => PostgresDataSource.Create(connectionString));
 builder.Services.AddDbContextPool<TradeDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
 builder.Services.AddSingleton<TotalsApplier>();
 builder.Services.AddSingleton<ConsumeMetrics>();
+builder.Services.AddSingleton<RefusalLog>();
 
 builder.AddTradeMessaging();
 builder.AddTradeApi();
 
 builder.Services.AddHealthChecks()
-    .AddDbContextCheck<TradeDbContext>("postgresql", tags: [ServiceDefaultsExtensions.ReadyTag]);
+    .AddDbContextCheck<TradeDbContext>("postgresql", tags: [ServiceDefaultsExtensions.ReadyTag])
+    .AddCheck<RefusedEventsHealthCheck>("refused-events", HealthStatus.Degraded, [ServiceDefaultsExtensions.ReadyTag]);
 
 var app = builder.Build();
 

@@ -96,18 +96,45 @@ public sealed class CancelAndRepublishTests
         Assert.DoesNotContain("request_id", error);
     }
 
-    [Fact]
-    public async Task Republish_sends_the_filters_prints_the_count_and_warns_it_is_asynchronous()
+    private const string Operation = "operations/0193c4a2-7f00-7000-8000-00000000aaaa";
+
+    /// <summary>A republish of <paramref name="total"/> shipments that the fake server reports running once, then done.</summary>
+    private static CliRun WithRepublish(long total, Google.Rpc.Status? error = null)
     {
         var run = new CliRun();
-        run.Server.On<RepublishShipmentsRequest, RepublishShipmentsResponse>(Replies.Republish, _ => new RepublishShipmentsResponse { RepublishedCount = 1234 });
+        var polls = 0;
+        run.Server.On<RepublishShipmentsRequest, Google.LongRunning.Operation>(Replies.StartRepublish, r => State(r, total, 0, finished: false));
+        run.Server.On<Google.LongRunning.GetOperationRequest, Google.LongRunning.Operation>(Replies.GetOperation, r =>
+        {
+            Assert.Equal(Operation, r.Name);
+            var done = ++polls >= 2;
+            var state = State(new RepublishShipmentsRequest(), total, done ? total : total / 2, done);
+            if (done && error is not null) state.Error = error;
+            else if (done) state.Response = Google.Protobuf.WellKnownTypes.Any.Pack(new RepublishShipmentsResponse { RepublishedCount = total });
+            return state;
+        });
+        return run;
+    }
+
+    private static Google.LongRunning.Operation State(RepublishShipmentsRequest request, long total, long done, bool finished) => new()
+    {
+        Name = Operation,
+        Done = finished,
+        Metadata = Google.Protobuf.WellKnownTypes.Any.Pack(new RepublishShipmentsMetadata { Request = request, TotalCount = total, RepublishedCount = done }),
+    };
+
+    [Fact]
+    public async Task Republish_sends_the_filters_follows_the_operation_to_the_end_and_warns_it_is_asynchronous()
+    {
+        var run = WithRepublish(1234);
 
         Assert.Equal(0, await run.RunAsync("shipments", "republish", "--exporter", "az", "--importer", "BY", "--origin", "ru", "--from", "2020-03", "--to", "2020-04"));
 
-        var request = (RepublishShipmentsRequest)Assert.Single(run.Server.Calls).Request;
+        var request = (RepublishShipmentsRequest)run.Server.CallsTo(Replies.StartRepublish).Single().Request;
         Assert.Equal(("AZ", "BY", "RU"), (request.ExporterCountry, request.ImporterCountry, request.OriginCountry));
         Assert.Equal((2020, 3, 1), (request.FirstLoadDate.Year, request.FirstLoadDate.Month, request.FirstLoadDate.Day));
         Assert.Equal((2020, 4, 30), (request.LastLoadDate.Year, request.LastLoadDate.Month, request.LastLoadDate.Day));
+        Assert.Equal(2, run.Server.CallsTo(Replies.GetOperation).Count());
         Assert.Contains("Republished 1,234 shipments", run.Out.ToString());
         Assert.Contains("warning: Publishing is asynchronous", run.Error.ToString());
         Assert.Contains("reconcile", run.Error.ToString());
@@ -116,23 +143,23 @@ public sealed class CancelAndRepublishTests
     [Fact]
     public async Task Republish_without_filters_republishes_everything()
     {
-        var run = new CliRun();
-        run.Server.On<RepublishShipmentsRequest, RepublishShipmentsResponse>(Replies.Republish, _ => new RepublishShipmentsResponse { RepublishedCount = 5 });
+        var run = WithRepublish(5);
 
         await run.RunAsync("shipments", "republish");
 
-        Assert.Equal(new RepublishShipmentsRequest(), Assert.Single(run.Server.Calls).Request);
+        Assert.Equal(new RepublishShipmentsRequest(), run.Server.CallsTo(Replies.StartRepublish).Single().Request);
     }
 
     [Fact]
-    public async Task Republish_json_keeps_standard_output_parseable_and_warns_on_standard_error()
+    public async Task Republish_json_prints_the_finished_operation_and_warns_on_standard_error()
     {
-        var run = new CliRun();
-        run.Server.On<RepublishShipmentsRequest, RepublishShipmentsResponse>(Replies.Republish, _ => new RepublishShipmentsResponse { RepublishedCount = 5 });
+        var run = WithRepublish(5);
 
         await run.RunAsync("shipments", "republish", "--output", "json");
 
-        Assert.Equal("5", JsonDocument.Parse(run.Json.ToString()).RootElement.GetProperty("republishedCount").GetString());
+        var json = JsonDocument.Parse(run.Json.ToString()).RootElement;
+        Assert.True(json.GetProperty("done").GetBoolean());
+        Assert.Equal("5", json.GetProperty("response").GetProperty("republishedCount").GetString());
         Assert.Equal("", run.Out.ToString());
         Assert.Contains("asynchronous", run.Error.ToString());
     }
@@ -140,26 +167,57 @@ public sealed class CancelAndRepublishTests
     [Fact]
     public async Task Republishing_nothing_says_so_without_a_warning()
     {
-        var run = new CliRun();
-        run.Server.On<RepublishShipmentsRequest, RepublishShipmentsResponse>(Replies.Republish, _ => new RepublishShipmentsResponse());
+        var run = WithRepublish(0);
 
         Assert.Equal(0, await run.RunAsync("shipments", "republish", "--origin", "NO"));
 
         Assert.Contains("No shipments match; nothing was republished.", run.Out.ToString());
-        Assert.Equal("", run.Error.ToString());
+        Assert.DoesNotContain("warning", run.Error.ToString());
     }
 
     [Fact]
-    public async Task Republish_needs_only_the_write_scope()
+    public async Task A_republish_that_failed_says_why_and_exits_1()
     {
-        var run = new CliRun();
+        var run = WithRepublish(10, new Google.Rpc.Status { Code = 13, Message = "Failed after 5 shipments were republished: disk full." });
+
+        Assert.Equal(1, await run.RunAsync("shipments", "republish"));
+
+        Assert.Contains("disk full", run.Error.ToString());
+    }
+
+    [Fact]
+    public async Task No_wait_prints_the_operation_and_does_not_follow_it()
+    {
+        var run = WithRepublish(10);
+
+        Assert.Equal(0, await run.RunAsync("shipments", "republish", "--no-wait"));
+
+        Assert.Contains(Operation, run.Out.ToString());
+        Assert.Empty(run.Server.CallsTo(Replies.GetOperation));
+    }
+
+    [Fact]
+    public async Task Cancel_stops_the_operation_and_shows_how_far_it_got()
+    {
+        var run = WithRepublish(10);
+        run.Server.On<Google.LongRunning.CancelOperationRequest, Google.Protobuf.WellKnownTypes.Empty>(Replies.CancelOperation, _ => new());
+
+        await run.RunAsync("shipments", "republish", "--cancel", Operation);
+
+        Assert.Equal(Operation, ((Google.LongRunning.CancelOperationRequest)run.Server.CallsTo(Replies.CancelOperation).Single().Request).Name);
+        Assert.Empty(run.Server.CallsTo(Replies.StartRepublish));
+    }
+
+    [Fact]
+    public async Task Republish_needs_the_admin_scope()
+    {
+        var run = WithRepublish(0);
         run.Variables["ENERGYTRADE_SIGNING_KEY"] = "local-development-signing-key-0123456789";
-        run.Server.On<RepublishShipmentsRequest, RepublishShipmentsResponse>(Replies.Republish, _ => new RepublishShipmentsResponse());
 
         await run.RunAsync("shipments", "republish");
 
-        var token = Assert.Single(run.Server.Calls).Authorization!["Bearer ".Length..];
-        Assert.Equal("shipments:write", TokenTests.Claims(token).GetProperty("scope").GetString());
+        var token = run.Server.CallsTo(Replies.StartRepublish).Single().Authorization!["Bearer ".Length..];
+        Assert.Equal("shipments:admin", TokenTests.Claims(token).GetProperty("scope").GetString());
     }
 
     [Theory]

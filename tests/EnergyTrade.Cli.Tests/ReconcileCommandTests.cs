@@ -27,6 +27,7 @@ public sealed class ReconcileCommandTests
             series?.Invoke(answer);
             return answer;
         });
+        run.Server.On<ListRefusedEventsRequest, ListRefusedEventsResponse>(Replies.RefusedEvents, _ => new ListRefusedEventsResponse());
         return run;
     }
 

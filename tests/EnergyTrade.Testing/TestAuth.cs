@@ -16,7 +16,7 @@ public static class TestAuth
     public const string SigningKey = "energytrade-tests-only-signing-key-7c1f0e2a9b";
     public const string Issuer = "energytrade-tests";
     public const string Audience = "energytrade";
-    public static readonly string[] AllScopes = ["shipments:write", "shipments:read", "trade:read"];
+    public static readonly string[] AllScopes = ["shipments:write", "shipments:read", "trade:read", "shipments:admin", "trade:admin"];
 
     /// <summary>Configuration that makes a service trust <see cref="SigningKey"/>.</summary>
     public static IReadOnlyDictionary<string, string> ServiceEnvironment => new Dictionary<string, string>

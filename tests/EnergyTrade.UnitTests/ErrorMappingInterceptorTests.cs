@@ -48,3 +48,34 @@ public sealed class ErrorMappingInterceptorTests
         Assert.False(ErrorMappingInterceptor.IsTransient(ex), what);
     }
 }
+
+[Trait("Category", "Unit")]
+public sealed class WriteOutcomeTests
+{
+    [Fact]
+    public async Task A_connection_lost_after_the_write_was_sent_leaves_the_outcome_unknown()
+    {
+        var lost = new NpgsqlException("Exception while reading from stream", new System.IO.IOException("reset"));
+
+        var ex = await Assert.ThrowsAsync<WriteOutcomeUnknownException>(() => WriteOutcomeUnknownException.Guard(() => throw lost));
+
+        Assert.Same(lost, ex.InnerException);
+        Assert.True(ErrorMappingInterceptor.IsTransient(ex));
+    }
+
+    [Fact]
+    public async Task A_write_the_server_refused_changed_nothing()
+    {
+        var refused = new PostgresException("duplicate key", "ERROR", "ERROR", "23505");
+
+        Assert.Same(refused, await Assert.ThrowsAsync<PostgresException>(() => WriteOutcomeUnknownException.Guard(() => throw refused)));
+    }
+
+    [Fact]
+    public void A_sum_beyond_money_is_refused_with_its_own_exception_not_wrapped_round()
+    {
+        Assert.Equal(long.MaxValue, ProtoConvert.ToProtoMoney(long.MaxValue).Units);
+        Assert.Throws<FigureOutOfRangeException>(() => ProtoConvert.ToProtoMoney(10_000_000_000_000_000_000m));
+        Assert.Throws<FigureOutOfRangeException>(() => ProtoConvert.ToProtoMoney(-10_000_000_000_000_000_000m));
+    }
+}

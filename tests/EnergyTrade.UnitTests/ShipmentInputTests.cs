@@ -525,4 +525,47 @@ public sealed class ShipmentInputTests
 
         Assert.Equal(new[] { "exporter_country UNKNOWN_COUNTRY", "quantity.unit REQUIRED" }, Proto.Keys(violations));
     }
+
+    [Theory]
+    // Each was acknowledged once and then refused by Trade for ever.
+    [InlineData("0.003", V1.Quantity.Types.Unit.Barrels, "TOO_SMALL")]
+    [InlineData("0.0004", V1.Quantity.Types.Unit.Barrels, "TOO_SMALL")]
+    [InlineData("200000000", V1.Quantity.Types.Unit.MetricTonnes, "TOO_LARGE")]
+    [InlineData("0.000001", V1.Quantity.Types.Unit.MetricTonnes, "TOO_SMALL")]
+    public void A_quantity_Trade_could_not_count_is_refused_on_the_field_the_user_typed(string value, V1.Quantity.Types.Unit unit, string reason)
+    {
+        var violation = Single(s =>
+        {
+            s.Quantity = new V1.Quantity { Value = Proto.Dec(value), Unit = unit };
+        });
+
+        Assert.Equal("shipment.quantity.value", violation.Field);
+        Assert.Equal(reason, violation.Reason);
+        Assert.Contains("bbl", violation.Description, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\0")]
+    [InlineData("\u0007")]
+    [InlineData("\u009b")]
+    public void A_control_character_in_any_text_field_is_refused(string control)
+    {
+        foreach (var (field, set) in new (string, Action<V1.Shipment, string>)[]
+        {
+            ("shipper", (s, v) => s.Shipper = v), ("grade", (s, v) => s.Grade = v),
+            ("load_port", (s, v) => s.LoadPort = v), ("discharge_port", (s, v) => s.DischargePort = v),
+        })
+        {
+            var violation = Single(s => set(s, "Su" + control + "psa"));
+
+            Assert.Equal(("shipment." + field, "INVALID_CHARACTERS"), (violation.Field, violation.Reason));
+        }
+    }
+
+    [Fact]
+    public void Control_characters_are_refused_even_where_trimming_would_remove_them()
+    {
+        Assert.Equal("INVALID_CHARACTERS", Single(s => s.Shipper = "SOCAR\n").Reason);
+    }
 }
+

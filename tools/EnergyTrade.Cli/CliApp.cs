@@ -56,7 +56,7 @@ public static class CliApp
                     .WithDescription("Cancel a shipment: it stays on record but counts in no total. Cancelling twice changes nothing.")
                     .WithExample("shipments", "cancel", "shipments/0b4f6c9e-5d2a-4c1e-9f3b-7a8d2e1c6b5a", "--reason", "\"cargo did not load\"");
                 shipments.AddCommand<RepublishCommand>("republish")
-                    .WithDescription("Publish the current snapshot of every matching shipment again, so Trade can rebuild its totals. Asynchronous; harmless to repeat.")
+                    .WithDescription("Publish the current snapshot of every matching shipment again, so Trade can rebuild its totals: an admin operation (shipments:admin) shown with a progress bar; --cancel stops one. Harmless to repeat.")
                     .WithExample("shipments", "republish", "--exporter", "AZ", "--importer", "BY", "--from", "2020-01", "--to", "2020-04");
             });
             config.AddBranch("trade", trade =>
@@ -73,6 +73,10 @@ public static class CliApp
                 trade.AddCommand<PartnersCommand>("partners")
                     .WithDescription("A country's trade partners, ranked by turnover value or by barrels.")
                     .WithExample("trade", "partners", "AZ", "--from", "2020-01", "--to", "2020-12", "--order-by", "barrels");
+                trade.AddCommand<RefusedCommand>("refused")
+                    .WithDescription("Shipment events Trade refused to count (moved to its _error queue) and why; --dismiss forgets one message's refusals.")
+                    .WithExample("trade", "refused")
+                    .WithExample("trade", "refused", "--dismiss", "0b4f6c9e-5d2a-4c1e-9f3b-7a8d2e1c6b5a");
                 trade.AddCommand<WatchCommand>("watch")
                     .WithDescription("The totals between two countries now, then a line each time they change, until Ctrl-C.")
                     .WithExample("trade", "watch", "AZ", "BY", "--from", "2020-01", "--to", "2020-04");

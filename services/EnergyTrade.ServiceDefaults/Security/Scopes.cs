@@ -7,6 +7,10 @@ public static class Scopes
     public const string ShipmentsWrite = "shipments:write";
     public const string ShipmentsRead = "shipments:read";
     public const string TradeRead = "trade:read";
+    /// <summary>Operations on the whole store: republishing every shipment.</summary>
+    public const string ShipmentsAdmin = "shipments:admin";
+    /// <summary>Operating Trade's pipeline: dismissing refused events.</summary>
+    public const string TradeAdmin = "trade:admin";
 
-    public static readonly IReadOnlyList<string> All = [ShipmentsWrite, ShipmentsRead, TradeRead];
+    public static readonly IReadOnlyList<string> All = [ShipmentsWrite, ShipmentsRead, TradeRead, ShipmentsAdmin, TradeAdmin];
 }

@@ -25,22 +25,23 @@ public sealed record ShipmentInput
 
     /// <summary>
     /// Validates a Shipment message, reporting every violation at once under <paramref name="prefix"/>
-    /// (e.g. "shipment."). Output-only fields are ignored, as AIP-203 asks.
+    /// (e.g. "shipment."). What the wire format decides (presence, decimal syntax, currency, real
+    /// dates) is checked here; what makes a shipment countable is the rule book's
+    /// (<see cref="ShipmentRules"/>), reported on the field the user typed. Output-only fields are
+    /// ignored, as AIP-203 asks.
     /// </summary>
     public static ShipmentInput Parse(V1.Shipment? shipment, string prefix, FieldViolations violations)
     {
         shipment ??= new V1.Shipment();
-        var shipper = RequiredText(shipment.Shipper, prefix + "shipper", violations);
-        var exporter = Country(shipment.ExporterCountry, prefix + "exporter_country", violations);
-        var importer = Country(shipment.ImporterCountry, prefix + "importer_country", violations);
-        var origin = Country(shipment.OriginCountry, prefix + "origin_country", violations);
-        if (exporter is not null && exporter == importer)
-        {
-            violations.Add(prefix + "importer_country", $"must differ from exporter_country ({exporter}): a country does not trade with itself.", "SAME_COUNTRY");
-        }
-        var grade = RequiredText(shipment.Grade, prefix + "grade", violations);
-        var (quantity, unit, factor, factorGiven) = Quantity(shipment.Quantity, prefix + "quantity", violations);
-        var value = Value(shipment.Value, prefix + "value", violations);
+        var report = new Reporter(prefix, violations);
+        var shipper = Text(SnapshotField.Shipper, shipment.Shipper, required: true, report);
+        var exporter = Country(SnapshotField.ExporterCountry, shipment.ExporterCountry, report);
+        var importer = Country(SnapshotField.ImporterCountry, shipment.ImporterCountry, report);
+        var origin = Country(SnapshotField.OriginCountry, shipment.OriginCountry, report);
+        if (exporter is not null && importer is not null) report.Add(ShipmentRules.DistinctCountries(exporter, importer));
+        var grade = Text(SnapshotField.Grade, shipment.Grade, required: true, report);
+        var (quantity, unit, factor, factorGiven) = Quantity(shipment.Quantity, report);
+        var value = Value(shipment.Value, report);
 
         DateOnly loadDate = default;
         if (shipment.LoadDate is null)
@@ -58,17 +59,14 @@ public sealed record ShipmentInput
             {
                 violations.Add(prefix + "delivery_date", $"{Describe(shipment.DeliveryDate)} is not a real calendar date.", "INVALID_DATE");
             }
-            else if (loadDate != default && delivered < loadDate)
-            {
-                violations.Add(prefix + "delivery_date", $"{delivered:yyyy-MM-dd} is before load_date {loadDate:yyyy-MM-dd}.", "DELIVERY_BEFORE_LOAD");
-            }
             else
             {
                 deliveryDate = delivered;
+                if (loadDate != default) report.Add(ShipmentRules.Delivery(loadDate, delivered));
             }
         }
-        var loadPort = OptionalText(shipment.LoadPort, prefix + "load_port", violations);
-        var dischargePort = OptionalText(shipment.DischargePort, prefix + "discharge_port", violations);
+        var loadPort = Text(SnapshotField.LoadPort, shipment.LoadPort, required: false, report);
+        var dischargePort = Text(SnapshotField.DischargePort, shipment.DischargePort, required: false, report);
 
         return new ShipmentInput
         {
@@ -89,50 +87,78 @@ public sealed record ShipmentInput
         };
     }
 
-    private static string? Country(string code, string field, FieldViolations violations)
+    /// <summary>
+    /// Reports what the rule book finds in the snapshot about to be stored and published, on the
+    /// request fields it came from. After <see cref="Parse"/> this finds nothing; it is what makes
+    /// "acknowledged means countable" hold by construction rather than by keeping two lists in step.
+    /// </summary>
+    public static void Check(ShipmentSnapshot snapshot, string prefix, FieldViolations violations)
     {
-        if (string.IsNullOrEmpty(code))
-        {
-            violations.Add(field, "is required: an ISO 3166-1 alpha-2 code such as AZ.", "REQUIRED");
-            return null;
-        }
-        if (!CountryCodes.IsAssigned(code))
-        {
-            var hint = CountryCodes.IsAssigned(code.ToUpperInvariant()) ? $" Use upper case: {code.ToUpperInvariant()}." : "";
-            violations.Add(field, $"'{Truncate(code)}' is not an officially assigned ISO 3166-1 alpha-2 code.{hint}", "UNKNOWN_COUNTRY");
-            return null;
-        }
-        return code;
+        var report = new Reporter(prefix, violations);
+        foreach (var violation in ShipmentRules.Check(snapshot)) report.Add(violation);
     }
 
-    private static (decimal Value, QuantityUnit Unit, decimal Factor, bool FactorGiven) Quantity(V1.Quantity? quantity, string field, FieldViolations violations)
+    /// <summary>Where a rule's field was typed in the request, relative to the Shipment message.</summary>
+    private static string PathOf(RuleViolation violation) => violation.Field switch
+    {
+        SnapshotField.Shipper => "shipper",
+        SnapshotField.ExporterCountry => "exporter_country",
+        SnapshotField.ImporterCountry => "importer_country",
+        SnapshotField.OriginCountry => "origin_country",
+        SnapshotField.Grade => "grade",
+        // Barrels and tonnes are derived: the user typed the quantity they come from.
+        SnapshotField.QuantityValue or SnapshotField.Barrels or SnapshotField.Tonnes => "quantity.value",
+        SnapshotField.QuantityUnit => "quantity.unit",
+        SnapshotField.BarrelsPerTonne => "quantity.barrels_per_tonne",
+        SnapshotField.ValueUsd when violation.Reason == "TOO_PRECISE" => "value.nanos",
+        SnapshotField.ValueUsd => "value",
+        SnapshotField.LoadDate => "load_date",
+        SnapshotField.DeliveryDate => "delivery_date",
+        SnapshotField.LoadPort => "load_port",
+        SnapshotField.DischargePort => "discharge_port",
+        _ => throw new InvalidOperationException($"The rule book named {violation.Field}, which no request sets: {violation.Description}"),
+    };
+
+    private sealed class Reporter(string prefix, FieldViolations violations)
+    {
+        public void Add(RuleViolation? violation)
+        {
+            if (violation is not null) violations.Add(prefix + PathOf(violation), violation.Description, violation.Reason);
+        }
+
+        public void Add(string path, string description, string reason) => violations.Add(prefix + path, description, reason);
+    }
+
+    private static string? Country(SnapshotField field, string code, Reporter report)
+    {
+        var violation = ShipmentRules.Country(field, code);
+        report.Add(violation);
+        return violation is null ? code : null;
+    }
+
+    private static (decimal Value, QuantityUnit Unit, decimal Factor, bool FactorGiven) Quantity(V1.Quantity? quantity, Reporter report)
     {
         if (quantity is null)
         {
-            violations.Add(field, "is required.", "REQUIRED");
+            report.Add("quantity", "is required.", "REQUIRED");
             return (0, QuantityUnit.Barrels, Limits.DefaultBarrelsPerTonne, false);
         }
 
         decimal value = 0;
+        var valueSound = false;
         if (quantity.Value is null)
         {
-            violations.Add(field + ".value", "is required.", "REQUIRED");
+            report.Add("quantity.value", "is required.", "REQUIRED");
         }
         else if (!ProtoConvert.TryParseDecimal(quantity.Value, out value))
         {
-            violations.Add(field + ".value", $"'{Truncate(quantity.Value.Value)}' is not a decimal number.", "INVALID_DECIMAL");
+            report.Add("quantity.value", $"'{Truncate(quantity.Value.Value)}' is not a decimal number.", "INVALID_DECIMAL");
         }
-        else if (value <= 0)
+        else
         {
-            violations.Add(field + ".value", $"must be greater than zero (got {value}).", "NOT_POSITIVE");
-        }
-        else if (value > Limits.MaxQuantity)
-        {
-            violations.Add(field + ".value", $"must be at most {Limits.MaxQuantity:N0}.", "TOO_LARGE");
-        }
-        else if (value.Scale > 6)
-        {
-            violations.Add(field + ".value", "has more than 6 decimal places.", "TOO_PRECISE");
+            var problem = ShipmentRules.QuantityValue(value);
+            report.Add(problem);
+            valueSound = problem is null;
         }
 
         var unit = quantity.Unit switch
@@ -143,86 +169,56 @@ public sealed record ShipmentInput
         };
         if (unit == 0)
         {
-            violations.Add(field + ".unit", "is required: UNIT_BARRELS or UNIT_METRIC_TONNES.", "REQUIRED");
+            report.Add("quantity.unit", "is required: UNIT_BARRELS or UNIT_METRIC_TONNES.", "REQUIRED");
         }
 
         var factor = Limits.DefaultBarrelsPerTonne;
         var factorGiven = quantity.BarrelsPerTonne is not null;
+        var factorSound = true;
         if (factorGiven)
         {
             if (!ProtoConvert.TryParseDecimal(quantity.BarrelsPerTonne, out factor))
             {
-                violations.Add(field + ".barrels_per_tonne", $"'{Truncate(quantity.BarrelsPerTonne!.Value)}' is not a decimal number.", "INVALID_DECIMAL");
+                report.Add("quantity.barrels_per_tonne", $"'{Truncate(quantity.BarrelsPerTonne!.Value)}' is not a decimal number.", "INVALID_DECIMAL");
+                factorSound = false;
             }
-            else if (factor < Limits.MinBarrelsPerTonne || factor > Limits.MaxBarrelsPerTonne)
+            else
             {
-                violations.Add(field + ".barrels_per_tonne", $"must be within {Limits.MinBarrelsPerTonne}–{Limits.MaxBarrelsPerTonne} (got {factor}); crude oil lies around 7.33.", "OUT_OF_RANGE");
-            }
-            else if (factor.Scale > 6)
-            {
-                violations.Add(field + ".barrels_per_tonne", "has more than 6 decimal places.", "TOO_PRECISE");
+                var problem = ShipmentRules.BarrelsPerTonne(factor);
+                report.Add(problem);
+                factorSound = problem is null;
             }
         }
+
+        // Only a quantity whose parts are sound can be converted and judged as barrels and tonnes.
+        if (valueSound && factorSound && unit != 0) report.Add(ShipmentRules.Converted(value, unit, factor));
         return (value, unit, factorGiven ? factor : Limits.DefaultBarrelsPerTonne, factorGiven);
     }
 
-    private static decimal? Value(Google.Type.Money? money, string field, FieldViolations violations)
+    private static decimal? Value(Google.Type.Money? money, Reporter report)
     {
         if (money is null) return null;
         if (money.CurrencyCode != ProtoConvert.Usd)
         {
-            violations.Add(field + ".currency_code", $"must be USD (got '{Truncate(money.CurrencyCode)}').", "UNSUPPORTED_CURRENCY");
+            report.Add("value.currency_code", $"must be USD (got '{Truncate(money.CurrencyCode)}').", "UNSUPPORTED_CURRENCY");
             return null;
         }
         if (!ProtoConvert.IsWellFormed(money))
         {
-            violations.Add(field, "units and nanos must have the same sign and |nanos| < 1,000,000,000.", "INVALID_MONEY");
+            report.Add("value", "units and nanos must have the same sign and |nanos| < 1,000,000,000.", "INVALID_MONEY");
             return null;
         }
         var usd = ProtoConvert.ToDecimal(money);
-        if (usd < 0)
-        {
-            violations.Add(field, $"must not be negative (got {usd}).", "NEGATIVE");
-            return null;
-        }
-        if (usd > Limits.MaxValueUsd)
-        {
-            violations.Add(field, $"must be at most {Limits.MaxValueUsd:N0} USD.", "TOO_LARGE");
-            return null;
-        }
-        if (money.Nanos % 10_000_000 != 0)
-        {
-            violations.Add(field + ".nanos", "must be whole cents: USD has 2 minor units.", "TOO_PRECISE");
-            return null;
-        }
-        return usd;
+        var violation = ShipmentRules.Value(usd);
+        report.Add(violation);
+        return violation is null ? usd : null;
     }
 
-    private static string? RequiredText(string text, string field, FieldViolations violations)
+    private static string? Text(SnapshotField field, string text, bool required, Reporter report)
     {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            violations.Add(field, "is required.", "REQUIRED");
-            return null;
-        }
-        return OptionalText(text, field, violations);
-    }
-
-    private static string? OptionalText(string text, string field, FieldViolations violations)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var trimmed = text.Trim();
-        if (trimmed.Length > ShipmentLimits.NameLength)
-        {
-            violations.Add(field, $"must be at most {ShipmentLimits.NameLength} characters (got {trimmed.Length}).", "TOO_LONG");
-            return null;
-        }
-        if (trimmed.Any(char.IsControl))
-        {
-            violations.Add(field, "must not contain control characters.", "INVALID_CHARACTERS");
-            return null;
-        }
-        return trimmed;
+        var violation = ShipmentRules.Text(field, text, required);
+        report.Add(violation);
+        return violation is null && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
     }
 
     private static string Describe(Google.Type.Date d) => $"{d.Year:D4}-{d.Month:D2}-{d.Day:D2}";

@@ -32,7 +32,7 @@ public sealed partial class ShipmentsGrpcService
         {
             violations.Add("shipment.name", $"must look like shipments/{{uuid}} (got '{Truncate(patch.Name)}').", "INVALID_NAME");
         }
-        var full = UpdateMask.IsFullReplacement(request.UpdateMask, violations);
+        var mask = UpdateMask.Resolve(request.UpdateMask, patch, violations);
         violations.ThrowIfAny();
 
         var shipment = await LoadForChangeAsync(id, patch.Name, patch.Version, context.CancellationToken);
@@ -42,8 +42,8 @@ public sealed partial class ShipmentsGrpcService
         }
 
         var merged = shipment.ToProto();
-        if (full) merged = patch;
-        else request.UpdateMask.Merge(patch, merged, ReplaceFields);
+        if (mask is null) merged = patch;
+        else mask.Merge(patch, merged, ReplaceFields);
         var input = ShipmentInput.Parse(merged, "shipment.", violations);
         violations.ThrowIfAny();
 
@@ -56,6 +56,8 @@ public sealed partial class ShipmentsGrpcService
 
         var previousBarrels = shipment.Barrels;
         shipment.Apply(input);
+        ShipmentInput.Check(shipment.ToSnapshot(), "shipment.", violations);
+        violations.ThrowIfAny();
         await SaveChangeAsync(shipment, ShipmentChangeKind.Updated);
         LogUpdated(shipment.Name, shipment.Version, previousBarrels, shipment.Barrels);
         return shipment.ToProto();
@@ -70,12 +72,12 @@ public sealed partial class ShipmentsGrpcService
         {
             violations.Add("name", $"must look like shipments/{{uuid}} (got '{Truncate(request.Name)}').", "INVALID_NAME");
         }
-        var reason = request.Reason.Trim();
-        if (reason.Length > ShipmentLimits.ReasonLength)
+        if (ShipmentRules.Text(SnapshotField.CancelReason, request.Reason, required: false, Limits.ReasonLength) is { } problem)
         {
-            violations.Add("reason", $"must be at most {ShipmentLimits.ReasonLength} characters.", "TOO_LONG");
+            violations.Add("reason", problem.Description, problem.Reason);
         }
         violations.ThrowIfAny();
+        var reason = request.Reason.Trim();
 
         var shipment = await db.Shipments.FirstOrDefaultAsync(s => s.Id == id, context.CancellationToken)
             ?? throw RpcErrors.NotFound(ShipmentResource, request.Name);
@@ -118,6 +120,7 @@ public sealed partial class ShipmentsGrpcService
         shipment.UpdateTime = now;
         db.OutboxMessages.Add(OutboxSerializer.Create(
             new ShipmentChanged { Kind = kind, Shipment = shipment.ToSnapshot(), OccurredAt = now }, shipment.Id, now));
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         try
         {
             await db.SaveChangesAsync(CancellationToken.None);
@@ -127,6 +130,8 @@ public sealed partial class ShipmentsGrpcService
             // Another change committed between our read and our write: the version we checked is stale.
             throw VersionConflict(shipment.Name, readVersion, null);
         }
+        // Only a COMMIT that was sent and never answered leaves the outcome unknown; any failure before it rolled back.
+        await WriteOutcomeUnknownException.Guard(() => transaction.CommitAsync(CancellationToken.None));
         outboxSignal.Notify();
     }
 

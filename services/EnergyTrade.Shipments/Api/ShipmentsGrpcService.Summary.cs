@@ -11,11 +11,9 @@ using V1 = EnergyTrade.Shipments.V1;
 
 namespace EnergyTrade.Shipments.Api;
 
-/// <summary>The reference sums a reconciliation compares Trade against, and the republish that rebuilds Trade.</summary>
+/// <summary>The reference sums a reconciliation compares Trade against.</summary>
 public sealed partial class ShipmentsGrpcService
 {
-    private const int RepublishPageSize = 500;
-
     [Authorize(Policy = Scopes.ShipmentsRead)]
     public override async Task<V1.ShipmentSummary> SummarizeShipments(V1.SummarizeShipmentsRequest request, ServerCallContext context)
     {
@@ -36,7 +34,12 @@ public sealed partial class ShipmentsGrpcService
             ? query.Where(s => (s.OriginCountry == country && s.ImporterCountry == partner) || (s.OriginCountry == partner && s.ImporterCountry == country))
             : query.Where(s => (s.ExporterCountry == country && s.ImporterCountry == partner) || (s.ExporterCountry == partner && s.ImporterCountry == country));
         if (first is { } from) query = query.Where(s => s.LoadDate >= from);
-        if (last is { } to) query = query.Where(s => s.LoadDate < to.AddMonths(1));
+        if (last is { } to)
+        {
+            // The month's last day rather than "before the next month": December 9999 has no next month.
+            var end = new DateOnly(to.Year, to.Month, DateTime.DaysInMonth(to.Year, to.Month));
+            query = query.Where(s => s.LoadDate <= end);
+        }
 
         var rows = await query
             .GroupBy(s => new { s.ExporterCountry, s.OriginCountry, s.LoadDate.Year, s.LoadDate.Month })
@@ -69,46 +72,6 @@ public sealed partial class ShipmentsGrpcService
             Imports = Flow(imports.Where(r => r.Month == month)),
         }));
         return summary;
-    }
-
-    [Authorize(Policy = Scopes.ShipmentsWrite)]
-    [EnableRateLimiting(SecurityExtensions.WritesRateLimit)]
-    public override async Task<V1.RepublishShipmentsResponse> RepublishShipments(V1.RepublishShipmentsRequest request, ServerCallContext context)
-    {
-        var violations = new FieldViolations();
-        var query = db.Shipments.AsNoTracking();
-        query = FilterCountry(query, request.ExporterCountry, "exporter_country", s => s.ExporterCountry, violations);
-        query = FilterCountry(query, request.ImporterCountry, "importer_country", s => s.ImporterCountry, violations);
-        query = FilterCountry(query, request.OriginCountry, "origin_country", s => s.OriginCountry, violations);
-        var first = OptionalDate(request.FirstLoadDate, "first_load_date", violations);
-        var last = OptionalDate(request.LastLoadDate, "last_load_date", violations);
-        if (first > last) violations.Add("last_load_date", "is before first_load_date.", "EMPTY_RANGE");
-        violations.ThrowIfAny();
-        if (first is { } from) query = query.Where(s => s.LoadDate >= from);
-        if (last is { } to) query = query.Where(s => s.LoadDate <= to);
-
-        var total = await query.CountAsync(context.CancellationToken);
-        LogRepublishStarted(total);
-        var done = 0;
-        Guid? after = null;
-        while (true)
-        {
-            // Keyset pages by id, each committed on its own: a huge republish never holds one giant
-            // transaction, and the relay starts publishing the first pages while later ones are written.
-            var page = await (after is { } a ? query.Where(s => s.Id > a) : query)
-                .OrderBy(s => s.Id).Take(RepublishPageSize).ToListAsync(context.CancellationToken);
-            if (page.Count == 0) break;
-            var now = Now();
-            db.OutboxMessages.AddRange(page.Select(s => OutboxSerializer.Create(
-                new ShipmentChanged { Kind = ShipmentChangeKind.Republished, Shipment = s.ToSnapshot(), OccurredAt = now }, s.Id, now)));
-            await db.SaveChangesAsync(CancellationToken.None);
-            db.ChangeTracker.Clear();
-            outboxSignal.Notify();
-            done += page.Count;
-            after = page[^1].Id;
-            LogRepublishProgress(done, total);
-        }
-        return new V1.RepublishShipmentsResponse { RepublishedCount = done };
     }
 
     private static V1.FlowSummary Flow(IEnumerable<SummaryRow> rows)
@@ -150,19 +113,5 @@ public sealed partial class ShipmentsGrpcService
         return null;
     }
 
-    private static DateOnly? OptionalDate(Google.Type.Date? proto, string field, FieldViolations violations)
-    {
-        if (proto is null) return null;
-        if (ProtoConvert.TryGetDate(proto, out var date)) return date;
-        violations.Add(field, "is not a real calendar date.", "INVALID_DATE");
-        return null;
-    }
-
     private sealed record SummaryRow(string Exporter, string Origin, DateOnly Month, int Count, decimal Barrels, decimal Tonnes, decimal ValueUsd, int ValuedCount);
-
-    [LoggerMessage(LogLevel.Information, "Republishing {Total} shipments through the outbox")]
-    private partial void LogRepublishStarted(int total);
-
-    [LoggerMessage(LogLevel.Information, "Republished {Done} of {Total} shipments")]
-    private partial void LogRepublishProgress(int done, int total);
 }

@@ -2,6 +2,7 @@ using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
 using EnergyTrade.Shipments.Outbox;
+using EnergyTrade.Shipments.Republish;
 using EnergyTrade.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -15,6 +16,7 @@ public sealed partial class ShipmentsGrpcService(
     ShipmentsDbContext db,
     ShipmentInserter inserter,
     OutboxSignal outboxSignal,
+    RepublishOperations republish,
     TimeProvider time,
     ILogger<ShipmentsGrpcService> logger) : V1.ShipmentService.ShipmentServiceBase
 {
@@ -29,10 +31,7 @@ public sealed partial class ShipmentsGrpcService(
         var violations = new FieldViolations();
         var input = ShipmentInput.Parse(request.Shipment, "shipment.", violations);
         var requestId = request.RequestId;
-        if (requestId.Length > ShipmentLimits.RequestIdLength)
-        {
-            violations.Add("request_id", $"must be at most {ShipmentLimits.RequestIdLength} characters.", "TOO_LONG");
-        }
+        RequestId(requestId, violations);
         violations.ThrowIfAny();
 
         // No look-up first: the unique index on request_id decides, so the common case (a new
@@ -55,8 +54,11 @@ public sealed partial class ShipmentsGrpcService(
             RequestFingerprint = requestId.Length > 0 ? fingerprint : null,
         };
         shipment.Apply(input);
+        var snapshot = shipment.ToSnapshot();
+        ShipmentInput.Check(snapshot, "shipment.", violations);
+        violations.ThrowIfAny();
         var created = OutboxSerializer.Create(
-            new ShipmentChanged { Kind = ShipmentChangeKind.Created, Shipment = shipment.ToSnapshot(), OccurredAt = now },
+            new ShipmentChanged { Kind = ShipmentChangeKind.Created, Shipment = snapshot, OccurredAt = now },
             shipment.Id, now);
 
         // The row and its event commit together or not at all, in a transaction shared with
@@ -94,17 +96,10 @@ public sealed partial class ShipmentsGrpcService(
         if (request.PageSize < 0) violations.Add("page_size", "must not be negative.", "OUT_OF_RANGE");
         var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
 
-        var query = db.Shipments.AsNoTracking();
-        query = FilterCountry(query, request.ExporterCountry, "exporter_country", s => s.ExporterCountry, violations);
-        query = FilterCountry(query, request.ImporterCountry, "importer_country", s => s.ImporterCountry, violations);
-        query = FilterCountry(query, request.OriginCountry, "origin_country", s => s.OriginCountry, violations);
-        var first = OptionalDate(request.FirstLoadDate, "first_load_date", violations);
-        var last = OptionalDate(request.LastLoadDate, "last_load_date", violations);
-        if (first > last) violations.Add("last_load_date", "is before first_load_date.", "EMPTY_RANGE");
-        if (first is { } from) query = query.Where(s => s.LoadDate >= from);
-        if (last is { } to) query = query.Where(s => s.LoadDate <= to);
-
-        var filter = $"{request.ExporterCountry}|{request.ImporterCountry}|{request.OriginCountry}|{first}|{last}";
+        var filters = ShipmentFilter.Parse(request.ExporterCountry, request.ImporterCountry, request.OriginCountry,
+            request.FirstLoadDate, request.LastLoadDate, violations);
+        var query = filters.Apply(db.Shipments.AsNoTracking());
+        var filter = filters.ToString();
         if (request.PageToken.Length > 0)
         {
             if (!PageToken.TryDecode(request.PageToken, out var token) || token!.Filter != filter)
@@ -131,18 +126,17 @@ public sealed partial class ShipmentsGrpcService(
         return response;
     }
 
-    private static IQueryable<Shipment> FilterCountry(IQueryable<Shipment> query, string code, string field,
-        System.Linq.Expressions.Expression<Func<Shipment, string>> column, FieldViolations violations)
+    /// <summary>The caller's idempotency key (AIP-155): optional, at most 128 characters, no control characters.</summary>
+    private static void RequestId(string requestId, FieldViolations violations)
     {
-        if (code.Length == 0) return query;
-        if (!CountryCodes.IsAssigned(code))
+        if (requestId.Length > Limits.RequestIdLength)
         {
-            violations.Add(field, $"'{Truncate(code)}' is not an officially assigned ISO 3166-1 alpha-2 code.", "UNKNOWN_COUNTRY");
-            return query;
+            violations.Add("request_id", $"must be at most {Limits.RequestIdLength} characters (got {requestId.Length}).", "TOO_LONG");
         }
-        var equals = System.Linq.Expressions.Expression.Lambda<Func<Shipment, bool>>(
-            System.Linq.Expressions.Expression.Equal(column.Body, System.Linq.Expressions.Expression.Constant(code)), column.Parameters);
-        return query.Where(equals);
+        else if (ShipmentRules.HasControlCharacters(requestId))
+        {
+            violations.Add("request_id", "must not contain control characters (U+0000–U+001F, U+007F–U+009F).", "INVALID_CHARACTERS");
+        }
     }
 
     private Task<Shipment?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken) =>

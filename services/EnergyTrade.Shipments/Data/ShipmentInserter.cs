@@ -106,7 +106,9 @@ public sealed partial class ShipmentInserter(
     {
         var shipments = batch.Select(p => p.Shipment).ToList();
         var events = batch.Select(p => p.Created).ToList();
-        await using var command = dataSource.CreateCommand("""
+        // Opened first: a failure to connect means nothing was sent, so nothing changed.
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await using var command = new NpgsqlCommand("""
             WITH inserted AS (
                 INSERT INTO shipments (id, version, state, shipper, exporter_country, importer_country, origin_country, grade,
                     quantity_value, quantity_unit, barrels_per_tonne, barrels_per_tonne_given, barrels, tonnes, value_usd,
@@ -129,7 +131,7 @@ public sealed partial class ShipmentInserter(
                 AS e(message_id, message_type, payload, shipment_id, trace_parent, created_at)
             JOIN inserted ON inserted.id = e.shipment_id
             RETURNING shipment_id
-            """);
+            """, connection);
         var p = command.Parameters;
         p.AddWithValue("ids", shipments.Select(s => s.Id).ToArray());
         p.AddWithValue("versions", shipments.Select(s => s.Version).ToArray());
@@ -161,10 +163,14 @@ public sealed partial class ShipmentInserter(
         p.Add(Array("traceParents", NpgsqlDbType.Text, events.Select(e => e.TraceParent)));
         p.AddWithValue("createdAts", events.Select(e => e.CreatedAt).ToArray());
 
-        var inserted = new HashSet<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
-        while (await reader.ReadAsync(CancellationToken.None)) inserted.Add(reader.GetGuid(0));
-        return inserted;
+        // One statement in its own implicit transaction: once it is sent, a lost connection leaves its commit unknown.
+        return await WriteOutcomeUnknownException.Guard(async () =>
+        {
+            var inserted = new HashSet<Guid>();
+            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+            while (await reader.ReadAsync(CancellationToken.None)) inserted.Add(reader.GetGuid(0));
+            return inserted;
+        });
     }
 
     /// <summary>An array parameter whose elements may be null, which needs its type spelled out.</summary>

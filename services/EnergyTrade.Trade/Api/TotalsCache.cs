@@ -58,6 +58,8 @@ public sealed class TotalsCache
 
     public async Task<Answer> GetAsync(PairQuery q, CancellationToken cancellationToken)
     {
+        // The epoch first: if listening stops after it was read, the epoch moves on and nothing read now is kept.
+        var epoch = _feed.Epoch;
         if (!_options.Enabled || !_feed.IsListening) return await ReadAsync(q, cancellationToken);
 
         var pair = _pairs.GetOrAdd(PairOf(q.Basis, q.Country, q.Partner), _ => new());
@@ -66,11 +68,11 @@ public sealed class TotalsCache
             var now = _time.GetTimestamp();
             if (pair.TryGetValue(q, out var entry))
             {
-                if (_time.GetElapsedTime(entry.Created, now) <= _options.MaxAge) return await entry.Answer.Task.WaitAsync(cancellationToken);
+                if (entry.Epoch == epoch && _time.GetElapsedTime(entry.Created, now) <= _options.MaxAge) return await entry.Answer.Task.WaitAsync(cancellationToken);
                 Remove(pair, entry);
                 continue;
             }
-            entry = new Entry(q, now);
+            entry = new Entry(q, now, epoch);
             if (!pair.TryAdd(q, entry)) continue;
             if (Interlocked.Increment(ref _count) > _options.MaxEntries) Clear();
             _ = LoadAsync(pair, entry);
@@ -124,7 +126,12 @@ public sealed class TotalsCache
         try
         {
             // Not the first caller's token: other callers wait on this read too.
-            entry.Answer.TrySetResult(await ReadAsync(entry.Query, CancellationToken.None));
+            var answer = await ReadAsync(entry.Query, CancellationToken.None);
+            // Re-checked once filled: had listening stopped or restarted meanwhile, a change may have been
+            // missed, and the Clear that came with it may have run before this entry was added. The answer
+            // is as fresh as a direct read for those already waiting, but it is not kept.
+            if (_feed.Epoch != entry.Epoch || !_feed.IsListening) Remove(pair, entry);
+            entry.Answer.TrySetResult(answer);
         }
         catch (Exception ex)
         {
@@ -143,10 +150,12 @@ public sealed class TotalsCache
     private static (V1.Basis, string, string) PairOf(V1.Basis basis, string a, string b) =>
         string.CompareOrdinal(a, b) <= 0 ? (basis, a, b) : (basis, b, a);
 
-    private sealed class Entry(PairQuery query, long created)
+    private sealed class Entry(PairQuery query, long created, long epoch)
     {
         public PairQuery Query { get; } = query;
         public long Created { get; } = created;
+        /// <summary>The feed's epoch when the entry was made: it answers only while listening continues unbroken.</summary>
+        public long Epoch { get; } = epoch;
         public TaskCompletionSource<Answer> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,5 +1,6 @@
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.ServiceDefaults.Security;
+using EnergyTrade.Trade.Refusals;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using V1 = EnergyTrade.Trade.V1;
@@ -8,7 +9,8 @@ namespace EnergyTrade.Trade.Api;
 
 /// <summary>Validates each request, then hands it to the query that answers it. Every method needs trade:read.</summary>
 [Authorize(Policy = Scopes.TradeRead)]
-public sealed class TradeGrpcService(TotalsCache cache, TotalsQuery totals, PartnersQuery partners, TotalsWatch watch) : V1.TradeService.TradeServiceBase
+public sealed class TradeGrpcService(TotalsCache cache, TotalsQuery totals, PartnersQuery partners, TotalsWatch watch, RefusalLog refusals)
+    : V1.TradeService.TradeServiceBase
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
@@ -88,6 +90,41 @@ public sealed class TradeGrpcService(TotalsCache cache, TotalsQuery totals, Part
         await watch.RunAsync(q, responseStream, context.CancellationToken);
     }
 
+    public override async Task<V1.ListRefusedEventsResponse> ListRefusedEvents(V1.ListRefusedEventsRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        if (request.PageSize < 0) violations.Add("page_size", "must not be negative.", "OUT_OF_RANGE");
+        var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        RefusalPosition? after = null;
+        if (request.PageToken.Length > 0 && !PageTokens.TryDecode(request.PageToken, out after))
+        {
+            violations.Add("page_token", "is not a token returned by ListRefusedEvents.", "INVALID_PAGE_TOKEN");
+        }
+        violations.ThrowIfAny();
+
+        var page = await refusals.ListAsync(pageSize + 1, after is null ? null : (after.RefusedAt, after.MessageId, after.ShipmentId), context.CancellationToken);
+        var response = new V1.ListRefusedEventsResponse();
+        response.RefusedEvents.AddRange(page.Take(pageSize).Select(RefusedEvents.ToProto));
+        if (page.Count > pageSize)
+        {
+            var last = page[pageSize - 1];
+            response.NextPageToken = PageTokens.Encode(new RefusalPosition(last.RefusedAt, last.MessageId, last.ShipmentId));
+        }
+        return response;
+    }
+
+    [Authorize(Policy = Scopes.TradeAdmin)]
+    public override async Task<V1.DismissRefusedEventsResponse> DismissRefusedEvents(V1.DismissRefusedEventsRequest request, ServerCallContext context)
+    {
+        if (!Guid.TryParse(request.MessageId, out var messageId))
+        {
+            var violations = new FieldViolations();
+            violations.Add("message_id", "must be a message id as ListRefusedEvents shows it (a UUID).", "INVALID_ID");
+            violations.ThrowIfAny();
+        }
+        return new V1.DismissRefusedEventsResponse { DismissedCount = await refusals.DismissAsync(messageId, context.CancellationToken) };
+    }
+
     private static PairQuery ValidPair(V1.GetBilateralTotalsRequest request)
     {
         var violations = new FieldViolations();
@@ -95,4 +132,7 @@ public sealed class TradeGrpcService(TotalsCache cache, TotalsQuery totals, Part
         violations.ThrowIfAny();
         return q;
     }
+
+    /// <summary>Where a ListRefusedEvents page ended.</summary>
+    private sealed record RefusalPosition(DateTimeOffset RefusedAt, Guid MessageId, Guid ShipmentId);
 }

@@ -6,6 +6,10 @@ public sealed class TradeDbContext(DbContextOptions<TradeDbContext> options) : D
 {
     public DbSet<TotalsRow> Totals => Set<TotalsRow>();
     public DbSet<AppliedShipment> AppliedShipments => Set<AppliedShipment>();
+    public DbSet<RefusedEvent> RefusedEvents => Set<RefusedEvent>();
+
+    /// <summary>Longest refusal reason kept; the full text is in the _error message's MT-Fault headers.</summary>
+    public const int ReasonLength = 2000;
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -44,6 +48,24 @@ public sealed class TradeDbContext(DbContextOptions<TradeDbContext> options) : D
             e.Property(a => a.ValueUsd).HasColumnName("value_usd").HasColumnType("numeric(19,2)");
             e.Property(a => a.MessageId).HasColumnName("message_id");
             e.Property(a => a.AppliedAt).HasColumnName("applied_at");
+        });
+
+        model.Entity<RefusedEvent>(e =>
+        {
+            e.ToTable("refused_events");
+            e.HasKey(r => new { r.MessageId, r.ShipmentId });
+            e.Property(r => r.MessageId).HasColumnName("message_id");
+            e.Property(r => r.ShipmentId).HasColumnName("shipment_id");
+            e.Property(r => r.Version).HasColumnName("version");
+            e.Property(r => r.ExporterCountry).HasColumnName("exporter_country").HasMaxLength(2).IsFixedLength();
+            e.Property(r => r.ImporterCountry).HasColumnName("importer_country").HasMaxLength(2).IsFixedLength();
+            e.Property(r => r.OriginCountry).HasColumnName("origin_country").HasMaxLength(2).IsFixedLength();
+            e.Property(r => r.Month).HasColumnName("month");
+            e.Property(r => r.Barrels).HasColumnName("barrels").HasColumnType("numeric");
+            e.Property(r => r.Reason).HasColumnName("reason").HasMaxLength(ReasonLength);
+            e.Property(r => r.RefusedAt).HasColumnName("refused_at");
+            // Clearing looks refusals up by shipment on every apply that touches one.
+            e.HasIndex(r => r.ShipmentId).HasDatabaseName("ix_refused_events_shipment");
         });
     }
 }

@@ -20,7 +20,7 @@ public sealed class ConsumeMetrics
         var meter = meters.Create(Telemetry.SourceName);
         _applied = meter.CreateCounter<long>("energytrade.events.applied", "{event}", "Shipment versions applied to the totals.");
         _ignored = meter.CreateCounter<long>("energytrade.events.ignored", "{event}", "Duplicates and stale versions absorbed without changing the totals.");
-        _rejected = meter.CreateCounter<long>("energytrade.events.rejected", "{event}", "Invalid events sent to the _error queue.");
+        _rejected = meter.CreateCounter<long>("energytrade.events.rejected", "{event}", "Shipment events refused and moved to the _error queue (see ListRefusedEvents).");
         _lag = meter.CreateHistogram<long>("energytrade.events.lag", "ms", "Time from a change in Shipments until Trade applied it.");
     }
 
@@ -32,5 +32,5 @@ public sealed class ConsumeMetrics
         foreach (var change in changes) _lag.Record((now - change.OccurredAt).Ticks / TimeSpan.TicksPerMillisecond);
     }
 
-    public void Rejected(int count) => _rejected.Add(count);
+    public void Refused(int count) => _rejected.Add(count);
 }

@@ -1,5 +1,7 @@
 using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
+using EnergyTrade.Trade.Refusals;
+using EnergyTrade.Trade.Totals;
 using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -19,6 +21,7 @@ public static class MessagingExtensions
         var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 64);
         var concurrency = builder.Configuration.GetValue("Messaging:ConcurrentMessageLimit", 16);
 
+        builder.Services.AddSingleton<RefusalRecorder>();
         builder.Services.AddMassTransit(x =>
         {
             // Queries keep answering from PostgreSQL while the broker is away: degraded, not out of service.
@@ -40,27 +43,38 @@ public static class MessagingExtensions
                 });
                 cfg.ReceiveEndpoint(queue, e =>
                 {
+                    var recorder = context.GetRequiredService<RefusalRecorder>();
                     e.PrefetchCount = prefetch;
+                    // Nobody subscribes to Fault<T> events, and publishing them would need broker rights
+                    // beyond Trade's own queues: the _error queue and refused_events are the record.
+                    e.PublishFaults = false;
                     e.ConcurrentMessageLimit = concurrency;
                     // Outer policy: while the database is unreachable, keep retrying (the message stays
                     // unacknowledged, bounded by the prefetch count) rather than dead-lettering good events.
                     e.UseMessageRetry(r =>
                     {
-                        r.Handle<Exception>(ErrorMappingInterceptor.IsTransient);
+                        r.Handle<Exception>(IsTransient);
                         r.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(500));
                     });
                     // Inner policy: anything else gets a few quick retries (deadlocks, races), then _error.
                     e.UseMessageRetry(r =>
                     {
                         r.Ignore<InvalidShipmentEventException>();
-                        r.Ignore<Exception>(ErrorMappingInterceptor.IsTransient);
+                        r.Ignore<Exception>(IsTransient);
                         r.Intervals(50, 200, 1000);
                     });
                     e.ConfigureConsumer<ShipmentChangedConsumer>(context);
                     e.ConfigureConsumer<ShipmentChangesConsumer>(context);
                     // A message of a type no consumer here takes is poison too: _error (with the fault
                     // headers), not MassTransit's default _skipped queue that nothing watches.
-                    e.ConfigureDeadLetter(d => d.UseFilter(new UnconsumedToErrorFilter()));
+                    e.ConfigureDeadLetter(d => d.UseFilter(new UnconsumedToErrorFilter(recorder)));
+                    // MassTransit's own error pipe (fault headers, move to _error), then the record of it.
+                    e.ConfigureError(x =>
+                    {
+                        x.UseFilter(new MassTransit.Middleware.GenerateFaultFilter());
+                        x.UseFilter(new MassTransit.Middleware.ErrorTransportFilter());
+                        x.UseFilter(recorder);
+                    });
                 });
             });
         });
@@ -71,6 +85,9 @@ public static class MessagingExtensions
         });
         return builder;
     }
+
+    /// <summary>Failures that say nothing about the event itself: it is retried until they pass, never dead-lettered.</summary>
+    private static bool IsTransient(Exception ex) => ErrorMappingInterceptor.IsTransient(ex) || ex is NotificationQueueFullException;
 }
 
 /// <summary>
@@ -78,20 +95,22 @@ public static class MessagingExtensions
 /// the _error queue as a fault — MT-Fault-* headers and a ReceiveFault event, exactly like a message
 /// that failed to deserialize — instead of to _skipped. Used as the endpoint's dead-letter pipe.
 /// </summary>
-internal sealed class UnconsumedToErrorFilter : IFilter<ReceiveContext>
+internal sealed class UnconsumedToErrorFilter(RefusalRecorder recorder) : IFilter<ReceiveContext>
 {
     private readonly IPipe<ExceptionReceiveContext> _errorPipe = Pipe.New<ExceptionReceiveContext>(p =>
     {
         p.UseFilter(new MassTransit.Middleware.GenerateFaultFilter());
         p.UseFilter(new MassTransit.Middleware.ErrorTransportFilter());
+        p.UseFilter(recorder);
     });
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("unconsumedToError");
 
     public async Task Send(ReceiveContext context, IPipe<ReceiveContext> next)
     {
-        var types = context.TryGetPayload(out ConsumeContext? consume) ? string.Join(", ", consume.SupportedMessageTypes) : "unreadable";
-        var reason = new MessageNotConsumedException(context.InputAddress, $"No consumer on {context.InputAddress} accepts message type {types}.");
+        // On RabbitMQ the receive context carries no ConsumeContext to name the message types; the body has them.
+        var reason = new MessageNotConsumedException(context.InputAddress,
+            $"No consumer on {context.InputAddress} accepts this message (content type {context.ContentType?.MediaType ?? "unknown"}).");
         await _errorPipe.Send(new MassTransit.Middleware.Rescue.RescueExceptionReceiveContext(context, reason));
         await next.Send(context);
     }

@@ -11,10 +11,9 @@ public sealed partial class ShipmentChangedConsumer(TotalsApplier applier, Consu
     public async Task Consume(ConsumeContext<ShipmentChanged> context)
     {
         var snapshot = context.Message.Shipment;
-        var problems = snapshot is null ? ["the event carries no shipment snapshot"] : snapshot.Problems();
+        var problems = snapshot is null ? ["the event carries no shipment snapshot"] : snapshot.Problems().Select(p => p.ToString()).ToList();
         if (problems.Count > 0)
         {
-            metrics.Rejected(1);
             // Never retried: the same bytes would fail again. MassTransit moves it to the _error queue.
             throw new InvalidShipmentEventException(string.Join("; ", problems));
         }

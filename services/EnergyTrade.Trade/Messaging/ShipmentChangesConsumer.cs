@@ -20,7 +20,7 @@ public sealed partial class ShipmentChangesConsumer(TotalsApplier applier, Consu
         for (var i = 0; i < changes.Count; i++)
         {
             var snapshot = changes[i]?.Shipment;
-            var problems = snapshot is null ? ["no shipment snapshot"] : snapshot.Problems();
+            var problems = snapshot is null ? ["no shipment snapshot"] : snapshot.Problems().Select(p => p.ToString()).ToList();
             if (problems.Count == 0) valid.Add(new IncomingSnapshot(snapshot!, context.MessageId));
             else rejected.Add($"change {i} ({snapshot?.ShipmentId}): {string.Join("; ", problems)}");
         }
@@ -33,7 +33,6 @@ public sealed partial class ShipmentChangesConsumer(TotalsApplier applier, Consu
 
         if (rejected.Count > 0)
         {
-            metrics.Rejected(rejected.Count);
             throw new InvalidShipmentEventException($"{rejected.Count} of {changes.Count} changes rejected: {string.Join(" | ", rejected)}");
         }
     }

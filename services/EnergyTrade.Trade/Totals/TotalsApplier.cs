@@ -1,8 +1,16 @@
 using EnergyTrade.Contracts;
+using EnergyTrade.Trade.Refusals;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace EnergyTrade.Trade.Totals;
+
+/// <summary>
+/// PostgreSQL could not queue the change notification (SQLSTATE 54000 from pg_notify). The apply
+/// rolled back; retrying later succeeds once listeners have drained the queue.
+/// </summary>
+public sealed class NotificationQueueFullException(PostgresException inner)
+    : Exception("PostgreSQL's notification queue is full; the apply was rolled back and will be retried.", inner);
 
 /// <summary>A snapshot as it arrived, with the broker message that carried it.</summary>
 public sealed record IncomingSnapshot(ShipmentSnapshot Snapshot, Guid? MessageId);
@@ -52,6 +60,8 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
             select.Parameters.Add(new NpgsqlParameter { Value = ids });
             claimAndLock.BatchCommands.Add(claim);
             claimAndLock.BatchCommands.Add(select);
+            // A refusal recorded while a newer version was being applied elsewhere goes here.
+            claimAndLock.BatchCommands.Add(RefusalLog.ClearSuperseded(ids));
             // The INSERT returns no rows, so the reader starts at the SELECT's.
             await using var reader = await claimAndLock.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -81,12 +91,23 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
             // One round trip for the record, the totals and the notification.
             await using var write = new NpgsqlBatch(connection, transaction);
             write.BatchCommands.Add(RecordApplied(accepted, now));
+            write.BatchCommands.Add(RefusalLog.ClearSuperseded(accepted.Select(a => a.Snapshot.ShipmentId).ToArray()));
+            NpgsqlBatchCommand? notify = null;
             if (deltas.Count > 0)
             {
                 write.BatchCommands.Add(UpsertTotals(deltas, now));
-                write.BatchCommands.Add(Notify(deltas));
+                write.BatchCommands.Add(notify = Notify(deltas));
             }
-            await write.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                await write.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException ex) when (notify is not null && ex.BatchCommand == notify)
+            {
+                // A full notification queue (a listener that stopped reading) says nothing about the
+                // event: the whole apply rolled back and is retried until the queue drains.
+                throw new NotificationQueueFullException(ex);
+            }
         }
         await transaction.CommitAsync(cancellationToken);
         EnergyTrade.ServiceDefaults.FaultInjection.AfterTotalsCommit(); // tests only: FaultInjection:CrashAfterCommit

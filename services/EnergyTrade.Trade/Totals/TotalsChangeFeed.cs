@@ -22,12 +22,20 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
     private volatile Subscription[] _subscriptions = [];
     private Action<TotalsChange>? _beforeWake;
     private volatile bool _listening;
+    private long _epoch;
 
     /// <summary>
     /// Whether notifications are being received right now. While not, nothing may rely on them: a
     /// change committed meanwhile would go unnoticed until the next reconnect.
     /// </summary>
     public bool IsListening => _listening;
+
+    /// <summary>
+    /// Changes every time listening stops or starts. Something read while listening under one epoch
+    /// may be kept only while the epoch is the same: a change committed across a reconnect was never
+    /// notified. Read it before <see cref="IsListening"/>.
+    /// </summary>
+    public long Epoch => Interlocked.Read(ref _epoch);
 
     /// <summary>
     /// Runs <paramref name="handler"/> with every change (and with <see cref="TotalsChange.Everything"/>
@@ -75,12 +83,14 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
                 connection.Notification += (_, e) => Publish(TotalsChange.Parse(e.Payload));
                 await ListenAsync(connection, stoppingToken);
+                // Whatever committed before LISTEN took effect — while disconnected, or before the first
+                // connection while early watchers were already reading — was never notified here: drop
+                // everything and wake every watcher before anything may rely on notifications again.
+                Interlocked.Increment(ref _epoch);
+                Publish(TotalsChange.Everything);
                 _listening = true;
                 if (failures > 0) LogReconnected(failures);
                 failures = 0;
-                // Whatever committed before LISTEN took effect — while disconnected, or before the first
-                // connection while early watchers were already reading — was never notified here.
-                Publish(TotalsChange.Everything);
                 while (true)
                 {
                     if (!await connection.WaitAsync(IdleCheck, stoppingToken))
@@ -115,6 +125,7 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
     private void StopListening()
     {
         _listening = false;
+        Interlocked.Increment(ref _epoch);
         _beforeWake?.Invoke(TotalsChange.Everything);
     }
 

@@ -15,11 +15,14 @@ public static class Replies
     public const string Totals = "GetBilateralTotals";
     public const string Update = "UpdateShipment";
     public const string Cancel = "CancelShipment";
-    public const string Republish = "RepublishShipments";
+    public const string StartRepublish = "StartShipmentRepublish";
+    public const string GetOperation = "GetOperation";
+    public const string CancelOperation = "CancelOperation";
     public const string Series = "GetTradeSeries";
     public const string Compare = "CompareBilateralTotals";
     public const string Partners = "ListPartners";
     public const string Watch = "WatchBilateralTotals";
+    public const string RefusedEvents = "ListRefusedEvents";
 
     /// <summary>The seed's cargoes by month: shipments, barrels and tonnes (the barrel lots converted at 7.33 bbl/t).</summary>
     public static readonly IReadOnlyList<(int Month, long Shipments, decimal Barrels, decimal Tonnes)> SeedMonths =

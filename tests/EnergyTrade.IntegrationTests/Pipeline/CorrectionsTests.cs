@@ -148,7 +148,7 @@ public sealed class CorrectionsTests
     public async Task An_empty_Trade_database_is_rebuilt_by_republishing_every_snapshot()
     {
         await using var sut = await ServiceUnderTest.CreateAsync("rebuild");
-        var (_, shipments) = await sut.StartShipmentsAsync();
+        var (shipmentsProcess, shipments) = await sut.StartShipmentsAsync();
         var (tradeProcess, trade) = await sut.StartTradeAsync();
         var reconciler = new Reconciler(shipments, trade);
 
@@ -171,7 +171,10 @@ public sealed class CorrectionsTests
         Assert.False(stale.Agrees);
         Assert.Contains(stale.Differences, d => d.Period == "2020-02" && d.Measure == "barrels" && d.Shipments == 1_200_000m && d.Trade == 0m);
 
-        var republished = await shipments.RepublishShipmentsAsync(new RepublishShipmentsRequest(), Deadline());
+        // Today's clients' synchronous call still works: it runs the same operation and waits for it.
+#pragma warning disable CS0612, CS0618
+        var republished = await shipments.RepublishShipmentsAsync(new RepublishShipmentsRequest(), Deadline(60));
+#pragma warning restore CS0612, CS0618
         Assert.Equal(5, republished.RepublishedCount);
         await ReconciledAsync(new Reconciler(shipments, rebuilt), "the rebuild");
         var after = await JanToApr(rebuilt);
@@ -179,7 +182,12 @@ public sealed class CorrectionsTests
         Assert.Equal(3_130_000m, Dec(after.Exports.Barrels));
 
         // Republishing again to a Trade that holds every version changes nothing.
-        await shipments.RepublishShipmentsAsync(new RepublishShipmentsRequest { ExporterCountry = "AZ" }, Deadline());
+        var operation = await shipments.StartShipmentRepublishAsync(new RepublishShipmentsRequest { ExporterCountry = "AZ" }, Deadline());
+        using var channel = TestAuth.Channel(shipmentsProcess.GrpcUrl);
+        var operations = new Google.LongRunning.Operations.OperationsClient(channel);
+        var done = await operations.WaitOperationAsync(new Google.LongRunning.WaitOperationRequest { Name = operation.Name }, Deadline(60));
+        Assert.True(done.Done);
+        Assert.Equal(5, done.Response.Unpack<RepublishShipmentsResponse>().RepublishedCount);
         await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(Contracts.QueueNames.TradeShipmentChanged),
             q => q?.Total == 0, TimeSpan.FromSeconds(30), "the second republish to drain");
         Assert.Equal(before.Exports, (await JanToApr(rebuilt)).Exports);

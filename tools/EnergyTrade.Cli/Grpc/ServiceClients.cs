@@ -36,6 +36,9 @@ public sealed class ServiceClients : IDisposable
 
     public TradeService.TradeServiceClient Trade(params string[] scopes) => new(Invoker(TradeEndpoint.Url, scopes));
 
+    /// <summary>google.longrunning.Operations as Shipments serves it (republishes).</summary>
+    public Google.LongRunning.Operations.OperationsClient ShipmentsOperations(params string[] scopes) => new(Invoker(ShipmentsEndpoint.Url, scopes));
+
     /// <summary>
     /// Clients for code that calls them itself (the Reconciler): every unary call goes through <see cref="Caller"/>,
     /// so it gets the --timeout deadline, the retries of <paramref name="retry"/>, and errors that name the service.

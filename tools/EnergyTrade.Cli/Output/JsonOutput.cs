@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace EnergyTrade.Cli.Output;
 
@@ -8,10 +9,14 @@ namespace EnergyTrade.Cli.Output;
 /// </summary>
 public static class JsonOutput
 {
-    // Zeros and empty lists are printed too, so a script finds every field in every answer.
-    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithIndentation());
+    // The messages an Any may hold (a long-running operation's metadata and response).
+    private static readonly TypeRegistry Types = TypeRegistry.FromMessages(
+        EnergyTrade.Shipments.V1.RepublishShipmentsMetadata.Descriptor, EnergyTrade.Shipments.V1.RepublishShipmentsResponse.Descriptor);
 
-    private static readonly JsonFormatter LineFormatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+    // Zeros and empty lists are printed too, so a script finds every field in every answer.
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithIndentation().WithTypeRegistry(Types));
+
+    private static readonly JsonFormatter LineFormatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithTypeRegistry(Types));
 
     public static string Format(IMessage message) => Formatter.Format(message);
 

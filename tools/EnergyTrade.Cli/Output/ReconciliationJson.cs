@@ -41,6 +41,17 @@ public static class ReconciliationJson
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
+                json.WriteStartArray("refused");
+                foreach (var r in report.Refused)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("messageId", r.MessageId);
+                    json.WriteString("shipment", r.Shipment);
+                    json.WriteNumber("version", r.Version);
+                    json.WriteString("reason", r.Reason);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
                 json.WriteEndObject();
             }
             json.WriteEndArray();

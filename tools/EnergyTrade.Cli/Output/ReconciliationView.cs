@@ -34,8 +34,24 @@ public static class ReconciliationView
                     format(d.Shipments), format(d.Trade), Numbers.Change(d.Trade - d.Shipments, format)));
             }
             parts.Add(table);
+            if (report.Refused.Count > 0) parts.Add(Refused(report.Refused));
         }
         return new Rows(parts);
+    }
+
+    /// <summary>What Trade refused and why: shown under the differences it explains (docs/reliability.md says what to do).</summary>
+    private static IRenderable Refused(IReadOnlyList<EnergyTrade.Trade.V1.RefusedEvent> refused)
+    {
+        var table = new Table().AddColumns("Refused by Trade", "Month", "Barrels", "Reason");
+        foreach (var r in refused)
+        {
+            table.AddRow(Cells.Of(
+                r.Shipment.Length > 0 ? $"{r.Shipment} v{r.Version}" : $"message {r.MessageId}",
+                r.Month is null ? "" : $"{r.Month.Year:D4}-{r.Month.Month:D2}",
+                r.Barrels is null ? "" : Numbers.Barrels(decimal.Parse(r.Barrels.Value, System.Globalization.CultureInfo.InvariantCulture)),
+                r.Reason));
+        }
+        return table;
     }
 
     /// <summary>The Reconciler names the whole range "2020-01..2020-04" (or "all months") and each month "2020-03".</summary>

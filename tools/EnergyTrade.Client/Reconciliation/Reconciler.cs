@@ -57,7 +57,43 @@ public sealed class Reconciler(ShipmentService.ShipmentServiceClient shipments, 
                 Compare(differences, $"{month:yyyy-MM}", $"{partner}→{country}", reference?.Imports, actual.Imports);
             }
         }
-        return new ReconciliationReport(country, partner, originBasis, differences);
+        var refused = await RefusedAsync(country, partner, firstMonth, lastMonth, originBasis, cancellationToken);
+        return new ReconciliationReport(country, partner, originBasis, differences) { Refused = refused };
+    }
+
+    /// <summary>
+    /// What Trade refused that may explain a difference: refusals of shipments between the pair in
+    /// the range (on the basis asked for), and any message Trade could not read at all.
+    /// </summary>
+    private async Task<IReadOnlyList<RefusedEvent>> RefusedAsync(string country, string partner, DateOnly? firstMonth, DateOnly? lastMonth,
+        bool originBasis, CancellationToken cancellationToken)
+    {
+        bool Concerns(RefusedEvent r)
+        {
+            if (r.Shipment.Length == 0) return true;
+            var seller = originBasis ? r.OriginCountry : r.ExporterCountry;
+            var pair = (seller == country && r.ImporterCountry == partner) || (seller == partner && r.ImporterCountry == country);
+            var month = r.Month is null ? (DateOnly?)null : FromMonth(r.Month);
+            return pair && (month is null || ((firstMonth is null || month >= firstMonth) && (lastMonth is null || month <= lastMonth)));
+        }
+
+        var found = new List<RefusedEvent>();
+        var request = new ListRefusedEventsRequest { PageSize = 1000 };
+        try
+        {
+            do
+            {
+                var page = await trade.ListRefusedEventsAsync(request, Options(cancellationToken));
+                found.AddRange(page.RefusedEvents.Where(Concerns));
+                request.PageToken = page.NextPageToken;
+            }
+            while (request.PageToken.Length > 0);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unimplemented)
+        {
+            // A Trade from before refusals were recorded: the differences still stand on their own.
+        }
+        return found;
     }
 
     private static void Compare(List<Difference> differences, string period, string direction, FlowSummary? expected, FlowTotals actual)
@@ -90,9 +126,17 @@ public sealed record Difference(string Period, string Direction, string Measure,
 
 public sealed record ReconciliationReport(string Country, string Partner, bool OriginBasis, IReadOnlyList<Difference> Differences)
 {
+    /// <summary>Shipment events Trade refused (ListRefusedEvents) that concern this pair and range: the usual reason for a difference.</summary>
+    public IReadOnlyList<RefusedEvent> Refused { get; init; } = [];
+
     public bool Agrees => Differences.Count == 0;
 
-    public override string ToString() => Agrees
-        ? $"{Country}–{Partner}: Trade agrees with Shipments."
-        : $"{Country}–{Partner}: {Differences.Count} differences:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", Differences);
+    public override string ToString()
+    {
+        var text = Agrees
+            ? $"{Country}–{Partner}: Trade agrees with Shipments."
+            : $"{Country}–{Partner}: {Differences.Count} differences:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", Differences);
+        return Refused.Count == 0 ? text : text + Environment.NewLine + "Refused by Trade:" + string.Concat(Refused.Select(r =>
+            $"{Environment.NewLine}  {(r.Shipment.Length > 0 ? $"{r.Shipment} v{r.Version}" : $"message {r.MessageId}")}: {r.Reason}"));
+    }
 }

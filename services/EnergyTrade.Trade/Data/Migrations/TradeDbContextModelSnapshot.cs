@@ -83,6 +83,64 @@ namespace EnergyTrade.Trade.Data.Migrations
                     b.ToTable("applied_shipments", (string)null);
                 });
 
+            modelBuilder.Entity("EnergyTrade.Trade.Data.RefusedEvent", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<Guid>("ShipmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shipment_id");
+
+                    b.Property<decimal?>("Barrels")
+                        .HasColumnType("numeric")
+                        .HasColumnName("barrels");
+
+                    b.Property<string>("ExporterCountry")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("exporter_country")
+                        .IsFixedLength();
+
+                    b.Property<string>("ImporterCountry")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("importer_country")
+                        .IsFixedLength();
+
+                    b.Property<DateOnly?>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<string>("OriginCountry")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("origin_country")
+                        .IsFixedLength();
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RefusedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refused_at");
+
+                    b.Property<long?>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("MessageId", "ShipmentId");
+
+                    b.HasIndex("ShipmentId")
+                        .HasDatabaseName("ix_refused_events_shipment");
+
+                    b.ToTable("refused_events", (string)null);
+                });
+
             modelBuilder.Entity("EnergyTrade.Trade.Data.TotalsRow", b =>
                 {
                     b.Property<string>("ExporterCountry")

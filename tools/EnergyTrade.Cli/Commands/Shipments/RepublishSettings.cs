@@ -27,6 +27,14 @@ public sealed class RepublishSettings : GlobalSettings
     [Description("Latest load date, inclusive: YYYY-MM-DD, or YYYY-MM for the end of a month")]
     public string? To { get; set; }
 
+    [CommandOption("--no-wait")]
+    [Description("Start the republish and print its operation name, without following its progress")]
+    public bool NoWait { get; set; }
+
+    [CommandOption("--cancel <OPERATION>")]
+    [Description("Stop a running republish (operations/{id}, as printed when it started)")]
+    public string? Cancel { get; set; }
+
     public override ValidationResult Validate()
     {
         var global = base.Validate();
@@ -35,6 +43,8 @@ public sealed class RepublishSettings : GlobalSettings
         if (From is { } from && !DateInput.TryParseDateOrMonth(from, endOfRange: false, out _)) problems.Add($"--from {DateInput.DescribeDate(from)} or YYYY-MM.");
         if (To is { } to && !DateInput.TryParseDateOrMonth(to, endOfRange: true, out _)) problems.Add($"--to {DateInput.DescribeDate(to)} or YYYY-MM.");
         if (FirstLoadDate is { } first && LastLoadDate is { } last && first > last) problems.Add($"--from {first:yyyy-MM-dd} is after --to {last:yyyy-MM-dd}.");
+        if (Cancel is { } name && !name.StartsWith("operations/", StringComparison.Ordinal)) problems.Add($"--cancel '{name}' is not an operation name: operations/{{id}}.");
+        if (Cancel is not null && (Exporter ?? Importer ?? Origin ?? From ?? To) is not null) problems.Add("--cancel takes no filters: it stops a republish that is already running.");
         return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join(Environment.NewLine, problems));
     }
 

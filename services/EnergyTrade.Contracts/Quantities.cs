@@ -1,11 +1,9 @@
-using EnergyTrade.Contracts;
-
-namespace EnergyTrade.Shipments.Data;
+namespace EnergyTrade.Contracts;
 
 /// <summary>Barrel/tonne normalisation: exact decimal arithmetic, rounded half-even to 3 places.</summary>
 public static class Quantities
 {
-    public const int Scale = 3;
+    public const int Scale = Limits.NormalisedScale;
 
     public static (decimal Barrels, decimal Tonnes) Normalise(decimal value, QuantityUnit unit, decimal barrelsPerTonne) => unit switch
     {

@@ -1,0 +1,153 @@
+using EnergyTrade.Contracts;
+using EnergyTrade.ServiceDefaults;
+using EnergyTrade.Shipments.Api;
+using EnergyTrade.Shipments.Data;
+using EnergyTrade.Shipments.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using V1 = EnergyTrade.Shipments.V1;
+
+namespace EnergyTrade.Shipments.Republish;
+
+/// <summary>Configuration section "Republish".</summary>
+public sealed class RepublishOptions
+{
+    public const string Section = "Republish";
+
+    /// <summary>Shipments per page: one transaction writes a page's outbox rows and the operation's progress.</summary>
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>How often to look for running operations another replica started or a restart left behind.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Carries running republish operations forward, one page per transaction: the page's snapshots go
+/// to the outbox and the operation's cursor and count move on in the same commit, so a crash loses
+/// nothing and repeats nothing, and any replica — or this one after a restart — resumes where the
+/// last commit left off. The operation's row is locked (SKIP LOCKED) while a page is written, so two
+/// replicas never write the same page.
+/// </summary>
+public sealed partial class RepublishWorker(
+    IServiceScopeFactory scopes,
+    RepublishSignal signal,
+    OutboxSignal outboxSignal,
+    TimeProvider time,
+    IOptions<RepublishOptions> options,
+    ILogger<RepublishWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await WritePageAsync(stoppingToken))
+                {
+                    failures = 0;
+                    continue;
+                }
+                failures = 0;
+                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ErrorMappingInterceptor.IsTransient(ex))
+            {
+                // The page rolled back; the operation stays running and is tried again.
+                failures++;
+                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(failures - 1, 10))));
+                LogRetrying(ex, failures, delay);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>Writes the next page of the oldest running operation; false when none is running (or all are busy elsewhere).</summary>
+    private async Task<bool> WritePageAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShipmentsDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var operation = await db.RepublishOperations
+            .FromSql($"SELECT * FROM republish_operations WHERE state = 'Running' ORDER BY create_time LIMIT 1 FOR UPDATE SKIP LOCKED")
+            .FirstOrDefaultAsync(cancellationToken);
+        if (operation is null) return false;
+
+        try
+        {
+            await WritePageAsync(db, operation, cancellationToken);
+        }
+        catch (Exception ex) when (!ErrorMappingInterceptor.IsTransient(ex) && ex is not OperationCanceledException)
+        {
+            // A page that fails for a reason other than connectivity would fail every time: the
+            // operation ends, saying why, rather than retrying for ever.
+            await transaction.RollbackAsync(CancellationToken.None);
+            await FailAsync(operation.Id, ex);
+            return true;
+        }
+        await transaction.CommitAsync(CancellationToken.None);
+        outboxSignal.Notify();
+        return true;
+    }
+
+    private async Task WritePageAsync(ShipmentsDbContext db, RepublishOperation operation, CancellationToken cancellationToken)
+    {
+        var request = V1.RepublishShipmentsRequest.Parser.ParseFrom(operation.Request);
+        var filters = ShipmentFilter.Parse(request, new FieldViolations());
+        var query = filters.Apply(db.Shipments.AsNoTracking());
+        if (operation.Cursor is { } after) query = query.Where(s => s.Id > after);
+        var page = await query.OrderBy(s => s.Id).Take(options.Value.PageSize).ToListAsync(cancellationToken);
+
+        var now = time.GetUtcNow();
+        db.OutboxMessages.AddRange(page.Select(s => OutboxSerializer.Create(
+            new ShipmentChanged { Kind = ShipmentChangeKind.Republished, Shipment = s.ToSnapshot(), OccurredAt = now }, s.Id, now)));
+        operation.RepublishedCount += page.Count;
+        if (page.Count > 0) operation.Cursor = page[^1].Id;
+        operation.UpdateTime = now;
+        if (page.Count < options.Value.PageSize)
+        {
+            operation.State = OperationState.Succeeded;
+            operation.EndTime = now;
+            // Shipments recorded while it ran (ids only grow) were republished too.
+            operation.TotalCount = Math.Max(operation.TotalCount, operation.RepublishedCount);
+            LogFinished(operation.Name, operation.RepublishedCount);
+        }
+        else
+        {
+            LogProgress(operation.Name, operation.RepublishedCount, operation.TotalCount);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task FailAsync(Guid id, Exception ex)
+    {
+        LogFailed(ex, $"operations/{id}");
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ShipmentsDbContext>();
+        var now = time.GetUtcNow();
+        var error = $"{ex.GetType().Name}: {ex.Message}";
+        await db.RepublishOperations.Where(o => o.Id == id && o.State == OperationState.Running).ExecuteUpdateAsync(u => u
+            .SetProperty(o => o.State, OperationState.Failed)
+            .SetProperty(o => o.Error, error.Length <= 1024 ? error : error[..1023] + "…")
+            .SetProperty(o => o.EndTime, now)
+            .SetProperty(o => o.UpdateTime, now));
+    }
+
+    [LoggerMessage(LogLevel.Information, "Republish {Operation}: {Done} of about {Total} shipments written to the outbox")]
+    private partial void LogProgress(string operation, long done, long total);
+
+    [LoggerMessage(LogLevel.Information, "Republish {Operation} finished: {Done} shipments written to the outbox")]
+    private partial void LogFinished(string operation, long done);
+
+    [LoggerMessage(LogLevel.Error, "Republish {Operation} failed and was stopped; its error says why. Start a new one once the cause is fixed")]
+    private partial void LogFailed(Exception exception, string operation);
+
+    [LoggerMessage(LogLevel.Warning, "Republishing failed for want of the database (attempt {Failures}); retrying in {Delay}")]
+    private partial void LogRetrying(Exception exception, int failures, TimeSpan delay);
+}

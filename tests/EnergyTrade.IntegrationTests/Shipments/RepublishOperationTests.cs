@@ -1,0 +1,115 @@
+using EnergyTrade.Shipments.V1;
+using EnergyTrade.Testing;
+using Google.LongRunning;
+using Grpc.Core;
+using static EnergyTrade.IntegrationTests.ServiceUnderTest;
+
+namespace EnergyTrade.IntegrationTests.Shipments;
+
+/// <summary>
+/// Republish as a long-running operation (AIP-151): progress while it pages through the table in the
+/// background, cancellation, and a restart in the middle that resumes without writing a page twice.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class RepublishOperationTests
+{
+    private static readonly Dictionary<string, string> OneShipmentPerPage = new() { ["Republish__PageSize"] = "1", ["Republish__PollInterval"] = "00:00:01" };
+
+    private static async Task CreateAsync(ShipmentService.ShipmentServiceClient shipments, int count)
+    {
+        for (var i = 0; i < count; i += 50)
+        {
+            await Task.WhenAll(Enumerable.Range(i, Math.Min(50, count - i)).Select(n => shipments.CreateShipmentAsync(new CreateShipmentRequest
+            {
+                Shipment = SeedShipments.Cargo("AZ", "Azeri Light", 1_000m + n, Quantity.Types.Unit.Barrels, null, 2020, 3, n % 28 + 1, "Supsa"),
+                RequestId = Guid.NewGuid().ToString(),
+            }, Deadline()).ResponseAsync));
+        }
+    }
+
+    private static RepublishShipmentsMetadata Metadata(Operation operation) => operation.Metadata.Unpack<RepublishShipmentsMetadata>();
+
+    /// <summary>Outbox rows written by republishing: everything but the one Created event per shipment.</summary>
+    private static async Task<long> RepublishedRowsAsync(ServiceUnderTest sut, int created) =>
+        await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages") - created;
+
+    [Fact]
+    public async Task A_republish_reports_its_progress_and_ends_with_the_count()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("lro");
+        var (process, shipments) = await sut.StartShipmentsAsync(environment: new Dictionary<string, string> { ["Republish__PageSize"] = "7" });
+        await CreateAsync(shipments, 40);
+        using var channel = TestAuth.Channel(process.GrpcUrl);
+        var operations = new Operations.OperationsClient(channel);
+
+        var started = await shipments.StartShipmentRepublishAsync(new RepublishShipmentsRequest { ExporterCountry = "AZ" }, Deadline());
+        Assert.Matches("^operations/[0-9a-f-]{36}$", started.Name);
+        Assert.Equal(40, Metadata(started).TotalCount);
+        Assert.Equal("AZ", Metadata(started).Request.ExporterCountry);
+
+        var done = await operations.WaitOperationAsync(new WaitOperationRequest { Name = started.Name }, Deadline(60));
+        Assert.True(done.Done);
+        Assert.Equal(40, done.Response.Unpack<RepublishShipmentsResponse>().RepublishedCount);
+        Assert.Equal((40, 40), (Metadata(done).RepublishedCount, Metadata(done).TotalCount));
+        Assert.NotNull(Metadata(done).EndTime);
+        Assert.Equal(40, await RepublishedRowsAsync(sut, 40));
+
+        var listed = await operations.ListOperationsAsync(new ListOperationsRequest { Name = "operations" }, Deadline());
+        Assert.Equal(done, Assert.Single(listed.Operations));
+        await operations.DeleteOperationAsync(new DeleteOperationRequest { Name = done.Name }, Deadline());
+        var gone = await Assert.ThrowsAsync<RpcException>(() => operations.GetOperationAsync(new GetOperationRequest { Name = done.Name }, Deadline()).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_cancelled_republish_stops_and_reports_exactly_what_it_wrote()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("lrocancel");
+        var (process, shipments) = await sut.StartShipmentsAsync(environment: OneShipmentPerPage);
+        await CreateAsync(shipments, 1000);
+        using var channel = TestAuth.Channel(process.GrpcUrl);
+        var operations = new Operations.OperationsClient(channel);
+
+        var started = await shipments.StartShipmentRepublishAsync(new RepublishShipmentsRequest(), Deadline());
+        await Eventually.MatchAsync(() => operations.GetOperationAsync(new GetOperationRequest { Name = started.Name }, Deadline()).ResponseAsync,
+            o => Metadata(o).RepublishedCount > 0, TimeSpan.FromSeconds(30), "the first pages");
+        await operations.CancelOperationAsync(new CancelOperationRequest { Name = started.Name }, Deadline());
+
+        var cancelled = await operations.GetOperationAsync(new GetOperationRequest { Name = started.Name }, Deadline());
+        Assert.True(cancelled.Done);
+        Assert.Equal((int)StatusCode.Cancelled, cancelled.Error.Code);
+        Assert.True(Metadata(cancelled).CancelRequested);
+        var written = Metadata(cancelled).RepublishedCount;
+        Assert.InRange(written, 1, 999);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(written, await RepublishedRowsAsync(sut, 1000));
+        var badName = await Assert.ThrowsAsync<RpcException>(() => operations.CancelOperationAsync(new CancelOperationRequest { Name = "operations/not-one" }, Deadline()).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, badName.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_republish_interrupted_by_a_crash_resumes_after_the_restart_without_writing_a_page_twice()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("lroresume");
+        var (first, shipments) = await sut.StartShipmentsAsync(environment: OneShipmentPerPage);
+        await CreateAsync(shipments, 1000);
+
+        var started = await shipments.StartShipmentRepublishAsync(new RepublishShipmentsRequest(), Deadline());
+        await Eventually.MatchAsync(() => RepublishedRowsAsync(sut, 1000), n => n >= 20, TimeSpan.FromSeconds(30), "some pages written");
+        await first.KillAsync();
+        var before = await RepublishedRowsAsync(sut, 1000);
+        Assert.InRange(before, 20, 999);
+
+        var (second, _) = await sut.StartShipmentsAsync(environment: OneShipmentPerPage);
+        using var channel = TestAuth.Channel(second.GrpcUrl);
+        var operations = new Operations.OperationsClient(channel);
+        var done = await operations.WaitOperationAsync(new WaitOperationRequest { Name = started.Name }, Deadline(120));
+
+        Assert.True(done.Done, "the operation finished after the restart");
+        Assert.Equal(1000, done.Response.Unpack<RepublishShipmentsResponse>().RepublishedCount);
+        Assert.Equal(1000, await RepublishedRowsAsync(sut, 1000));
+        // Each shipment's Created event and exactly one republished snapshot.
+        Assert.Equal(1000, await sut.ShipmentsDb.ScalarAsync<long>(
+            "SELECT count(*) FROM (SELECT shipment_id FROM outbox_messages GROUP BY shipment_id HAVING count(*) = 2) AS twice"));
+    }
+}
