@@ -1,3 +1,6 @@
+using System.IO.Compression;
+using EnergyTrade.ServiceDefaults.Compression;
+using Grpc.Net.Compression;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +38,14 @@ public static class ServiceDefaultsExtensions
         {
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.MaxReceiveMessageSize = MaxReceiveMessageBytes;
+            // Inflating stops past the limit too, whatever grpc-dotnet itself checks (see BoundedCompressionProvider).
+            // A new list, never an empty one: grpc-dotnet fills an empty list with its own gzip and deflate, and
+            // the first provider of a name wins. deflate stays, bounded the same way, so clients that pick it keep working.
+            options.CompressionProviders =
+            [
+                new BoundedCompressionProvider(new GzipCompressionProvider(CompressionLevel.Fastest), MaxReceiveMessageBytes),
+                new BoundedCompressionProvider(new DeflateCompressionProvider(CompressionLevel.Fastest), MaxReceiveMessageBytes),
+            ];
             options.EnableDetailedErrors = false;
         }).AddJsonTranscoding(o =>
         {
