@@ -5,7 +5,7 @@
 #   scripts/make-local-ca.sh [HOSTNAME...]     server certificate for localhost, 127.0.0.1 and HOSTNAMEs
 #
 #   ca.crt / ca.key            the authority (keep ca.key private)
-#   server.crt / server.key    for Kestrel:Endpoints:Grpc:Certificate:Path / KeyPath
+#   server.crt / server.key    for Kestrel:Endpoints:{Grpc,Http}:Certificate:Path / KeyPath
 #   client.crt / client.key    for callers when Tls:ClientCaPath=ca.crt requires mutual TLS
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -42,10 +42,13 @@ issue client "/CN=energytrade-internal-client" clientAuth
 
 cat <<MSG
 
-Serve gRPC over TLS (and require client certificates from this CA) with, for example:
+Serve gRPC and HTTP over TLS (and require client certificates from this CA) with, for example:
   Kestrel__Endpoints__Grpc__Url=https://localhost:5101
   Kestrel__Endpoints__Grpc__Certificate__Path=$PWD/$out/server.crt
   Kestrel__Endpoints__Grpc__Certificate__KeyPath=$PWD/$out/server.key
-  Tls__ClientCaPath=$PWD/$out/ca.crt          # optional: mutual TLS
+  Kestrel__Endpoints__Http__Url=https://localhost:5100
+  Kestrel__Endpoints__Http__Certificate__Path=$PWD/$out/server.crt
+  Kestrel__Endpoints__Http__Certificate__KeyPath=$PWD/$out/server.key
+  Tls__ClientCaPath=$PWD/$out/ca.crt          # optional: mutual TLS (then no endpoint may be http://)
 Callers trust $out/ca.crt and present $out/client.crt / client.key.
 MSG

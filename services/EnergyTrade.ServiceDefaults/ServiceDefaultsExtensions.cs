@@ -1,7 +1,8 @@
-using System.Text.Json;
+using System.IO.Compression;
+using EnergyTrade.ServiceDefaults.Compression;
+using Grpc.Net.Compression;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -37,6 +38,14 @@ public static class ServiceDefaultsExtensions
         {
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.MaxReceiveMessageSize = MaxReceiveMessageBytes;
+            // Inflating stops past the limit too, whatever grpc-dotnet itself checks (see BoundedCompressionProvider).
+            // A new list, never an empty one: grpc-dotnet fills an empty list with its own gzip and deflate, and
+            // the first provider of a name wins. deflate stays, bounded the same way, so clients that pick it keep working.
+            options.CompressionProviders =
+            [
+                new BoundedCompressionProvider(new GzipCompressionProvider(CompressionLevel.Fastest), MaxReceiveMessageBytes),
+                new BoundedCompressionProvider(new DeflateCompressionProvider(CompressionLevel.Fastest), MaxReceiveMessageBytes),
+            ];
             options.EnableDetailedErrors = false;
         }).AddJsonTranscoding(o =>
         {
@@ -66,35 +75,16 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(LiveTag),
-            ResponseWriter = WriteJson,
+            ResponseWriter = HealthReportJson.WriteAsync,
         }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(ReadyTag),
-            ResponseWriter = WriteJson,
+            ResponseWriter = HealthReportJson.WriteAsync,
         }).AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
         app.MapMetrics().AllowAnonymous();
         return app;
     }
-
-    private static Task WriteJson(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        var body = new
-        {
-            status = report.Status.ToString(),
-            totalDurationMs = report.TotalDuration.Ticks / TimeSpan.TicksPerMillisecond,
-            checks = report.Entries.ToDictionary(e => e.Key, e => new
-            {
-                status = e.Value.Status.ToString(),
-                description = e.Value.Description ?? e.Value.Exception?.Message,
-                data = e.Value.Data,
-            }),
-        };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonOptions));
-    }
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }

@@ -35,7 +35,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
 
     public async Task<(ServiceProcess Process, ShipmentService.ShipmentServiceClient Client)> StartShipmentsAsync(
         TcpProxy? rabbitProxy = null, TcpProxy? postgresProxy = null, bool waitReady = true,
-        IReadOnlyDictionary<string, string>? environment = null, int? httpPort = null)
+        IReadOnlyDictionary<string, string>? environment = null, int? httpPort = null, ServiceTls? tls = null)
     {
         var process = ServiceProcess.Start("Shipments", With(environment, new Dictionary<string, string>
         {
@@ -43,7 +43,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
             ["ConnectionStrings__RabbitMq"] = Through(VirtualHost.AmqpUri, rabbitProxy).ToString(),
             ["Outbox__PublishTimeout"] = "00:00:03",
             ["Outbox__MaxRetryDelay"] = "00:00:02",
-        }), httpPort: httpPort);
+        }), httpPort: httpPort, tls: tls);
         _owned.Add(process);
         if (waitReady) await process.WaitReadyAsync();
         return (process, new ShipmentService.ShipmentServiceClient(Channel(process)));
@@ -84,7 +84,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
 
     private GrpcChannel Channel(ServiceProcess process)
     {
-        var channel = TestAuth.Channel(process.GrpcUrl);
+        var channel = TestAuth.Channel(process.GrpcUrl, handler: process.Tls?.Handler(process.Tls.ClientCertificate));
         _channels.Add(channel);
         return channel;
     }

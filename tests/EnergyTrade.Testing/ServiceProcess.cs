@@ -16,17 +16,20 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
 
-    private ServiceProcess(string name, Process process, Uri grpcUrl, Uri httpUrl)
+    private ServiceProcess(string name, Process process, Uri grpcUrl, Uri httpUrl, ServiceTls? tls)
     {
         Name = name;
         _process = process;
         GrpcUrl = grpcUrl;
         HttpUrl = httpUrl;
+        Tls = tls;
     }
 
     public string Name { get; }
     public Uri GrpcUrl { get; }
     public Uri HttpUrl { get; }
+    /// <summary>Set when both endpoints are https with mutual TLS: clients need its CA and client certificate.</summary>
+    public ServiceTls? Tls { get; }
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
     /// <summary>The exit code once exited (137 after SIGKILL, 0 after a graceful stop), otherwise null.</summary>
@@ -35,16 +38,21 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string RecentLog(int lines = 60) => string.Join(Environment.NewLine, _log.TakeLast(lines));
 
-    /// <summary>Starts services/EnergyTrade.{name}/bin/{Configuration}/net10.0/EnergyTrade.{name}.dll.</summary>
-    public static ServiceProcess Start(string name, IReadOnlyDictionary<string, string> environment, int? grpcPort = null, int? httpPort = null)
+    /// <summary>
+    /// Starts services/EnergyTrade.{name}/bin/{Configuration}/net10.0/EnergyTrade.{name}.dll, with both
+    /// endpoints on cleartext loopback, or on https with mutual TLS when <paramref name="tls"/> is given.
+    /// </summary>
+    public static ServiceProcess Start(string name, IReadOnlyDictionary<string, string> environment, int? grpcPort = null, int? httpPort = null,
+        ServiceTls? tls = null)
     {
         var dll = Path.Combine(RepositoryRoot(), "services", $"EnergyTrade.{name}", "bin", BuildConfiguration(), "net10.0", $"EnergyTrade.{name}.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"{dll} is missing: build the solution first (dotnet build EnergyTrade.sln -c {BuildConfiguration()}).");
         }
-        var grpc = new Uri($"http://127.0.0.1:{grpcPort ?? FreePort()}");
-        var http = new Uri($"http://127.0.0.1:{httpPort ?? FreePort()}");
+        var scheme = tls is null ? "http" : "https";
+        var grpc = new Uri($"{scheme}://127.0.0.1:{grpcPort ?? FreePort()}");
+        var http = new Uri($"{scheme}://127.0.0.1:{httpPort ?? FreePort()}");
         var info = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,
@@ -56,12 +64,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["Kestrel__Endpoints__Grpc__Url"] = grpc.ToString().TrimEnd('/');
         info.Environment["Kestrel__Endpoints__Http__Url"] = http.ToString().TrimEnd('/');
+        foreach (var (key, value) in tls?.ServiceEnvironment(grpc, http) ?? new Dictionary<string, string>()) info.Environment[key] = value;
         // Auth is on in every test, as in production; TestAuth mints the tokens these settings trust.
         foreach (var (key, value) in TestAuth.ServiceEnvironment) info.Environment[key] = value;
         foreach (var (key, value) in environment) info.Environment[key] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var service = new ServiceProcess(name, process, grpc, http);
+        var service = new ServiceProcess(name, process, grpc, http, tls);
         process.OutputDataReceived += (_, e) => service.Append(e.Data);
         process.ErrorDataReceived += (_, e) => service.Append(e.Data);
         process.Start();
@@ -73,7 +82,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>Waits until /health/ready answers 200 (dependencies reachable, schema migrated).</summary>
     public async Task WaitReadyAsync(TimeSpan? timeout = null)
     {
-        using var http = new HttpClient { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = Tls is null
+            ? new HttpClient { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(5) }
+            : new HttpClient(Tls.Handler(Tls.ClientCertificate)) { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {
@@ -97,6 +108,21 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException($"{Name} was not ready within the timeout:\n{RecentLog()}");
+    }
+
+    /// <summary>Waits for the process to exit by itself (e.g. refusing its configuration) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} was still running after {timeout}:\n{RecentLog()}");
+        }
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>

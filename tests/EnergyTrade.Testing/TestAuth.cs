@@ -44,8 +44,11 @@ public static class TestAuth
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }
 
-    /// <summary>A channel whose calls carry a bearer token (over cleartext HTTP/2 on loopback).</summary>
-    public static GrpcChannel Channel(Uri address, string? token = null)
+    /// <summary>
+    /// A channel whose calls carry a bearer token: over cleartext HTTP/2 on loopback, or over TLS
+    /// through <paramref name="handler"/> (e.g. <see cref="ServiceTls.Handler"/>) for an https address.
+    /// </summary>
+    public static GrpcChannel Channel(Uri address, string? token = null, HttpMessageHandler? handler = null)
     {
         token ??= Token();
         var credentials = CallCredentials.FromInterceptor((_, metadata) =>
@@ -53,10 +56,12 @@ public static class TestAuth
             metadata.Add("Authorization", $"Bearer {token}");
             return Task.CompletedTask;
         });
+        var secure = address.Scheme == Uri.UriSchemeHttps;
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
-            UnsafeUseInsecureChannelCallCredentials = true,
+            HttpHandler = handler,
+            Credentials = ChannelCredentials.Create(secure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, credentials),
+            UnsafeUseInsecureChannelCallCredentials = !secure,
         });
     }
 }

@@ -97,6 +97,8 @@ public static class SecurityExtensions
             k.Limits.Http2.MaxStreamsPerConnection = builder.Configuration.GetValue("Limits:MaxStreamsPerConnection", 100);
             k.Limits.Http2.MaxRequestHeaderFieldSize = 16 * 1024;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            // Bounds JSON (transcoded) bodies and unary gRPC calls, whose messages are at most 256 KiB anyway;
+            // Kestrel's own default is ~30 MB. grpc-dotnet lifts it for streaming calls, which are bounded per message.
             k.Limits.MaxRequestBodySize = 1024 * 1024;
             k.Limits.MaxConcurrentConnections = builder.Configuration.GetValue<long?>("Limits:MaxConnections", 1_000);
         });
