@@ -16,6 +16,9 @@ public static class PostgresDataSource
         var given = new NpgsqlConnectionStringBuilder(connectionString);
         if (!given.ContainsKey("Max Auto Prepare")) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
         if (!given.ContainsKey("Auto Prepare Min Usages")) builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        // Which statement of a batch failed decides what a failure means (a full NOTIFY queue is
+        // transient, a refused upsert is not); Npgsql says so only when asked.
+        builder.ConnectionStringBuilder.IncludeFailedBatchedCommand = true;
         return builder.Build();
     }
 }

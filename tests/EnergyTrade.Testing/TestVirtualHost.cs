@@ -12,6 +12,7 @@ namespace EnergyTrade.Testing;
 public sealed class TestVirtualHost : IAsyncDisposable
 {
     private readonly HttpClient _http;
+    private readonly List<string> _users = [];
 
     private TestVirtualHost(HttpClient http, string name, Uri amqp)
     {
@@ -38,6 +39,23 @@ public sealed class TestVirtualHost : IAsyncDisposable
         (await http.PutAsJsonAsync($"api/permissions/{name}/{Uri.EscapeDataString(user)}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
         var amqp = new UriBuilder(infra.RabbitMq) { Path = "/" + name }.Uri;
         return new TestVirtualHost(http, name, amqp);
+    }
+
+    /// <summary>
+    /// A broker user of this test's own for one service, with exactly the least-privilege permissions
+    /// scripts/up.sh and docker-compose.yml give it (scripts/rabbitmq/{service}.permissions.json) on
+    /// this vhost; returns the amqp:// URI to connect as it. Removed with the vhost.
+    /// </summary>
+    public async Task<Uri> AddServiceUserAsync(string service)
+    {
+        var user = $"{service}-{Guid.NewGuid():N}"[..24];
+        var password = Guid.NewGuid().ToString("N");
+        (await _http.PutAsJsonAsync($"api/users/{user}", new { password, tags = "" })).EnsureSuccessStatusCode();
+        _users.Add(user);
+        var permissions = await File.ReadAllTextAsync(Path.Combine(ServiceProcess.RepositoryRoot(), "scripts", "rabbitmq", $"{service}.permissions.json"));
+        using var body = new StringContent(permissions, Encoding.UTF8, "application/json");
+        (await _http.PutAsync($"api/permissions/{Name}/{user}", body)).EnsureSuccessStatusCode();
+        return new UriBuilder(AmqpUri) { UserName = user, Password = password }.Uri;
     }
 
     /// <summary>Messages in a queue (ready + unacknowledged), or null when the queue does not exist.</summary>
@@ -70,6 +88,10 @@ public sealed class TestVirtualHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         using (await _http.DeleteAsync($"api/vhosts/{Name}")) { }
+        foreach (var user in _users)
+        {
+            using (await _http.DeleteAsync($"api/users/{user}")) { }
+        }
         _http.Dispose();
     }
 }
