@@ -61,6 +61,10 @@ if ! build_out=$(dotnet build "$SLN" -c Release --nologo -v quiet -nodeReuse:fal
 fi
 printf ' done in %s\n' "$(_infra_elapsed "$t")"
 
+phase="checking the protos"
+# The API contract: buf lint, and buf breaking against the previous main (protos/BASELINE).
+scripts/check-protos.sh || { rc=1; exit 1; }
+
 phase="starting PostgreSQL/RabbitMQ"
 if [[ -n ${ENERGYTRADE_TEST_POSTGRES:-} ]]; then
     echo "using PostgreSQL from ENERGYTRADE_TEST_POSTGRES"
