@@ -34,7 +34,9 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan InitialDelay, TimeSpa
     }
 
     /// <summary>
-    /// UNAVAILABLE: the service or its database could not be reached, and nothing was changed.
+    /// UNAVAILABLE: the service or its database could not be reached. The call changed nothing, or
+    /// (reason OUTCOME_UNKNOWN) a write may have committed before the connection broke — which only the
+    /// calls that are safe to repeat tolerate, and only they use a retry policy.
     /// RESOURCE_EXHAUSTED with retry-after: a rate limit, unlike an oversized message, which would fail again.
     /// </summary>
     public static bool IsTransient(RpcException error) =>
