@@ -53,6 +53,11 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             return RpcErrors.OutOfRange($"{tooLarge.Message} Ask for fewer months or a single direction.", "FIGURE_OUT_OF_RANGE");
         }
 
+        if (ex is ShuttingDownException stopping)
+        {
+            return RpcErrors.Unavailable($"{stopping.Message} Retry (with the same request_id for a create): another replica, or this one once restarted, will answer.", "SHUTTING_DOWN");
+        }
+
         if (ex is WriteOutcomeUnknownException)
         {
             logger.LogWarning(ex, "{Method} lost its database connection while committing; the outcome is unknown", context.Method);

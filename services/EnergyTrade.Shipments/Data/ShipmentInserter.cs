@@ -50,7 +50,7 @@ public sealed partial class ShipmentInserter(
         var pending = new Pending(shipment, created);
         if (!_queue.Writer.TryWrite(pending))
         {
-            throw RpcErrors.Unavailable("Shipments is shutting down; nothing was changed. Retry with the same request_id.", "SHUTTING_DOWN");
+            throw new ShuttingDownException("Shipments");
         }
         return pending.Done.Task;
     }
