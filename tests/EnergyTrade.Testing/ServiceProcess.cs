@@ -43,9 +43,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// endpoints on cleartext loopback, or on https with mutual TLS when <paramref name="tls"/> is given.
     /// </summary>
     public static ServiceProcess Start(string name, IReadOnlyDictionary<string, string> environment, int? grpcPort = null, int? httpPort = null,
-        ServiceTls? tls = null)
+        ServiceTls? tls = null, bool testHost = false)
     {
-        var dll = Path.Combine(RepositoryRoot(), "services", $"EnergyTrade.{name}", "bin", BuildConfiguration(), "net10.0", $"EnergyTrade.{name}.dll");
+        // A test host (tests/EnergyTrade.{name}.TestHost) runs the same service through its own entry
+        // point, with only what a test adds to it (the fault suite's crash hook).
+        var dll = testHost
+            ? Path.Combine(RepositoryRoot(), "tests", $"EnergyTrade.{name}.TestHost", "bin", BuildConfiguration(), "net10.0", $"EnergyTrade.{name}.TestHost.dll")
+            : Path.Combine(RepositoryRoot(), "services", $"EnergyTrade.{name}", "bin", BuildConfiguration(), "net10.0", $"EnergyTrade.{name}.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"{dll} is missing: build the solution first (dotnet build EnergyTrade.sln -c {BuildConfiguration()}).");

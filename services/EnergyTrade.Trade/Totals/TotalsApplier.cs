@@ -110,7 +110,6 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
             }
         }
         await transaction.CommitAsync(cancellationToken);
-        EnergyTrade.ServiceDefaults.FaultInjection.AfterTotalsCommit(); // tests only: FaultInjection:CrashAfterCommit
         return new ApplyResult(accepted.Count, incoming.Count - accepted.Count);
     }
 

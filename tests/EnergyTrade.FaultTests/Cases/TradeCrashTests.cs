@@ -6,8 +6,8 @@ namespace EnergyTrade.FaultTests.Cases;
 /// <summary>
 /// Case 2: Trade dies while applying. First SIGKILL in the middle of draining a backlog, with batches
 /// in flight; then, deterministically, exactly between a database commit and the broker
-/// acknowledgement of that message (FaultInjection:CrashAfterCommit=3, which makes the process
-/// SIGKILL itself right after its third totals commit).
+/// acknowledgement of that message (FaultInjection:CrashAfterCommit=3 in tests/EnergyTrade.Trade.TestHost,
+/// which makes the process SIGKILL itself right after its third message committed).
 /// </summary>
 [Trait("Category", "Fault")]
 public sealed class TradeCrashTests(ITestOutputHelper output)
@@ -40,7 +40,7 @@ public sealed class TradeCrashTests(ITestOutputHelper output)
             Assert.True(applied < cluster.Ledger.Count, "the kill came too late: Trade had already applied everything");
 
             // 2. Crash exactly after the 3rd commit of a fresh process, before its ack.
-            var crashing = await cluster.StartTradeAsync(new Dictionary<string, string> { ["FaultInjection__CrashAfterCommit"] = "3" }, waitReady: false);
+            var crashing = await cluster.StartTradeAsync(new Dictionary<string, string> { ["FaultInjection__CrashAfterCommit"] = "3" }, waitReady: false, testHost: true);
             log.Line($"Trade restarted with FaultInjection:CrashAfterCommit=3 (pid {crashing.Pid})");
             var clock = Stopwatch.StartNew();
             await Eventually.MatchAsync(() => Task.FromResult(crashing.HasExited), exited => exited, TimeSpan.FromSeconds(60), "Trade to crash after its 3rd commit");

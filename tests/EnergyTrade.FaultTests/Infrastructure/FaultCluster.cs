@@ -140,8 +140,10 @@ public sealed class FaultCluster : IAsyncDisposable
     public Task<ServiceProcess> StartShipmentsAsync(IReadOnlyDictionary<string, string>? extra = null, bool waitReady = true) =>
         Shipments.StartAsync(With(ShipmentsEnvironment(), extra), waitReady, waitForConsumer: false);
 
-    public Task<ServiceProcess> StartTradeAsync(IReadOnlyDictionary<string, string>? extra = null, bool waitReady = true, ServiceSlot? slot = null) =>
-        (slot ?? Trade).StartAsync(With(TradeEnvironment(), extra), waitReady, waitForConsumer: waitReady);
+    /// <param name="testHost">Run Trade through tests/EnergyTrade.Trade.TestHost, which adds the crash hook <c>FaultInjection:CrashAfterCommit</c>.</param>
+    public Task<ServiceProcess> StartTradeAsync(IReadOnlyDictionary<string, string>? extra = null, bool waitReady = true, ServiceSlot? slot = null,
+        bool testHost = false) =>
+        (slot ?? Trade).StartAsync(With(TradeEnvironment(), extra), waitReady, waitForConsumer: waitReady, testHost);
 
     private static Dictionary<string, string> With(Dictionary<string, string> environment, IReadOnlyDictionary<string, string>? extra)
     {
@@ -419,11 +421,11 @@ public sealed class FaultCluster : IAsyncDisposable
         public List<ServiceProcess> History { get; } = [];
         private string ServiceName => Name.StartsWith("Trade", StringComparison.Ordinal) ? "Trade" : Name;
 
-        public async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> environment, bool waitReady, bool waitForConsumer)
+        public async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> environment, bool waitReady, bool waitForConsumer, bool testHost = false)
         {
             if (Current is { HasExited: false }) throw new InvalidOperationException($"{Name} is still running (pid {Current.Pid}).");
             var clock = Stopwatch.StartNew();
-            var process = ServiceProcess.Start(ServiceName, environment, _grpcPort, _httpPort);
+            var process = ServiceProcess.Start(ServiceName, environment, _grpcPort, _httpPort, testHost: testHost);
             Current = process;
             History.Add(process);
             if (waitReady) await process.WaitReadyAsync(TimeSpan.FromSeconds(90));
