@@ -130,34 +130,16 @@ public sealed class TotalsCheck(SystemFixture system)
         return found;
     }
 
-    /// <summary>
-    /// The Reconciler over all months of each pair; where a pair's months span more than GetTradeSeries
-    /// answers (600), over a 600-month window around each checked month instead.
-    /// </summary>
+    /// <summary>The Reconciler over all months of each pair, however many centuries they span.</summary>
     private async Task<List<string>> ReconcileAsync(IReadOnlyList<PairQuery> queries)
     {
         var reconciler = new Reconciler(system.Shipments, system.Trade) { Timeout = TimeSpan.FromSeconds(60) };
         var failures = new ConcurrentQueue<string>();
-        var pairs = queries.GroupBy(q => (q.Country, q.Partner, q.OriginBasis)).ToList();
+        var pairs = queries.Select(q => (q.Country, q.Partner, q.OriginBasis)).Distinct().ToList();
         await Parallel.ForEachAsync(pairs, new ParallelOptions { MaxDegreeOfParallelism = Parallelism / 2 }, async (pair, ct) =>
         {
-            var (country, partner, origin) = pair.Key;
-            var reports = new List<ReconciliationReport>();
-            try
-            {
-                reports.Add(await reconciler.ReconcileAsync(country, partner, originBasis: origin, cancellationToken: ct));
-            }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument && ex.Status.Detail.Contains("600", StringComparison.Ordinal))
-            {
-                ReconcilerRefusedAllMonths.TryAdd($"{country}–{partner} {(origin ? "origin" : "commercial")}", ex.Status.Detail);
-                foreach (var month in pair.Select(q => q.Month).OfType<DateOnly>())
-                {
-                    const int january1 = 12, december9999 = 9999 * 12 + 11;
-                    var start = Math.Clamp(month.Year * 12 + month.Month - 1 - 300, january1, december9999 - 599);
-                    reports.Add(await reconciler.ReconcileAsync(country, partner, FromIndex(start), FromIndex(start + 599), origin, ct));
-                }
-            }
-            foreach (var report in reports.Where(r => !r.Agrees || r.Refused.Count > 0)) failures.Enqueue("Reconciler: " + report);
+            var report = await reconciler.ReconcileAsync(pair.Country, pair.Partner, originBasis: pair.OriginBasis, cancellationToken: ct);
+            if (!report.Agrees || report.Refused.Count > 0) failures.Enqueue("Reconciler: " + report);
         });
         return [.. failures];
     }
@@ -174,11 +156,6 @@ public sealed class TotalsCheck(SystemFixture system)
             throw new CheckReadFailedException($"{request.Descriptor.Name} {ScenarioRunner.Describe(request)} → {StatusTally.Name(ex.StatusCode)} \"{ex.Status.Detail}\"", ex);
         }
     }
-
-    private static DateOnly FromIndex(int months) => new(months / 12, months % 12 + 1, 1);
-
-    /// <summary>Pairs whose all-months reconciliation GetTradeSeries refused (their months span more than 600), with its reason.</summary>
-    public static ConcurrentDictionary<string, string> ReconcilerRefusedAllMonths { get; } = new();
 
     /// <summary>GetShipment of every shipment the model holds answers its newest acknowledged state.</summary>
     private async Task<List<string>> CurrentStateAsync(Ledger ledger)

@@ -44,17 +44,25 @@ public sealed class Reconciler(ShipmentService.ShipmentServiceClient shipments, 
         var last = lastMonth ?? months.DefaultIfEmpty().Max();
         if (months.Count > 0 || (firstMonth is not null && lastMonth is not null))
         {
-            var series = await trade.GetTradeSeriesAsync(new GetTradeSeriesRequest
-            {
-                Country = country, Partner = partner, FirstMonth = Month(first), LastMonth = Month(last), Basis = totalsRequest.Basis,
-            }, Options(cancellationToken));
             var expected = summary.Months.ToDictionary(m => FromMonth(m.Month));
-            foreach (var actual in series.Months)
+            // A series holds at most SeriesMonths months; a longer span is read window by window.
+            var from = first;
+            while (true)
             {
-                var month = FromMonth(actual.Month);
-                var reference = expected.GetValueOrDefault(month);
-                Compare(differences, $"{month:yyyy-MM}", $"{country}→{partner}", reference?.Exports, actual.Exports);
-                Compare(differences, $"{month:yyyy-MM}", $"{partner}→{country}", reference?.Imports, actual.Imports);
+                var to = MonthsFrom(from, last) <= SeriesMonths ? last : from.AddMonths(SeriesMonths - 1);
+                var series = await trade.GetTradeSeriesAsync(new GetTradeSeriesRequest
+                {
+                    Country = country, Partner = partner, FirstMonth = Month(from), LastMonth = Month(to), Basis = totalsRequest.Basis,
+                }, Options(cancellationToken));
+                foreach (var actual in series.Months)
+                {
+                    var month = FromMonth(actual.Month);
+                    var reference = expected.GetValueOrDefault(month);
+                    Compare(differences, $"{month:yyyy-MM}", $"{country}→{partner}", reference?.Exports, actual.Exports);
+                    Compare(differences, $"{month:yyyy-MM}", $"{partner}→{country}", reference?.Imports, actual.Imports);
+                }
+                if (to == last) break;
+                from = to.AddMonths(1);
             }
         }
         var refused = await RefusedAsync(country, partner, firstMonth, lastMonth, originBasis, cancellationToken);
@@ -108,6 +116,12 @@ public sealed class Reconciler(ShipmentService.ShipmentServiceClient shipments, 
         Check("value_usd", Usd(expected?.Value), Usd(actual.Value));
         Check("valued_shipments", expected?.ValuedShipmentCount ?? 0, actual.ValuedShipmentCount);
     }
+
+    /// <summary>The most months GetTradeSeries answers at once.</summary>
+    private const int SeriesMonths = 600;
+
+    /// <summary>Months from one first-of-month to another, both included.</summary>
+    private static int MonthsFrom(DateOnly first, DateOnly last) => (last.Year - first.Year) * 12 + last.Month - first.Month + 1;
 
     private CallOptions Options(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + Timeout, cancellationToken: cancellationToken);
 
