@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Run all the tests: builds the solution (Release), starts a private PostgreSQL and
-# RabbitMQ on free ports under .run/test-<pid>/, runs `dotnet test`, and always
-# tears the servers down again. Extra arguments go to `dotnet test`, e.g.
+# Run all the tests: builds the solution (Release), checks the protos (scripts/check-protos.sh),
+# starts a private PostgreSQL and RabbitMQ on free ports under .run/test-<pid>/, runs
+# `dotnet test`, and always tears the servers down again. Extra arguments go to `dotnet test`, e.g.
 #
-#   scripts/test.sh --filter Category=Unit
+#   scripts/test.sh --filter Category=Integration
+#   scripts/test.sh --fast      the unit tier only (rules, conversions, the CLI against fakes):
+#                               no PostgreSQL or RabbitMQ is started
 #
 # If ENERGYTRADE_TEST_POSTGRES is already set, that server is used instead of
 # starting one; likewise RabbitMQ when both ENERGYTRADE_TEST_RABBITMQ and
@@ -46,6 +48,14 @@ trap on_exit EXIT
 trap 'rc=130; exit 130' INT
 trap 'rc=143; exit 143' TERM
 
+fast=0
+args=()
+for arg in "$@"; do
+    if [[ $arg == --fast ]]; then fast=1; else args+=("$arg"); fi
+done
+((fast)) && args+=(--filter Category=Unit)
+set -- "${args[@]+"${args[@]}"}"
+
 SLN=EnergyTrade.sln
 [[ -f $SLN ]] || SLN=EnergyTrade.slnx
 
@@ -66,7 +76,9 @@ phase="checking the protos"
 scripts/check-protos.sh || { rc=1; exit 1; }
 
 phase="starting PostgreSQL/RabbitMQ"
-if [[ -n ${ENERGYTRADE_TEST_POSTGRES:-} ]]; then
+if ((fast)); then
+    : # the unit tier talks to no server
+elif [[ -n ${ENERGYTRADE_TEST_POSTGRES:-} ]]; then
     echo "using PostgreSQL from ENERGYTRADE_TEST_POSTGRES"
 else
     mkdir -p "$RUN"
@@ -74,7 +86,9 @@ else
     infra_start_postgres "$RUN" "$pg_port"
     export ENERGYTRADE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=$INFRA_USER;Password=$INFRA_PASSWORD;Database=postgres"
 fi
-if [[ -n ${ENERGYTRADE_TEST_RABBITMQ:-} && -n ${ENERGYTRADE_TEST_RABBITMQ_MANAGEMENT:-} ]]; then
+if ((fast)); then
+    :
+elif [[ -n ${ENERGYTRADE_TEST_RABBITMQ:-} && -n ${ENERGYTRADE_TEST_RABBITMQ_MANAGEMENT:-} ]]; then
     echo "using RabbitMQ from ENERGYTRADE_TEST_RABBITMQ / ENERGYTRADE_TEST_RABBITMQ_MANAGEMENT"
 else
     if [[ -n ${ENERGYTRADE_TEST_RABBITMQ:-} ]]; then
