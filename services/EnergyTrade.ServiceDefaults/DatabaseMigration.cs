@@ -15,29 +15,36 @@ public static class DatabaseMigration
     public static async Task MigrateDatabaseAsync<TContext>(this IHost app, TimeSpan? timeout = null) where TContext : DbContext
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EnergyTrade.Migrations");
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
-        for (var attempt = 1; ; attempt++)
+        var time = app.Services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var retry = BackgroundRetry.Create(TimeSpan.FromSeconds(5), time, (ex, attempt, delay) =>
         {
-            try
-            {
-                await using var scope = app.Services.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<TContext>();
-                await db.Database.MigrateAsync();
-                logger.LogInformation("Database {Database} is at the latest schema",
-                    new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).Database);
-                return;
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase && DateTime.UtcNow < deadline)
+            if (ex is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase })
             {
                 // Another replica starting at the same moment created the database first; migrating
                 // again finds it (EF Core serialises the migrations themselves with a lock).
                 logger.LogInformation("Database was created by another instance meanwhile (attempt {Attempt}); migrating it", attempt);
             }
-            catch (Exception ex) when (ErrorMappingInterceptor.IsTransient(ex) && DateTime.UtcNow < deadline)
+            else
             {
-                logger.LogWarning("PostgreSQL is not reachable yet (attempt {Attempt}: {Error}); retrying. Check ConnectionStrings if this persists.", attempt, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+                logger.LogWarning("PostgreSQL is not reachable yet (attempt {Attempt}: {Error}); retrying in {Delay}. Check ConnectionStrings if this persists.", attempt, ex.Message, delay);
             }
+        }, ex => ex is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase } || ErrorMappingInterceptor.IsTransient(ex));
+        var wait = timeout ?? TimeSpan.FromSeconds(120);
+        using var deadline = new CancellationTokenSource(wait, time);
+        try
+        {
+            await retry.ExecuteAsync(async cancellationToken =>
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                await db.Database.MigrateAsync(cancellationToken);
+                logger.LogInformation("Database {Database} is at the latest schema",
+                    new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).Database);
+            }, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"PostgreSQL did not become reachable within {wait.TotalSeconds:0} s, so the database could not be migrated. Check ConnectionStrings and that PostgreSQL runs.");
         }
     }
 }

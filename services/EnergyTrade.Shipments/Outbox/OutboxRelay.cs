@@ -27,49 +27,44 @@ public sealed partial class OutboxRelay(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        var retry = BackgroundRetry.Create(_options.MaxRetryDelay, time, (ex, attempt, delay) =>
         {
-            try
+            failures = attempt;
+            LogPublishFailed(ex, attempt, delay);
+        });
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await RefreshBacklogAsync(stoppingToken);
-                var published = await PublishBatchAsync(stoppingToken);
+                await retry.ExecuteAsync(RoundAsync, stoppingToken);
                 if (failures > 0)
                 {
                     LogRecovered(failures);
                     failures = 0;
                 }
-                await CleanupAsync(stoppingToken);
-                if (published < _options.BatchSize)
-                {
-                    await signal.WaitAsync(_options.PollInterval, stoppingToken);
-                    // Let the creates of the next few milliseconds join this round: one claim, one
-                    // broker message and one apply in Trade for all of them instead of one each.
-                    if (_options.Linger > TimeSpan.Zero) await Task.Delay(_options.Linger, time, stoppingToken);
-                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                failures++;
-                var delay = RetryDelay(failures);
-                LogPublishFailed(ex, failures, delay);
-                try
-                {
-                    await Task.Delay(delay, time, stoppingToken);
-                    await RefreshBacklogAsync(stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-                catch (Exception refreshError)
-                {
-                    LogBacklogUnknown(refreshError.Message);
-                }
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// One round: the backlog gauges (kept fresh also while RabbitMQ is away, as every retry starts
+    /// here), a batch, the clean-up; then, unless a full batch suggests more is waiting, a wait for
+    /// the next commit or poll.
+    /// </summary>
+    private async ValueTask RoundAsync(CancellationToken stoppingToken)
+    {
+        await RefreshBacklogAsync(stoppingToken);
+        var published = await PublishBatchAsync(stoppingToken);
+        await CleanupAsync(stoppingToken);
+        if (published < _options.BatchSize)
+        {
+            await signal.WaitAsync(_options.PollInterval, stoppingToken);
+            // Let the creates of the next few milliseconds join this round: one claim, one
+            // broker message and one apply in Trade for all of them instead of one each.
+            if (_options.Linger > TimeSpan.Zero) await Task.Delay(_options.Linger, time, stoppingToken);
         }
     }
 
@@ -165,14 +160,6 @@ public sealed partial class OutboxRelay(
         if (deleted > 0) LogCleaned(deleted, _options.SentRetention);
     }
 
-    private TimeSpan RetryDelay(int failures)
-    {
-        // 0.5 s, 1 s, 2 s … capped, with ±20 % jitter so replicas do not retry in lockstep.
-        var delay = TimeSpan.FromMilliseconds(500L << Math.Min(failures - 1, 10));
-        if (delay > _options.MaxRetryDelay) delay = _options.MaxRetryDelay;
-        return delay * Random.Shared.Next(80, 121) / 100;
-    }
-
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 
     [LoggerMessage(LogLevel.Debug, "Published {Count} outbox events in {Messages} messages (rows {FirstId}..{LastId})")]
@@ -180,9 +167,6 @@ public sealed partial class OutboxRelay(
 
     [LoggerMessage(LogLevel.Warning, "Outbox relay failed (attempt {Failures}); events stay in the outbox and will be retried in {Delay}. Check that RabbitMQ (ConnectionStrings:RabbitMq) and PostgreSQL are reachable")]
     private partial void LogPublishFailed(Exception exception, int failures, TimeSpan delay);
-
-    [LoggerMessage(LogLevel.Warning, "Outbox backlog could not be read: {Error}")]
-    private partial void LogBacklogUnknown(string error);
 
     [LoggerMessage(LogLevel.Information, "Outbox relay recovered after {Failures} failed attempts")]
     private partial void LogRecovered(int failures);

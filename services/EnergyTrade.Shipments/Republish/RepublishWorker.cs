@@ -40,36 +40,22 @@ public sealed partial class RepublishWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        // A failed page rolled back: the operation stays running and the page is tried again.
+        var retry = BackgroundRetry.Create(MaxRetryDelay, time, (ex, attempt, delay) => LogRetrying(ex, attempt, delay));
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                if (await WritePageAsync(stoppingToken))
-                {
-                    failures = 0;
-                    continue;
-                }
-                failures = 0;
-                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                if (!await retry.ExecuteAsync(WritePageAsync, stoppingToken)) await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ErrorMappingInterceptor.IsTransient(ex))
-            {
-                // The page rolled back; the operation stays running and is tried again.
-                failures++;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(failures - 1, 10))));
-                LogRetrying(ex, failures, delay);
-                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
     /// <summary>Writes the next page of the oldest running operation; false when none is running (or all are busy elsewhere).</summary>
-    private async Task<bool> WritePageAsync(CancellationToken cancellationToken)
+    private async ValueTask<bool> WritePageAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShipmentsDbContext>();
@@ -148,6 +134,6 @@ public sealed partial class RepublishWorker(
     [LoggerMessage(LogLevel.Error, "Republish {Operation} failed and was stopped; its error says why. Start a new one once the cause is fixed")]
     private partial void LogFailed(Exception exception, string operation);
 
-    [LoggerMessage(LogLevel.Warning, "Republishing failed for want of the database (attempt {Failures}); retrying in {Delay}")]
+    [LoggerMessage(LogLevel.Warning, "Republishing a page failed (attempt {Failures}); retrying in {Delay}. Check that PostgreSQL is reachable")]
     private partial void LogRetrying(Exception exception, int failures, TimeSpan delay);
 }

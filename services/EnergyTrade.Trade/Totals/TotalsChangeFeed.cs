@@ -1,3 +1,4 @@
+using EnergyTrade.ServiceDefaults;
 using System.Threading.Channels;
 using Npgsql;
 
@@ -8,7 +9,7 @@ namespace EnergyTrade.Trade.Totals;
 /// commit — from this replica or any other — and wakes the watchers they concern. One connection
 /// per process, not per watch, so a thousand open watches cost one backend.
 /// </summary>
-public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogger<TotalsChangeFeed> logger) : BackgroundService
+public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, TimeProvider time, ILogger<TotalsChangeFeed> logger) : BackgroundService
 {
     /// <summary>
     /// A silently dropped TCP connection would leave WaitAsync waiting forever; after this long without
@@ -76,19 +77,16 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
+        var connect = BackgroundRetry.Create(MaxRetryDelay, time, (ex, attempt, delay) =>
+        {
+            failures = attempt;
+            LogFailed(ex, attempt, delay);
+        });
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => Publish(TotalsChange.Parse(e.Payload));
-                await ListenAsync(connection, stoppingToken);
-                // Whatever committed before LISTEN took effect — while disconnected, or before the first
-                // connection while early watchers were already reading — was never notified here: drop
-                // everything and wake every watcher before anything may rely on notifications again.
-                Interlocked.Increment(ref _epoch);
-                Publish(TotalsChange.Everything);
-                _listening = true;
+                await using var connection = await connect.ExecuteAsync(ConnectAsync, stoppingToken);
                 if (failures > 0) LogReconnected(failures);
                 failures = 0;
                 while (true)
@@ -106,20 +104,36 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
             }
             catch (Exception ex)
             {
+                // The connection broke: reconnect at once, then back off if that fails too.
                 StopListening();
-                failures++;
-                var delay = RetryDelay(failures);
-                LogFailed(ex, failures, delay);
-                try
-                {
-                    await Task.Delay(delay, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                LogLost(ex);
             }
         }
+    }
+
+    /// <summary>
+    /// Opens the dedicated connection and starts listening. Whatever committed before LISTEN took
+    /// effect — while disconnected, or before the first connection while early watchers were already
+    /// reading — was never notified here: everything is dropped and every watcher woken before
+    /// anything may rely on notifications again.
+    /// </summary>
+    private async ValueTask<NpgsqlConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            connection.Notification += (_, e) => Publish(TotalsChange.Parse(e.Payload));
+            await ListenAsync(connection, cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        Interlocked.Increment(ref _epoch);
+        Publish(TotalsChange.Everything);
+        _listening = true;
+        return connection;
     }
 
     private void StopListening()
@@ -136,16 +150,11 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, ILogge
         await listen.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static TimeSpan RetryDelay(int failures)
-    {
-        // 0.5 s, 1 s, 2 s … capped, with ±20 % jitter so replicas do not reconnect in lockstep.
-        var delay = TimeSpan.FromMilliseconds(500L << Math.Min(failures - 1, 10));
-        if (delay > MaxRetryDelay) delay = MaxRetryDelay;
-        return TimeSpan.FromTicks(delay.Ticks * Random.Shared.Next(80, 121) / 100);
-    }
-
     [LoggerMessage(LogLevel.Warning, "Listening for totals changes failed (attempt {Failures}); retrying in {Delay}. Watch streams fall back to their periodic re-check until then")]
     private partial void LogFailed(Exception exception, int failures, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Warning, "The connection listening for totals changes was lost; reconnecting. Until then every read goes to PostgreSQL")]
+    private partial void LogLost(Exception exception);
 
     [LoggerMessage(LogLevel.Information, "Listening for totals changes again after {Failures} failed attempts; every watch re-reads its totals")]
     private partial void LogReconnected(int failures);

@@ -13,7 +13,7 @@ public sealed class TotalsChangeFeedTests : IDisposable
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create("Host=unused.invalid");
     private readonly TotalsChangeFeed _feed;
 
-    public TotalsChangeFeedTests() => _feed = new TotalsChangeFeed(_dataSource, NullLogger<TotalsChangeFeed>.Instance);
+    public TotalsChangeFeedTests() => _feed = new TotalsChangeFeed(_dataSource, TimeProvider.System, NullLogger<TotalsChangeFeed>.Instance);
 
     private TotalsChangeFeed.Subscription Watch(string country, string partner, V1.Basis basis = V1.Basis.Commercial) =>
         _feed.Subscribe(change => change.Touches(country, partner, basis));
