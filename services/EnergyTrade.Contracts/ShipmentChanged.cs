@@ -12,10 +12,12 @@ namespace EnergyTrade.Contracts;
 /// silently re-routes the event stream.
 /// </remarks>
 [EntityName(ShipmentChanged.ExchangeName)]
-[MessageUrn("energytrade:shipments:v1:shipment-changed")]
+[MessageUrn(MessageName)]
 public sealed record ShipmentChanged
 {
     public const string ExchangeName = "energytrade.shipments.shipment-changed";
+    /// <summary>The event's name on the wire (the envelope's urn:message:… type) and in the outbox: fixed, whatever the CLR type is called.</summary>
+    public const string MessageName = "energytrade:shipments:v1:shipment-changed";
 
     public required ShipmentChangeKind Kind { get; init; }
     public required ShipmentSnapshot Shipment { get; init; }

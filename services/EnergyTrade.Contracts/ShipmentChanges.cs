@@ -9,10 +9,11 @@ namespace EnergyTrade.Contracts;
 /// Each change is still a whole snapshot and is applied exactly as if it had come alone.
 /// </summary>
 [EntityName(ExchangeName)]
-[MessageUrn("energytrade:shipments:v1:shipment-changes")]
+[MessageUrn(MessageName)]
 public sealed record ShipmentChanges
 {
     public const string ExchangeName = "energytrade.shipments.shipment-changes";
+    public const string MessageName = "energytrade:shipments:v1:shipment-changes";
 
     public required IReadOnlyList<ShipmentChanged> Changes { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Outbox;
 using Microsoft.Extensions.Options;
@@ -38,54 +37,31 @@ public sealed partial class ShipmentInserter(
     ILogger<ShipmentInserter> logger) : IHostedService
 {
     private readonly ShipmentInserterOptions _options = options.Value;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false });
-    private Task[] _writers = [];
+    private MicroBatcher<Pending, bool>? _batcher;
 
     /// <summary>
     /// Commits the shipment and its event; true once both are committed, false when the
     /// shipment's request_id was already held by another shipment (nothing was written).
     /// </summary>
-    public Task<bool> InsertAsync(Shipment shipment, OutboxMessage created)
-    {
-        var pending = new Pending(shipment, created);
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new ShuttingDownException("Shipments");
-        }
-        return pending.Done.Task;
-    }
+    public Task<bool> InsertAsync(Shipment shipment, OutboxMessage created) =>
+        (_batcher ?? throw new ShuttingDownException("Shipments")).EnqueueAsync(new Pending(shipment, created));
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _writers = Enumerable.Range(0, Math.Max(1, _options.Writers)).Select(_ => Task.Run(WriteLoopAsync, CancellationToken.None)).ToArray();
+        _batcher = new MicroBatcher<Pending, bool>(WriteAsync, _options.MaxBatchSize, _options.Writers, () => new ShuttingDownException("Shipments"));
+        _batcher.Start();
         return Task.CompletedTask;
     }
 
     /// <summary>The server has stopped taking calls by now; whatever is queued is still written and answered.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers).WaitAsync(cancellationToken);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _batcher?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<Pending>(_options.MaxBatchSize);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
-            if (batch.Count == 0) continue;
-            await WriteAsync(batch);
-        }
-    }
-
-    private async Task WriteAsync(List<Pending> batch)
+    private async Task WriteAsync(IReadOnlyList<MicroBatcher<Pending, bool>.Item> batch)
     {
         try
         {
-            var inserted = await InsertBatchAsync(batch);
-            foreach (var pending in batch) pending.Done.TrySetResult(inserted.Contains(pending.Shipment.Id));
+            var inserted = await InsertBatchAsync(batch.Select(i => i.Request).ToList());
+            foreach (var item in batch) item.Complete(inserted.Contains(item.Request.Shipment.Id));
             if (inserted.Count > 0) outboxSignal.Notify();
         }
         catch (Exception ex) when (batch.Count > 1 && !ErrorMappingInterceptor.IsTransient(ex))
@@ -94,11 +70,17 @@ public sealed partial class ShipmentInserter(
             // refused, it must fail its own call only: the statement was rolled back as a whole, so
             // write each request on its own.
             LogBatchRefused(ex, batch.Count);
-            foreach (var pending in batch) await WriteAsync([pending]);
-        }
-        catch (Exception ex)
-        {
-            foreach (var pending in batch) pending.Done.TrySetException(ex);
+            foreach (var item in batch)
+            {
+                try
+                {
+                    await WriteAsync([item]);
+                }
+                catch (Exception single)
+                {
+                    item.Fail(single);
+                }
+            }
         }
     }
 
@@ -177,11 +159,7 @@ public sealed partial class ShipmentInserter(
     private static NpgsqlParameter Array<T>(string name, NpgsqlDbType elementType, IEnumerable<T> values) =>
         new(name, NpgsqlDbType.Array | elementType) { Value = values.ToArray() };
 
-    private sealed record Pending(Shipment Shipment, OutboxMessage Created)
-    {
-        // Completed by a writer loop: the caller continues on the thread pool, not inside the loop.
-        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    private sealed record Pending(Shipment Shipment, OutboxMessage Created);
 
     [LoggerMessage(LogLevel.Warning, "PostgreSQL refused a batch of {Count} creates; writing them one by one so only the offending request fails")]
     private partial void LogBatchRefused(Exception exception, int count);

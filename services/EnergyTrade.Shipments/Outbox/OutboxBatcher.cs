@@ -30,7 +30,7 @@ public static class OutboxBatcher
         var run = new List<OutboxMessage>();
         foreach (var row in rows)
         {
-            if (row.MessageType != nameof(ShipmentChanged))
+            if (!OutboxSerializer.IsShipmentChanged(row))
             {
                 Flush();
                 messages.Add(new Message([row]));

@@ -9,20 +9,25 @@ public static class OutboxSerializer
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Message names as the contracts fix them, never CLR names, so renaming code cannot strand a row.</summary>
     private static readonly Dictionary<string, Type> Types = new()
     {
-        [nameof(ShipmentChanged)] = typeof(ShipmentChanged),
+        [ShipmentChanged.MessageName] = typeof(ShipmentChanged),
+        // Rows written before names were fixed carry the CLR name.
+        ["ShipmentChanged"] = typeof(ShipmentChanged),
     };
 
-    public static OutboxMessage Create<T>(T message, Guid? shipmentId, DateTimeOffset now) where T : class => new()
+    public static OutboxMessage Create(ShipmentChanged message, Guid? shipmentId, DateTimeOffset now) => new()
     {
         MessageId = Guid.CreateVersion7(),
-        MessageType = typeof(T).Name,
+        MessageType = ShipmentChanged.MessageName,
         Payload = JsonSerializer.Serialize(message, Json),
         ShipmentId = shipmentId,
         TraceParent = Activity.Current?.Id,
         CreatedAt = now,
     };
+
+    public static bool IsShipmentChanged(OutboxMessage row) => Types.GetValueOrDefault(row.MessageType) == typeof(ShipmentChanged);
 
     public static (object Message, Type Type) Read(OutboxMessage row)
     {

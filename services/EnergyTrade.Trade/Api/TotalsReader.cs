@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using EnergyTrade.ServiceDefaults;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -18,67 +18,39 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource) : IHostedService
     /// <summary>Batches in flight at once; while one is answered, the next gathers.</summary>
     private const int Readers = 2;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
-    private Task[] _loops = [];
+    private readonly MicroBatcher<PairQuery, PairTotals> _batcher = new(batch => ReadBatchAsync(dataSource, batch), MaxBatch, Readers,
+        () => new OperationCanceledException("Trade is shutting down."));
 
     // The seller column is the only difference between the bases; it is never user input.
     private static readonly string CommercialSql = Sql("exporter_country");
     private static readonly string ByOriginSql = Sql("origin_country");
 
-    public Task<PairTotals> ReadAsync(PairQuery q, CancellationToken cancellationToken)
-    {
-        var pending = new Pending(q);
-        if (!_queue.Writer.TryWrite(pending)) throw new OperationCanceledException("Trade is shutting down.");
-        return pending.Done.Task.WaitAsync(cancellationToken);
-    }
+    public Task<PairTotals> ReadAsync(PairQuery q, CancellationToken cancellationToken) => _batcher.EnqueueAsync(q).WaitAsync(cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loops = Enumerable.Range(0, Readers).Select(_ => Task.Run(LoopAsync, CancellationToken.None)).ToArray();
+        _batcher.Start();
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_loops).WaitAsync(cancellationToken);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _batcher.StopAsync(cancellationToken);
 
-    private async Task LoopAsync()
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
-            if (batch.Count == 0) continue;
-            try
-            {
-                await ReadBatchAsync(batch);
-            }
-            catch (Exception ex)
-            {
-                foreach (var pending in batch) pending.Done.TrySetException(ex);
-            }
-        }
-    }
-
-    private async Task ReadBatchAsync(List<Pending> batch)
+    private static async Task ReadBatchAsync(NpgsqlDataSource dataSource, IReadOnlyList<MicroBatcher<PairQuery, PairTotals>.Item> batch)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var command = new NpgsqlBatch(connection);
-        foreach (var pending in batch) command.BatchCommands.Add(Command(pending.Query));
+        foreach (var pending in batch) command.BatchCommands.Add(Command(pending.Request));
         await using var reader = await command.ExecuteReaderAsync();
         foreach (var pending in batch)
         {
-            var q = pending.Query;
+            var q = pending.Request;
             var sums = new List<FlowSums>();
             while (await reader.ReadAsync())
             {
                 sums.Add(new FlowSums(TotalsQuery.Direction(q, reader.GetString(0)), reader.GetString(1), reader.GetInt64(2), reader.GetDecimal(3),
                     reader.GetDecimal(4), reader.GetDecimal(5), reader.GetInt64(6), reader.GetFieldValue<DateTimeOffset>(7)));
             }
-            pending.Done.TrySetResult(new PairTotals(q, sums));
+            pending.Complete(new PairTotals(q, sums));
             await reader.NextResultAsync();
         }
     }
@@ -102,10 +74,4 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource) : IHostedService
           AND ($3::date IS NULL OR month >= $3) AND ($4::date IS NULL OR month <= $4)
         GROUP BY importer_country, origin_country
         """;
-
-    private sealed record Pending(PairQuery Query)
-    {
-        // Completed by a reader loop: the caller continues on the thread pool, not inside the loop.
-        public TaskCompletionSource<PairTotals> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

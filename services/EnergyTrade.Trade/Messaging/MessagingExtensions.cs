@@ -17,10 +17,6 @@ public static class MessagingExtensions
         if (!builder.Configuration.GetValue("Messaging:ConsumeEvents", true)) return builder;
 
         var endpoint = RabbitMqEndpoint.Parse(builder.Configuration.GetConnectionString("RabbitMq"));
-        var queue = builder.Configuration["Messaging:TradeQueue"] ?? QueueNames.TradeShipmentChanged;
-        var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 64);
-        var concurrency = builder.Configuration.GetValue("Messaging:ConcurrentMessageLimit", 16);
-
         builder.Services.AddSingleton<RefusalRecorder>();
         builder.Services.AddMassTransit(x =>
         {
@@ -31,8 +27,7 @@ public static class MessagingExtensions
                 o.MinimalFailureStatus = HealthStatus.Degraded;
                 o.Tags.Add(ServiceDefaultsExtensions.ReadyTag);
             });
-            x.AddConsumer<ShipmentChangedConsumer>();
-            x.AddConsumer<ShipmentChangesConsumer>();
+            x.AddConsumer<ShipmentEventsConsumer, ShipmentEventsConsumerDefinition>();
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(endpoint.Host, endpoint.Port, endpoint.VirtualHost, h =>
@@ -41,41 +36,7 @@ public static class MessagingExtensions
                     h.Password(endpoint.Password);
                     if (endpoint.UseTls) h.UseSsl(s => s.ServerName = endpoint.Host);
                 });
-                cfg.ReceiveEndpoint(queue, e =>
-                {
-                    var recorder = context.GetRequiredService<RefusalRecorder>();
-                    e.PrefetchCount = prefetch;
-                    // Nobody subscribes to Fault<T> events, and publishing them would need broker rights
-                    // beyond Trade's own queues: the _error queue and refused_events are the record.
-                    e.PublishFaults = false;
-                    e.ConcurrentMessageLimit = concurrency;
-                    // Outer policy: while the database is unreachable, keep retrying (the message stays
-                    // unacknowledged, bounded by the prefetch count) rather than dead-lettering good events.
-                    e.UseMessageRetry(r =>
-                    {
-                        r.Handle<Exception>(IsTransient);
-                        r.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(500));
-                    });
-                    // Inner policy: anything else gets a few quick retries (deadlocks, races), then _error.
-                    e.UseMessageRetry(r =>
-                    {
-                        r.Ignore<InvalidShipmentEventException>();
-                        r.Ignore<Exception>(IsTransient);
-                        r.Intervals(50, 200, 1000);
-                    });
-                    e.ConfigureConsumer<ShipmentChangedConsumer>(context);
-                    e.ConfigureConsumer<ShipmentChangesConsumer>(context);
-                    // A message of a type no consumer here takes is poison too: _error (with the fault
-                    // headers), not MassTransit's default _skipped queue that nothing watches.
-                    e.ConfigureDeadLetter(d => d.UseFilter(new UnconsumedToErrorFilter(recorder)));
-                    // MassTransit's own error pipe (fault headers, move to _error), then the record of it.
-                    e.ConfigureError(x =>
-                    {
-                        x.UseFilter(new MassTransit.Middleware.GenerateFaultFilter());
-                        x.UseFilter(new MassTransit.Middleware.ErrorTransportFilter());
-                        x.UseFilter(recorder);
-                    });
-                });
+                cfg.ConfigureEndpoints(context);
             });
         });
         builder.Services.Configure<MassTransitHostOptions>(o =>
@@ -85,9 +46,6 @@ public static class MessagingExtensions
         });
         return builder;
     }
-
-    /// <summary>Failures that say nothing about the event itself: it is retried until they pass, never dead-lettered.</summary>
-    private static bool IsTransient(Exception ex) => ErrorMappingInterceptor.IsTransient(ex) || ex is NotificationQueueFullException;
 }
 
 /// <summary>
