@@ -36,7 +36,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>The last lines the process wrote, for failure messages.</summary>
-    public string RecentLog(int lines = 60) => string.Join(Environment.NewLine, _log.TakeLast(lines));
+    public string RecentLog(int lines = 60)
+    {
+        // Once the process has exited, its last lines may still be in the pipe: WaitForExit() without a
+        // timeout returns only after the redirected output has been read to the end.
+        if (_process.HasExited) _process.WaitForExit();
+        return string.Join(Environment.NewLine, _log.TakeLast(lines));
+    }
 
     /// <summary>
     /// Starts services/EnergyTrade.{name}/bin/{Configuration}/net10.0/EnergyTrade.{name}.dll, with both
