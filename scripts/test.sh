@@ -24,6 +24,22 @@ T0=$(_infra_now_ms)
 phase=starting
 rc=0
 
+TEST_LOG=$ROOT/.run/test-$$.log
+
+# The test projects run one after another and a failure scrolls far up the log; repeat each
+# failed test with its message and the first lines of its stack at the end, where CI's tail shows it.
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+print_failures() {
+    [[ -f $TEST_LOG ]] || return 0
+    local failed
+    failed=$(grep -cE '^[[:space:]]+Failed [A-Za-z]' "$TEST_LOG" || true)
+    ((failed > 0)) || return 0
+    echo
+    echo "test.sh: $failed failed test(s), repeated from $TEST_LOG:"
+    awk '/^[[:space:]]+Failed [A-Za-z]/ {n = 25} n > 0 {print; n--}' "$TEST_LOG"
+    echo
+}
+
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 on_exit() {
     local code=$?
@@ -37,6 +53,7 @@ on_exit() {
         if ((rc == 0)); then
             echo "test.sh: all tests passed ($(_infra_elapsed "$T0"))"
         else
+            print_failures
             echo "test.sh: TESTS FAILED (dotnet test exit $rc, $(_infra_elapsed "$T0"))"
         fi
         ;;
@@ -108,6 +125,7 @@ fi
 
 phase=testing
 echo "dotnet test $SLN -c Release --no-build $*"
-dotnet test "$SLN" -c Release --no-build --logger "console;verbosity=normal" "$@" || rc=$?
+mkdir -p "$ROOT/.run"
+dotnet test "$SLN" -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$TEST_LOG" || rc=${PIPESTATUS[0]}
 phase=finished
 exit "$rc"
