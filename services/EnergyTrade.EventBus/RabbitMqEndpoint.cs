@@ -1,4 +1,4 @@
-namespace EnergyTrade.ServiceDefaults;
+namespace EnergyTrade.EventBus;
 
 /// <summary>An amqp:// URI (ConnectionStrings:RabbitMq) taken apart for clients that want the pieces.</summary>
 public sealed record RabbitMqEndpoint(string Host, ushort Port, string VirtualHost, string Username, string Password, bool UseTls)

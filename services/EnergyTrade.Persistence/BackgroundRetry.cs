@@ -1,7 +1,7 @@
 using Polly;
 using Polly.Retry;
 
-namespace EnergyTrade.ServiceDefaults;
+namespace EnergyTrade.Persistence;
 
 /// <summary>
 /// The one retry policy of the services' background loops (outbox relay, republish worker, change

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace EnergyTrade.ServiceDefaults;
+namespace EnergyTrade.Persistence;
 
 public static class DatabaseMigration
 {
@@ -28,7 +28,7 @@ public static class DatabaseMigration
             {
                 logger.LogWarning("PostgreSQL is not reachable yet (attempt {Attempt}: {Error}); retrying in {Delay}. Check ConnectionStrings if this persists.", attempt, ex.Message, delay);
             }
-        }, ex => ex is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase } || ErrorMappingInterceptor.IsTransient(ex));
+        }, ex => ex is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase } || TransientFailures.IsTransient(ex));
         var wait = timeout ?? TimeSpan.FromSeconds(120);
         using var deadline = new CancellationTokenSource(wait, time);
         try

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace EnergyTrade.ServiceDefaults;
+namespace EnergyTrade.Persistence;
 
 /// <summary>
 /// Gathers requests that arrive at the same moment and hands them to <c>process</c> as one batch —

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace EnergyTrade.ServiceDefaults;
+namespace EnergyTrade.Persistence;
 
 public static class PostgresDataSource
 {

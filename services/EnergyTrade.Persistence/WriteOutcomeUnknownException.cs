@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace EnergyTrade.ServiceDefaults;
+namespace EnergyTrade.Persistence;
 
 /// <summary>
 /// The connection to PostgreSQL broke after a write (or its COMMIT) was sent and before the server

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using EnergyTrade.Persistence;
 
 namespace EnergyTrade.ServiceDefaults;
 
@@ -68,7 +67,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
                 "OUTCOME_UNKNOWN");
         }
 
-        if (IsTransient(ex))
+        if (TransientFailures.IsTransient(ex))
         {
             logger.LogWarning(ex, "{Method} failed because a dependency is unavailable", context.Method);
             return RpcErrors.Unavailable(
@@ -79,22 +78,5 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         var traceId = Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
         logger.LogError(ex, "{Method} failed unexpectedly (trace {TraceId})", context.Method, traceId);
         return RpcErrors.Internal(traceId);
-    }
-
-    /// <summary>True when the failure is a lost or refused connection rather than a bug.</summary>
-    public static bool IsTransient(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case NpgsqlException { IsTransient: true }:
-                case PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" or "08006" or "08001" or "08003" }:
-                case SocketException:
-                case TimeoutException:
-                    return true;
-            }
-        }
-        return false;
     }
 }

@@ -1,25 +1,22 @@
+using EnergyTrade.Persistence;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Api;
 using EnergyTrade.Shipments.Data;
 using EnergyTrade.Shipments.Messaging;
 using EnergyTrade.Shipments.Outbox;
 using EnergyTrade.Shipments.Republish;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("energytrade-shipments");
 builder.Services.AddSingleton(TimeProvider.System);
 
-var connectionString = builder.Configuration.GetConnectionString("Shipments")
-    ?? throw new InvalidOperationException("ConnectionStrings:Shipments is not set (an Npgsql connection string).");
 // One pool shared by EF (reads, corrections, migrations) and the batched inserts of CreateShipment.
-builder.Services.AddSingleton(_ => PostgresDataSource.Create(connectionString));
-builder.Services.AddDbContextPool<ShipmentsDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+builder.AddPostgres<ShipmentsDbContext>("Shipments");
 builder.Services.Configure<ShipmentInserterOptions>(builder.Configuration.GetSection(ShipmentInserterOptions.Section));
 builder.Services.AddSingleton<ShipmentInserter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ShipmentInserter>());
+builder.Services.AddScoped<ShipmentWriter>();
 
 builder.AddShipmentsMessaging();
 

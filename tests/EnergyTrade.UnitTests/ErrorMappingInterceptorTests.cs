@@ -1,3 +1,4 @@
+using EnergyTrade.Persistence;
 using System.Net.Sockets;
 using EnergyTrade.ServiceDefaults;
 using Npgsql;
@@ -38,14 +39,14 @@ public sealed class ErrorMappingInterceptorTests
     [MemberData(nameof(Transient))]
     public void Lost_or_refused_connections_are_transient(string what, Exception ex)
     {
-        Assert.True(ErrorMappingInterceptor.IsTransient(ex), what);
+        Assert.True(TransientFailures.IsTransient(ex), what);
     }
 
     [Theory]
     [MemberData(nameof(NotTransient))]
     public void Bugs_and_data_errors_are_not_transient(string what, Exception ex)
     {
-        Assert.False(ErrorMappingInterceptor.IsTransient(ex), what);
+        Assert.False(TransientFailures.IsTransient(ex), what);
     }
 }
 
@@ -60,7 +61,7 @@ public sealed class WriteOutcomeTests
         var ex = await Assert.ThrowsAsync<WriteOutcomeUnknownException>(() => WriteOutcomeUnknownException.Guard(() => throw lost));
 
         Assert.Same(lost, ex.InnerException);
-        Assert.True(ErrorMappingInterceptor.IsTransient(ex));
+        Assert.True(TransientFailures.IsTransient(ex));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using EnergyTrade.Persistence;
 using EnergyTrade.ServiceDefaults;
 
 namespace EnergyTrade.UnitTests;

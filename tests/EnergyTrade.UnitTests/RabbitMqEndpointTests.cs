@@ -1,4 +1,4 @@
-using EnergyTrade.ServiceDefaults;
+using EnergyTrade.EventBus;
 
 namespace EnergyTrade.UnitTests;
 

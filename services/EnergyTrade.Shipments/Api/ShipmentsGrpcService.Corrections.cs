@@ -1,7 +1,6 @@
 using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
-using EnergyTrade.Shipments.Outbox;
 using Google.Protobuf.WellKnownTypes;
 using EnergyTrade.ServiceDefaults.Security;
 using Grpc.Core;
@@ -111,28 +110,19 @@ public sealed partial class ShipmentsGrpcService
         }
     }
 
-    /// <summary>Bumps the version and writes the row and its event in one transaction, guarded by the version it read.</summary>
+    /// <summary>Commits the change as the shipment's next version, with its event.</summary>
     private async Task SaveChangeAsync(Shipment shipment, ShipmentChangeKind kind)
     {
-        var now = Now();
         var readVersion = shipment.Version;
-        shipment.Version++;
-        shipment.UpdateTime = now;
-        db.OutboxMessages.Add(OutboxSerializer.Create(
-            new ShipmentChanged { Kind = kind, Shipment = shipment.ToSnapshot(), OccurredAt = now }, shipment.Id, now));
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         try
         {
-            await db.SaveChangesAsync(CancellationToken.None);
+            await writer.SaveChangeAsync(shipment, kind, Now());
         }
-        catch (DbUpdateConcurrencyException)
+        catch (ConcurrentChangeException)
         {
             // Another change committed between our read and our write: the version we checked is stale.
             throw VersionConflict(shipment.Name, readVersion, null);
         }
-        // Only a COMMIT that was sent and never answered leaves the outcome unknown; any failure before it rolled back.
-        await WriteOutcomeUnknownException.Guard(() => transaction.CommitAsync(CancellationToken.None));
-        outboxSignal.Notify();
     }
 
     private static RpcException VersionConflict(string name, long expected, long? actual) => RpcErrors.Aborted(

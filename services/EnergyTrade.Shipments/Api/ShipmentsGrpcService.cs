@@ -1,7 +1,6 @@
 using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
-using EnergyTrade.Shipments.Outbox;
 using EnergyTrade.Shipments.Republish;
 using EnergyTrade.ServiceDefaults.Security;
 using Grpc.Core;
@@ -14,8 +13,7 @@ namespace EnergyTrade.Shipments.Api;
 
 public sealed partial class ShipmentsGrpcService(
     ShipmentsDbContext db,
-    ShipmentInserter inserter,
-    OutboxSignal outboxSignal,
+    ShipmentWriter writer,
     RepublishOperations republish,
     TimeProvider time,
     ILogger<ShipmentsGrpcService> logger) : V1.ShipmentService.ShipmentServiceBase
@@ -43,27 +41,18 @@ public sealed partial class ShipmentsGrpcService(
             Id = Guid.CreateVersion7(now),
             Version = 1,
             State = ShipmentState.Active,
-            Shipper = input.Shipper,
-            ExporterCountry = input.ExporterCountry,
-            ImporterCountry = input.ImporterCountry,
-            OriginCountry = input.OriginCountry,
-            Grade = input.Grade,
             CreateTime = now,
             UpdateTime = now,
             RequestId = requestId.Length > 0 ? requestId : null,
             RequestFingerprint = requestId.Length > 0 ? fingerprint : null,
         };
         shipment.Apply(input);
-        var snapshot = shipment.ToSnapshot();
-        ShipmentInput.Check(snapshot, "shipment.", violations);
+        ShipmentInput.Check(shipment.ToSnapshot(), "shipment.", violations);
         violations.ThrowIfAny();
-        var created = OutboxSerializer.Create(
-            new ShipmentChanged { Kind = ShipmentChangeKind.Created, Shipment = snapshot, OccurredAt = now },
-            shipment.Id, now);
 
         // The row and its event commit together or not at all, in a transaction shared with
         // whichever other creates arrived at the same moment.
-        if (!await inserter.InsertAsync(shipment, created))
+        if (!await writer.CreateAsync(shipment))
         {
             // A retry, or a concurrent twin, with the same request_id committed first: answer with that shipment.
             var winner = await FindByRequestIdAsync(requestId, CancellationToken.None)

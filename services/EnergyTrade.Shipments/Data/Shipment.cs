@@ -8,11 +8,11 @@ public sealed class Shipment
     public Guid Id { get; set; }
     public long Version { get; set; }
     public ShipmentState State { get; set; }
-    public required string Shipper { get; set; }
-    public required string ExporterCountry { get; set; }
-    public required string ImporterCountry { get; set; }
-    public required string OriginCountry { get; set; }
-    public required string Grade { get; set; }
+    public string Shipper { get; set; } = "";
+    public string ExporterCountry { get; set; } = "";
+    public string ImporterCountry { get; set; } = "";
+    public string OriginCountry { get; set; } = "";
+    public string Grade { get; set; } = "";
     public decimal QuantityValue { get; set; }
     public QuantityUnit QuantityUnit { get; set; }
     /// <summary>The factor used for this shipment's conversion (given, or the 7.33 default).</summary>
@@ -36,29 +36,4 @@ public sealed class Shipment
     public string? RequestFingerprint { get; set; }
 
     public string Name => ShipmentNames.Format(Id);
-
-    public ShipmentSnapshot ToSnapshot() => new()
-    {
-        ShipmentId = Id,
-        Version = Version,
-        State = State,
-        Shipper = Shipper,
-        ExporterCountry = ExporterCountry,
-        ImporterCountry = ImporterCountry,
-        OriginCountry = OriginCountry,
-        Grade = Grade,
-        QuantityValue = QuantityValue,
-        QuantityUnit = QuantityUnit,
-        BarrelsPerTonne = BarrelsPerTonne,
-        Barrels = Barrels,
-        Tonnes = Tonnes,
-        ValueUsd = ValueUsd,
-        LoadDate = LoadDate,
-        DeliveryDate = DeliveryDate,
-        LoadPort = LoadPort,
-        DischargePort = DischargePort,
-        CancelReason = CancelReason,
-        CreateTime = CreateTime,
-        UpdateTime = UpdateTime,
-    };
 }

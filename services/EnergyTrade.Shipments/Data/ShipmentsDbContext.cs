@@ -1,3 +1,4 @@
+using EnergyTrade.Persistence;
 using EnergyTrade.Contracts;
 using EnergyTrade.Shipments.Outbox;
 using EnergyTrade.Shipments.Republish;
@@ -19,31 +20,23 @@ public sealed class ShipmentsDbContext(DbContextOptions<ShipmentsDbContext> opti
         {
             e.ToTable("shipments");
             e.HasKey(s => s.Id);
-            e.Property(s => s.Id).HasColumnName("id").ValueGeneratedNever();
-            e.Property(s => s.Version).HasColumnName("version").IsConcurrencyToken();
-            e.Property(s => s.State).HasColumnName("state").HasConversion<string>().HasMaxLength(16);
-            e.Property(s => s.Shipper).HasColumnName("shipper").HasMaxLength(Limits.NameLength);
-            e.Property(s => s.ExporterCountry).HasColumnName("exporter_country").HasMaxLength(2).IsFixedLength();
-            e.Property(s => s.ImporterCountry).HasColumnName("importer_country").HasMaxLength(2).IsFixedLength();
-            e.Property(s => s.OriginCountry).HasColumnName("origin_country").HasMaxLength(2).IsFixedLength();
-            e.Property(s => s.Grade).HasColumnName("grade").HasMaxLength(Limits.NameLength);
+            e.Property(s => s.Id).ValueGeneratedNever();
+            e.Property(s => s.Version).IsConcurrencyToken();
+            e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(s => s.Shipper).HasMaxLength(Limits.NameLength);
+            e.Property(s => s.Grade).HasMaxLength(Limits.NameLength);
             // Unconstrained numeric keeps exactly what the caller sent; normalised figures have 3 places.
-            e.Property(s => s.QuantityValue).HasColumnName("quantity_value").HasColumnType("numeric");
-            e.Property(s => s.QuantityUnit).HasColumnName("quantity_unit").HasConversion<string>().HasMaxLength(16);
-            e.Property(s => s.BarrelsPerTonne).HasColumnName("barrels_per_tonne").HasColumnType("numeric");
-            e.Property(s => s.BarrelsPerTonneGiven).HasColumnName("barrels_per_tonne_given");
-            e.Property(s => s.Barrels).HasColumnName("barrels").HasColumnType("numeric(19,3)");
-            e.Property(s => s.Tonnes).HasColumnName("tonnes").HasColumnType("numeric(19,3)");
-            e.Property(s => s.ValueUsd).HasColumnName("value_usd").HasColumnType("numeric(19,2)");
-            e.Property(s => s.LoadDate).HasColumnName("load_date");
-            e.Property(s => s.DeliveryDate).HasColumnName("delivery_date");
-            e.Property(s => s.LoadPort).HasColumnName("load_port").HasMaxLength(Limits.NameLength);
-            e.Property(s => s.DischargePort).HasColumnName("discharge_port").HasMaxLength(Limits.NameLength);
-            e.Property(s => s.CancelReason).HasColumnName("cancel_reason").HasMaxLength(Limits.ReasonLength);
-            e.Property(s => s.CreateTime).HasColumnName("create_time");
-            e.Property(s => s.UpdateTime).HasColumnName("update_time");
-            e.Property(s => s.RequestId).HasColumnName("request_id").HasMaxLength(Limits.RequestIdLength);
-            e.Property(s => s.RequestFingerprint).HasColumnName("request_fingerprint").HasMaxLength(64);
+            e.Property(s => s.QuantityValue).HasColumnType("numeric");
+            e.Property(s => s.QuantityUnit).HasConversion<string>().HasMaxLength(16);
+            e.Property(s => s.BarrelsPerTonne).HasColumnType("numeric");
+            e.Property(s => s.Barrels).HasColumnType("numeric(19,3)");
+            e.Property(s => s.Tonnes).HasColumnType("numeric(19,3)");
+            e.Property(s => s.ValueUsd).HasColumnType("numeric(19,2)");
+            e.Property(s => s.LoadPort).HasMaxLength(Limits.NameLength);
+            e.Property(s => s.DischargePort).HasMaxLength(Limits.NameLength);
+            e.Property(s => s.CancelReason).HasMaxLength(Limits.ReasonLength);
+            e.Property(s => s.RequestId).HasMaxLength(Limits.RequestIdLength);
+            e.Property(s => s.RequestFingerprint).HasMaxLength(64);
             e.Ignore(s => s.Name);
 
             e.HasIndex(s => s.RequestId).IsUnique().HasDatabaseName(RequestIdIndex);
@@ -56,18 +49,10 @@ public sealed class ShipmentsDbContext(DbContextOptions<ShipmentsDbContext> opti
         {
             e.ToTable("republish_operations");
             e.HasKey(o => o.Id);
-            e.Property(o => o.Id).HasColumnName("id").ValueGeneratedNever();
-            e.Property(o => o.State).HasColumnName("state").HasConversion<string>().HasMaxLength(16);
-            e.Property(o => o.Request).HasColumnName("request");
-            e.Property(o => o.TotalCount).HasColumnName("total_count");
-            e.Property(o => o.RepublishedCount).HasColumnName("republished_count");
-            e.Property(o => o.Cursor).HasColumnName("cursor");
-            e.Property(o => o.Error).HasColumnName("error").HasMaxLength(1024);
-            e.Property(o => o.CancelRequested).HasColumnName("cancel_requested");
-            e.Property(o => o.CreatedBy).HasColumnName("created_by").HasMaxLength(256);
-            e.Property(o => o.CreateTime).HasColumnName("create_time");
-            e.Property(o => o.UpdateTime).HasColumnName("update_time");
-            e.Property(o => o.EndTime).HasColumnName("end_time");
+            e.Property(o => o.Id).ValueGeneratedNever();
+            e.Property(o => o.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(o => o.Error).HasMaxLength(1024);
+            e.Property(o => o.CreatedBy).HasMaxLength(256);
             e.Ignore(o => o.Name);
             e.Ignore(o => o.Done);
             // The worker looks only for running operations, oldest first.
@@ -78,20 +63,17 @@ public sealed class ShipmentsDbContext(DbContextOptions<ShipmentsDbContext> opti
         {
             e.ToTable("outbox_messages");
             e.HasKey(m => m.Id);
-            e.Property(m => m.Id).HasColumnName("id").UseIdentityAlwaysColumn();
-            e.Property(m => m.MessageId).HasColumnName("message_id");
-            e.Property(m => m.MessageType).HasColumnName("message_type").HasMaxLength(256);
-            e.Property(m => m.Payload).HasColumnName("payload").HasColumnType("jsonb");
-            e.Property(m => m.ShipmentId).HasColumnName("shipment_id");
-            e.Property(m => m.TraceParent).HasColumnName("trace_parent").HasMaxLength(128);
-            e.Property(m => m.CreatedAt).HasColumnName("created_at");
-            e.Property(m => m.SentAt).HasColumnName("sent_at");
-            e.Property(m => m.Attempts).HasColumnName("attempts");
-            e.Property(m => m.LastError).HasColumnName("last_error").HasMaxLength(1024);
+            e.Property(m => m.Id).UseIdentityAlwaysColumn();
+            e.Property(m => m.MessageType).HasMaxLength(256);
+            e.Property(m => m.Payload).HasColumnType("jsonb");
+            e.Property(m => m.TraceParent).HasMaxLength(128);
+            e.Property(m => m.LastError).HasMaxLength(1024);
             e.HasIndex(m => m.MessageId).IsUnique();
             // The relay only ever scans unsent rows; a partial index keeps that scan tiny however much history piles up.
             e.HasIndex(m => m.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent");
             e.HasIndex(m => m.SentAt).HasFilter("sent_at IS NOT NULL").HasDatabaseName("ix_outbox_messages_sent_at");
         });
+
+        model.StoreCountryCodesAsTwoCharacters();
     }
 }

@@ -1,3 +1,4 @@
+using EnergyTrade.Persistence;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
 using MassTransit;

@@ -1,3 +1,4 @@
+using EnergyTrade.Persistence;
 using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Api;
@@ -69,7 +70,7 @@ public sealed partial class RepublishWorker(
         {
             await WritePageAsync(db, operation, cancellationToken);
         }
-        catch (Exception ex) when (!ErrorMappingInterceptor.IsTransient(ex) && ex is not OperationCanceledException)
+        catch (Exception ex) when (!TransientFailures.IsTransient(ex) && ex is not OperationCanceledException)
         {
             // A page that fails for a reason other than connectivity would fail every time: the
             // operation ends, saying why, rather than retrying for ever.
@@ -91,8 +92,7 @@ public sealed partial class RepublishWorker(
         var page = await query.OrderBy(s => s.Id).Take(options.Value.PageSize).ToListAsync(cancellationToken);
 
         var now = time.GetUtcNow();
-        db.OutboxMessages.AddRange(page.Select(s => OutboxSerializer.Create(
-            new ShipmentChanged { Kind = ShipmentChangeKind.Republished, Shipment = s.ToSnapshot(), OccurredAt = now }, s.Id, now)));
+        db.OutboxMessages.AddRange(page.Select(s => ShipmentWriter.Changed(s, ShipmentChangeKind.Republished, now)));
         operation.RepublishedCount += page.Count;
         if (page.Count > 0) operation.Cursor = page[^1].Id;
         operation.UpdateTime = now;

@@ -1,9 +1,8 @@
 using EnergyTrade.Contracts;
-using EnergyTrade.ServiceDefaults;
+using EnergyTrade.EventBus;
 using EnergyTrade.Trade.Refusals;
 using EnergyTrade.Trade.Totals;
 using MassTransit;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EnergyTrade.Trade.Messaging;
 
@@ -16,35 +15,10 @@ public static class MessagingExtensions
         // but neither consumes events nor needs RabbitMQ, so query capacity scales on its own.
         if (!builder.Configuration.GetValue("Messaging:ConsumeEvents", true)) return builder;
 
-        var endpoint = RabbitMqEndpoint.Parse(builder.Configuration.GetConnectionString("RabbitMq"));
         builder.Services.AddSingleton<RefusalRecorder>();
-        builder.Services.AddMassTransit(x =>
-        {
-            // Queries keep answering from PostgreSQL while the broker is away: degraded, not out of service.
-            x.ConfigureHealthCheckOptions(o =>
-            {
-                o.Name = "rabbitmq";
-                o.MinimalFailureStatus = HealthStatus.Degraded;
-                o.Tags.Add(ServiceDefaultsExtensions.ReadyTag);
-            });
-            x.AddConsumer<ShipmentEventsConsumer, ShipmentEventsConsumerDefinition>();
-            x.UsingRabbitMq((context, cfg) =>
-            {
-                cfg.Host(endpoint.Host, endpoint.Port, endpoint.VirtualHost, h =>
-                {
-                    h.Username(endpoint.Username);
-                    h.Password(endpoint.Password);
-                    if (endpoint.UseTls) h.UseSsl(s => s.ServerName = endpoint.Host);
-                });
-                cfg.ConfigureEndpoints(context);
-            });
-        });
-        builder.Services.Configure<MassTransitHostOptions>(o =>
-        {
-            o.WaitUntilStarted = false;
-            o.StopTimeout = TimeSpan.FromSeconds(30);
-        });
-        return builder;
+        return builder.AddRabbitMqEventBus(
+            x => x.AddConsumer<ShipmentEventsConsumer, ShipmentEventsConsumerDefinition>(),
+            (context, cfg) => cfg.ConfigureEndpoints(context));
     }
 }
 

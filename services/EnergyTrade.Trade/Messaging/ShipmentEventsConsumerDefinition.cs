@@ -1,3 +1,4 @@
+using EnergyTrade.Persistence;
 using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Trade.Refusals;
@@ -57,5 +58,5 @@ public sealed class ShipmentEventsConsumerDefinition : ConsumerDefinition<Shipme
     }
 
     /// <summary>Failures that say nothing about the event itself: it is retried until they pass, never dead-lettered.</summary>
-    private static bool IsTransient(Exception ex) => ErrorMappingInterceptor.IsTransient(ex) || ex is NotificationQueueFullException;
+    private static bool IsTransient(Exception ex) => TransientFailures.IsTransient(ex) || ex is NotificationQueueFullException;
 }

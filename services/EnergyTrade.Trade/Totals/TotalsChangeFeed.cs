@@ -1,3 +1,4 @@
+using EnergyTrade.Persistence;
 using EnergyTrade.ServiceDefaults;
 using System.Threading.Channels;
 using Npgsql;

@@ -143,7 +143,8 @@ namespace EnergyTrade.Shipments.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("version");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_shipments");
 
                     b.HasIndex("RequestId")
                         .IsUnique()
@@ -209,14 +210,16 @@ namespace EnergyTrade.Shipments.Data.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("trace_parent");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_messages");
 
                     b.HasIndex("Id")
                         .HasDatabaseName("ix_outbox_messages_unsent")
                         .HasFilter("sent_at IS NULL");
 
                     b.HasIndex("MessageId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_messages_message_id");
 
                     b.HasIndex("SentAt")
                         .HasDatabaseName("ix_outbox_messages_sent_at")
@@ -280,7 +283,8 @@ namespace EnergyTrade.Shipments.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("update_time");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_republish_operations");
 
                     b.HasIndex("CreateTime")
                         .HasDatabaseName("ix_republish_operations_running")

@@ -78,7 +78,8 @@ namespace EnergyTrade.Trade.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("version");
 
-                    b.HasKey("ShipmentId");
+                    b.HasKey("ShipmentId")
+                        .HasName("pk_applied_shipments");
 
                     b.ToTable("applied_shipments", (string)null);
                 });
@@ -133,7 +134,8 @@ namespace EnergyTrade.Trade.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("version");
 
-                    b.HasKey("MessageId", "ShipmentId");
+                    b.HasKey("MessageId", "ShipmentId")
+                        .HasName("pk_refused_events");
 
                     b.HasIndex("ShipmentId")
                         .HasDatabaseName("ix_refused_events_shipment");
@@ -189,7 +191,8 @@ namespace EnergyTrade.Trade.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("valued_shipment_count");
 
-                    b.HasKey("ExporterCountry", "ImporterCountry", "OriginCountry", "Month");
+                    b.HasKey("ExporterCountry", "ImporterCountry", "OriginCountry", "Month")
+                        .HasName("pk_bilateral_totals");
 
                     b.HasIndex("ImporterCountry", "ExporterCountry", "Month")
                         .HasDatabaseName("ix_bilateral_totals_importer");
