@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using EnergyTrade.Contracts.Security;
 
 namespace EnergyTrade.Cli.Auth;
 
@@ -10,7 +11,6 @@ namespace EnergyTrade.Cli.Auth;
 /// </summary>
 public static class JwtMinter
 {
-    public const string Audience = "energytrade";
     public const string DefaultIssuer = "energytrade-local";
     public const string DefaultSubject = "energytrade-cli";
 
@@ -23,7 +23,7 @@ public static class JwtMinter
         var payload = new Dictionary<string, object>
         {
             ["iss"] = issuer,
-            ["aud"] = Audience,
+            ["aud"] = TokenAudience.Value,
             ["sub"] = subject,
             ["scope"] = string.Join(' ', scopes),
             ["iat"] = notBefore.ToUnixTimeSeconds(),

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
-using EnergyTrade.Cli.Auth;
 using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Infrastructure;
 using EnergyTrade.Cli.Input;
 using EnergyTrade.Cli.Output;
+using EnergyTrade.Contracts.Security;
 using EnergyTrade.Trade.V1;
 using Grpc.Core;
 using Spectre.Console;
