@@ -1,11 +1,12 @@
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using EnergyTrade.Contracts.Security;
 using EnergyTrade.Shipments.V1;
 using EnergyTrade.Trade.V1;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace EnergyTrade.Benchmarks;
 
@@ -58,27 +59,25 @@ public sealed class Clients : IDisposable
     }
 }
 
-/// <summary>A minimal HS256 JWT with every scope, the way the services validate local tokens.</summary>
+/// <summary>An HS256 JWT with the scopes the benchmark calls need, minted as the CLI does and validated as the services do.</summary>
 public static class Jwt
 {
     public static string Mint(string signingKey, string issuer, TimeSpan? lifetime = null)
     {
-        var now = DateTimeOffset.UtcNow;
-        var header = new Dictionary<string, object> { ["alg"] = "HS256", ["typ"] = "JWT" };
-        var payload = new Dictionary<string, object>
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            ["iss"] = issuer,
-            ["aud"] = "energytrade",
-            ["sub"] = "energytrade-benchmark",
-            ["scope"] = "shipments:write shipments:read trade:read",
-            ["iat"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
-            ["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
-            ["exp"] = (now + (lifetime ?? TimeSpan.FromHours(2))).ToUnixTimeSeconds(),
-        };
-        var signingInput = $"{Base64Url(JsonSerializer.SerializeToUtf8Bytes(header))}.{Base64Url(JsonSerializer.SerializeToUtf8Bytes(payload))}";
-        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.ASCII.GetBytes(signingInput));
-        return $"{signingInput}.{Base64Url(signature)}";
+            Issuer = issuer,
+            Audience = TokenAudience.Value,
+            IssuedAt = now.AddMinutes(-1),
+            NotBefore = now.AddMinutes(-1),
+            Expires = now + (lifetime ?? TimeSpan.FromHours(2)),
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = "energytrade-benchmark",
+                ["scope"] = string.Join(' ', Scopes.ShipmentsWrite, Scopes.ShipmentsRead, Scopes.TradeRead),
+            },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
+        });
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

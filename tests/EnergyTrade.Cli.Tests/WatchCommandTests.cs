@@ -150,6 +150,28 @@ public sealed class WatchCommandTests
     }
 
     [Fact]
+    public async Task A_stream_that_broke_after_answering_starts_the_count_of_failures_again()
+    {
+        var run = new CliRun();
+        var opened = 0;
+        var breaks = RetryPolicy.Watch.MaxAttempts + 2;
+        run.Server.OnStream<GetBilateralTotalsRequest, BilateralTotals>(Replies.Watch, (_, ct) => Interlocked.Increment(ref opened) <= breaks
+            ? AnswerThenFail(Replies.SeedTotals(), Rpc.ConnectionRefused())
+            : Forever([Replies.SeedTotals(), Amended()], ct));
+        using var ctrlC = new CancellationTokenSource();
+        run.Cancellation = ctrlC.Token;
+
+        var watching = run.RunAsync("trade", "watch", "AZ", "BY");
+        await Until(() => run.Out.ToString().Contains("3,887,500 bbl"), "the change after more breaks than the attempt limit");
+        ctrlC.Cancel();
+
+        Assert.Equal(130, await watching);
+        Assert.Equal(breaks + 1, opened);
+        Assert.Equal(breaks, run.Delays.Count);
+        Assert.Equal(breaks, System.Text.RegularExpressions.Regex.Matches(run.Error.ToString(), @"Lost the watch \(Unavailable\)").Count);
+    }
+
+    [Fact]
     public async Task A_trade_that_stays_unreachable_ends_the_watch_with_the_usual_error()
     {
         var run = new CliRun();
@@ -201,5 +223,12 @@ public sealed class WatchCommandTests
 #pragma warning disable CS0162 // An iterator needs a yield.
         yield break;
 #pragma warning restore CS0162
+    }
+
+    private static async IAsyncEnumerable<BilateralTotals> AnswerThenFail(BilateralTotals answer, RpcException error)
+    {
+        yield return answer;
+        await Task.Yield();
+        throw error;
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using EnergyTrade.Contracts.Security;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -15,8 +16,7 @@ public static class TestAuth
 {
     public const string SigningKey = "energytrade-tests-only-signing-key-7c1f0e2a9b";
     public const string Issuer = "energytrade-tests";
-    public const string Audience = "energytrade";
-    public static readonly string[] AllScopes = ["shipments:write", "shipments:read", "trade:read", "shipments:admin", "trade:admin"];
+    public const string Audience = TokenAudience.Value;
 
     /// <summary>Configuration that makes a service trust <see cref="SigningKey"/>.</summary>
     public static IReadOnlyDictionary<string, string> ServiceEnvironment => new Dictionary<string, string>
@@ -34,7 +34,7 @@ public static class TestAuth
         {
             Issuer = issuer,
             Audience = audience,
-            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("scope", string.Join(' ', scopes ?? AllScopes))]),
+            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("scope", string.Join(' ', scopes ?? Scopes.All))]),
             IssuedAt = start,
             NotBefore = start,
             // A given start dates the whole token (e.g. one that expired hours ago); otherwise it lives from now.

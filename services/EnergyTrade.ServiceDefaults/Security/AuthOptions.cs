@@ -4,7 +4,6 @@ namespace EnergyTrade.ServiceDefaults.Security;
 public sealed class AuthOptions
 {
     public const string Section = "Auth";
-    public const string Audience = "energytrade";
     public const int MinimumKeyLength = 32;
 
     /// <summary>Required issuer ("iss") of every token.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Threading.RateLimiting;
+using EnergyTrade.Contracts.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -47,9 +48,9 @@ public static class SecurityExtensions
             {
                 // Keep "scope" as it is in the token rather than mapping it to a long URI.
                 o.MapInboundClaims = false;
-                o.Audience = AuthOptions.Audience;
+                o.Audience = TokenAudience.Value;
                 o.TokenValidationParameters.ValidIssuer = auth.Issuer;
-                o.TokenValidationParameters.ValidAudience = AuthOptions.Audience;
+                o.TokenValidationParameters.ValidAudience = TokenAudience.Value;
                 o.TokenValidationParameters.ValidateLifetime = true;
                 o.TokenValidationParameters.RequireExpirationTime = true;
                 o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);

@@ -1,4 +1,5 @@
 using EnergyTrade.Contracts;
+using EnergyTrade.Contracts.Security;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
 using Google.Protobuf.WellKnownTypes;

@@ -1,8 +1,8 @@
 using EnergyTrade.Contracts;
+using EnergyTrade.Contracts.Security;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
 using EnergyTrade.Shipments.Outbox;
-using EnergyTrade.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;

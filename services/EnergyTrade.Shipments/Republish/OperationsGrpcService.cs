@@ -1,5 +1,5 @@
+using EnergyTrade.Contracts.Security;
 using EnergyTrade.ServiceDefaults;
-using EnergyTrade.ServiceDefaults.Security;
 using Google.LongRunning;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;

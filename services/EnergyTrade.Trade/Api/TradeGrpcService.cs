@@ -1,5 +1,5 @@
+using EnergyTrade.Contracts.Security;
 using EnergyTrade.ServiceDefaults;
-using EnergyTrade.ServiceDefaults.Security;
 using EnergyTrade.Trade.Refusals;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;

@@ -14,7 +14,7 @@ public sealed class CliRun
     /// <summary>Which URL each call was sent to.</summary>
     public List<Uri> Urls { get; } = [];
     public TimeProvider Clock { get; set; } = TimeProvider.System;
-    /// <summary>Retry back-off waits, recorded instead of slept.</summary>
+    /// <summary>Retry back-off and poll waits, recorded instead of slept (with the fake transport).</summary>
     public List<TimeSpan> Delays { get; } = [];
 
     /// <summary>Cancels the run as Ctrl-C does.</summary>
@@ -37,16 +37,11 @@ public sealed class CliRun
             Error = Console(Error),
             RawOut = Json,
             Variables = name => Variables.GetValueOrDefault(name),
-            Clock = Clock,
+            Clock = RealTransport ? Clock : new InstantWaits(Clock, Delays),
             Invokers = RealTransport ? null : url =>
             {
                 lock (Urls) Urls.Add(url);
                 return Server;
-            },
-            Delay = RealTransport ? Task.Delay : (delay, _) =>
-            {
-                lock (Delays) Delays.Add(delay);
-                return Task.CompletedTask;
             },
         };
         return await CliApp.RunAsync(args, environment, Cancellation);

@@ -1,16 +1,17 @@
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using EnergyTrade.Contracts.Security;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace EnergyTrade.Cli.Auth;
 
 /// <summary>
 /// Mints HS256 JWTs the services accept when they run with Auth:SigningKey (local development:
-/// scripts/up.sh). Written out here because an HS256 token is a few lines, not worth a dependency.
+/// scripts/up.sh), with the library the services validate them with, so header, encoding and
+/// signature cannot drift from what they expect.
 /// </summary>
 public static class JwtMinter
 {
-    public const string Audience = "energytrade";
     public const string DefaultIssuer = "energytrade-local";
     public const string DefaultSubject = "energytrade-cli";
 
@@ -18,23 +19,21 @@ public static class JwtMinter
         string subject = DefaultSubject)
     {
         // Backdated a little, so a service whose clock runs slightly behind does not see a token from the future.
-        var notBefore = now.AddMinutes(-1);
-        var header = new Dictionary<string, object> { ["alg"] = "HS256", ["typ"] = "JWT" };
-        var payload = new Dictionary<string, object>
+        var notBefore = now.AddMinutes(-1).UtcDateTime;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            ["iss"] = issuer,
-            ["aud"] = Audience,
-            ["sub"] = subject,
-            ["scope"] = string.Join(' ', scopes),
-            ["iat"] = notBefore.ToUnixTimeSeconds(),
-            ["nbf"] = notBefore.ToUnixTimeSeconds(),
-            ["exp"] = (now + lifetime).ToUnixTimeSeconds(),
-            ["jti"] = Guid.NewGuid().ToString("N"),
-        };
-        var signingInput = Base64Url(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + Base64Url(JsonSerializer.SerializeToUtf8Bytes(payload));
-        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.ASCII.GetBytes(signingInput));
-        return signingInput + "." + Base64Url(signature);
+            Issuer = issuer,
+            Audience = TokenAudience.Value,
+            IssuedAt = notBefore,
+            NotBefore = notBefore,
+            Expires = (now + lifetime).UtcDateTime,
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = subject,
+                ["scope"] = string.Join(' ', scopes),
+                ["jti"] = Guid.NewGuid().ToString("N"),
+            },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
+        });
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

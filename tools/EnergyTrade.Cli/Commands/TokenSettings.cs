@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using EnergyTrade.Cli.Auth;
+using EnergyTrade.Contracts.Security;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Google.Rpc;
 using Grpc.Core;
+using Polly;
+using Polly.Retry;
 
 namespace EnergyTrade.Cli.Grpc;
 
@@ -8,7 +10,7 @@ namespace EnergyTrade.Cli.Grpc;
 /// Which failures are worth another attempt and how long to wait. Only calls that are safe to repeat
 /// use it: reads, creates that carry a request_id (the service returns the original shipment), cancels
 /// (cancelling twice changes nothing), amendments sent against a version (a repeat cannot apply twice) and
-/// republishing (Trade ignores versions it holds).
+/// republishing (Trade ignores versions it holds). Polly makes the attempts; this record says how many and how far apart.
 /// </summary>
 public sealed record RetryPolicy(int MaxAttempts, TimeSpan InitialDelay, TimeSpan MaxDelay)
 {
@@ -21,17 +23,31 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan InitialDelay, TimeSpa
     /// <summary>A watch runs for hours: ride out a restart of Trade, as an import does.</summary>
     public static readonly RetryPolicy Watch = Import;
 
-    /// <summary>The delay before attempt <paramref name="attempt"/> + 1, or null when the failure is final.</summary>
-    public TimeSpan? NextDelay(RpcException error, int attempt, double jitter)
+    /// <summary>
+    /// Polly's retry for this policy: <see cref="MaxAttempts"/> attempts in all (at least two), transient failures only,
+    /// exponential backoff from <see cref="InitialDelay"/> with jitter, so many importers do not retry in lockstep,
+    /// capped at <see cref="MaxDelay"/>. <paramref name="onRetry"/> hears of each failure that will be retried, and the wait.
+    /// </summary>
+    public RetryStrategyOptions Options(Action<RpcException, TimeSpan>? onRetry = null) => new()
     {
-        if (attempt >= MaxAttempts || !IsTransient(error)) return null;
-        // Exponential backoff with jitter (0.5–1×), so many importers do not retry in lockstep.
-        var backoff = TimeSpan.FromTicks(Math.Min(MaxDelay.Ticks, InitialDelay.Ticks << Math.Min(attempt - 1, 20)));
-        backoff = TimeSpan.FromTicks((long)(backoff.Ticks * (0.5 + jitter / 2)));
-        // The server knows best when it will be back.
-        var asked = ServerDelay(error);
-        return asked is { } wait && wait > backoff ? wait : backoff;
-    }
+        MaxRetryAttempts = MaxAttempts - 1,
+        ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient),
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = InitialDelay,
+        MaxDelay = MaxDelay,
+        // The server knows best when it will be back: its RetryInfo or retry-after replaces the backoff (and MaxDelay).
+        DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is RpcException error ? ServerDelay(error) : null),
+        OnRetry = onRetry is null ? null : args =>
+        {
+            onRetry((RpcException)args.Outcome.Exception!, args.RetryDelay);
+            return ValueTask.CompletedTask;
+        },
+    };
+
+    /// <summary>The attempts of <see cref="Options"/>, waiting on <paramref name="clock"/> between them.</summary>
+    public ResiliencePipeline Pipeline(TimeProvider clock, Action<RpcException, TimeSpan>? onRetry = null) =>
+        new ResiliencePipelineBuilder { TimeProvider = clock }.AddRetry(Options(onRetry)).Build();
 
     /// <summary>
     /// UNAVAILABLE: the service or its database could not be reached. The call changed nothing, or

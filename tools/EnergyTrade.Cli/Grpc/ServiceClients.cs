@@ -22,7 +22,7 @@ public sealed class ServiceClients : IDisposable
     {
         _environment = environment;
         Tokens = new TokenSource(environment.Variables, environment.Clock);
-        Caller = new ServiceCaller(options.Timeout, environment.Delay);
+        Caller = new ServiceCaller(options.Timeout, environment.Clock);
         ShipmentsEndpoint = new ServiceEndpoint(ServiceEndpoint.ShipmentsName, options.ShipmentsUrl);
         TradeEndpoint = new ServiceEndpoint(ServiceEndpoint.TradeName, options.TradeUrl);
     }

@@ -16,10 +16,13 @@ public sealed class CliEnvironment
     /// <summary>Unformatted standard output for JSON: a console would wrap long lines at its width.</summary>
     public required TextWriter RawOut { get; init; }
     public Func<string, string?> Variables { get; init; } = Environment.GetEnvironmentVariable;
+    /// <summary>The time of day, and every wait (retries, polls): a test's clock can record waits instead of sleeping.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     /// <summary>When set, calls go to this invoker instead of a real channel to the URL.</summary>
     public Func<Uri, CallInvoker>? Invokers { get; init; }
-    public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
+
+    /// <summary>Waits on <see cref="Clock"/>, as the retries do.</summary>
+    public Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, Clock, cancellationToken);
 
     /// <summary>Width for output that goes to a file or a pipe, where nothing wraps it again.</summary>
     public const int RedirectedWidth = 200;

@@ -1,9 +1,9 @@
-using EnergyTrade.Cli.Auth;
 using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Infrastructure;
 using EnergyTrade.Cli.Input;
 using EnergyTrade.Cli.Output;
 using EnergyTrade.Client.Reconciliation;
+using EnergyTrade.Contracts.Security;
 using Spectre.Console;
 
 namespace EnergyTrade.Cli.Commands.Reconcile;

@@ -1,7 +1,7 @@
-using EnergyTrade.Cli.Auth;
 using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Infrastructure;
 using EnergyTrade.Cli.Output;
+using EnergyTrade.Contracts.Security;
 using EnergyTrade.Shipments.V1;
 
 namespace EnergyTrade.Cli.Commands.Shipments;

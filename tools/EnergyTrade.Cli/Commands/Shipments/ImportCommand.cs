@@ -1,9 +1,9 @@
-using EnergyTrade.Cli.Auth;
 using EnergyTrade.Cli.Csv;
 using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Import;
 using EnergyTrade.Cli.Infrastructure;
 using EnergyTrade.Cli.Output;
+using EnergyTrade.Contracts.Security;
 using Grpc.Core;
 using Spectre.Console;
 

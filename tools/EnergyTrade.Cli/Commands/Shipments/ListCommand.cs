@@ -1,8 +1,8 @@
-using EnergyTrade.Cli.Auth;
 using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Infrastructure;
 using EnergyTrade.Cli.Input;
 using EnergyTrade.Cli.Output;
+using EnergyTrade.Contracts.Security;
 using EnergyTrade.Shipments.V1;
 using Spectre.Console;
 

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
-using EnergyTrade.Cli.Auth;
 using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Infrastructure;
 using EnergyTrade.Cli.Input;
 using EnergyTrade.Cli.Output;
+using EnergyTrade.Contracts.Security;
 using EnergyTrade.Trade.V1;
 using Grpc.Core;
 using Spectre.Console;
@@ -25,32 +25,49 @@ public sealed class WatchCommand(CliEnvironment environment) : ServiceCommand<Wa
         var trade = clients.Trade(Scopes.TradeRead);
         var request = BuildRequest(settings);
         BilateralTotals? shown = null;
-        var failures = 0;
+        var retry = RetryPolicy.Watch.Pipeline(Environment.Clock, (error, wait) =>
+            ErrorView.Warn(Environment.Error, $"Lost the watch ({error.StatusCode}); opening it again in {ImportReportView.Seconds(wait)} s."));
+        RpcException? brokeAfterAnswering = null;
         try
         {
             while (true)
             {
+                // A stream that answered starts the count of failures again, which one run of the pipeline cannot:
+                // its failure is carried into a new run, where it is the first, waited for and reported as any other.
+                var carried = brokeAfterAnswering;
+                var attempts = 0;
                 try
                 {
-                    await foreach (var totals in OpenAsync(trade, request, options.Timeout, cancellationToken))
+                    brokeAfterAnswering = await retry.ExecuteAsync<RpcException?>(async token =>
                     {
-                        failures = 0;
-                        // A re-opened stream starts with the current totals, which may be what is on screen already.
-                        if (totals.Equals(shown)) continue;
-                        Show(options, shown, totals);
-                        shown = totals;
-                    }
-                    ErrorView.Warn(Environment.Error, "Trade ended the watch (a replica shutting down); opening it again.");
-                    await Environment.Delay(ReopenDelay, cancellationToken);
+                        if (++attempts == 1 && carried is not null) throw carried;
+                        var answered = false;
+                        try
+                        {
+                            await foreach (var totals in OpenAsync(trade, request, options.Timeout, token))
+                            {
+                                answered = true;
+                                // A re-opened stream starts with the current totals, which may be what is on screen already.
+                                if (totals.Equals(shown)) continue;
+                                Show(options, shown, totals);
+                                shown = totals;
+                            }
+                            return null;
+                        }
+                        catch (RpcException error) when (answered && !token.IsCancellationRequested)
+                        {
+                            return error;
+                        }
+                    }, cancellationToken);
                 }
                 catch (RpcException error) when (!cancellationToken.IsCancellationRequested)
                 {
-                    if (RetryPolicy.Watch.NextDelay(error, ++failures, Random.Shared.NextDouble()) is not { } wait)
-                    {
-                        throw new ServiceCallException(clients.TradeEndpoint, options.Timeout, failures, error);
-                    }
-                    ErrorView.Warn(Environment.Error, $"Lost the watch ({error.StatusCode}); opening it again in {ImportReportView.Seconds(wait)} s.");
-                    await Environment.Delay(wait, cancellationToken);
+                    throw new ServiceCallException(clients.TradeEndpoint, options.Timeout, attempts, error);
+                }
+                if (brokeAfterAnswering is null)
+                {
+                    ErrorView.Warn(Environment.Error, "Trade ended the watch (a replica shutting down); opening it again.");
+                    await Environment.Delay(ReopenDelay, cancellationToken);
                 }
             }
         }

@@ -1,6 +1,9 @@
-namespace EnergyTrade.ServiceDefaults.Security;
+namespace EnergyTrade.Contracts.Security;
 
-/// <summary>OAuth scopes, carried space-separated in the token's "scope" claim; each is also a policy name.</summary>
+/// <summary>
+/// OAuth scopes, carried space-separated in the token's "scope" claim; each is also a policy name.
+/// Stated here once, for the services that check them and the clients that ask for them.
+/// </summary>
 public static class Scopes
 {
     /// <summary>Create, update, cancel and republish shipments.</summary>
@@ -13,4 +16,10 @@ public static class Scopes
     public const string TradeAdmin = "trade:admin";
 
     public static readonly IReadOnlyList<string> All = [ShipmentsWrite, ShipmentsRead, TradeRead, ShipmentsAdmin, TradeAdmin];
+}
+
+/// <summary>The audience ("aud") every token for the EnergyTrade services names, and the only one they accept.</summary>
+public static class TokenAudience
+{
+    public const string Value = "energytrade";
 }
