@@ -4,11 +4,10 @@ namespace EnergyTrade.Trade.Api;
 
 public static class ApiExtensions
 {
-    /// <summary>The queries behind TradeService, and the one LISTEN connection its watch streams share.</summary>
+    /// <summary>The read store behind TradeService, its cache and batched reads, and the one LISTEN connection its watch streams share.</summary>
     public static IHostApplicationBuilder AddTradeApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddScoped<TotalsQuery>();
-        builder.Services.AddScoped<PartnersQuery>();
+        builder.Services.AddSingleton<TotalsStore>();
         builder.Services.AddScoped<TotalsWatch>();
         builder.Services.AddSingleton<TotalsChangeFeed>();
         builder.Services.Configure<TotalsCacheOptions>(builder.Configuration.GetSection(TotalsCacheOptions.Section));

@@ -9,4 +9,7 @@ namespace EnergyTrade.Trade.Api;
 public sealed record PairQuery(string Country, string Partner, MonthRange Range, V1.Basis Basis)
 {
     public bool ByOrigin => Basis == V1.Basis.Origin;
+
+    /// <summary>The partner imports what the country exports; the country imports the rest.</summary>
+    public FlowDirection DirectionOf(string importer) => importer == Partner ? FlowDirection.Exports : FlowDirection.Imports;
 }

@@ -1,7 +1,5 @@
 using EnergyTrade.Persistence;
-using EnergyTrade.ServiceDefaults;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace EnergyTrade.Trade.Api;
 
@@ -22,9 +20,8 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource) : IHostedService
     private readonly MicroBatcher<PairQuery, PairTotals> _batcher = new(batch => ReadBatchAsync(dataSource, batch), MaxBatch, Readers,
         () => new OperationCanceledException("Trade is shutting down."));
 
-    // The seller column is the only difference between the bases; it is never user input.
-    private static readonly string CommercialSql = Sql("exporter_country");
-    private static readonly string ByOriginSql = Sql("origin_country");
+    private static readonly string CommercialSql = TotalsSql.Pair(byOrigin: false, perMonth: false);
+    private static readonly string ByOriginSql = TotalsSql.Pair(byOrigin: true, perMonth: false);
 
     public Task<PairTotals> ReadAsync(PairQuery q, CancellationToken cancellationToken) => _batcher.EnqueueAsync(q).WaitAsync(cancellationToken);
 
@@ -48,8 +45,7 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource) : IHostedService
             var sums = new List<FlowSums>();
             while (await reader.ReadAsync())
             {
-                sums.Add(new FlowSums(TotalsQuery.Direction(q, reader.GetString(0)), reader.GetString(1), reader.GetInt64(2), reader.GetDecimal(3),
-                    reader.GetDecimal(4), reader.GetDecimal(5), reader.GetInt64(6), reader.GetFieldValue<DateTimeOffset>(7)));
+                sums.Add(TotalsSql.ReadSums(reader, 2, q.DirectionOf(reader.GetString(0)), reader.GetString(1)));
             }
             pending.Complete(new PairTotals(q, sums));
             await reader.NextResultAsync();
@@ -59,20 +55,7 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource) : IHostedService
     private static NpgsqlBatchCommand Command(PairQuery q)
     {
         var command = new NpgsqlBatchCommand(q.ByOrigin ? ByOriginSql : CommercialSql);
-        // character(2), like the columns: a text parameter would make PostgreSQL compare as text and skip the indexes.
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Char, Value = q.Country });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Char, Value = q.Partner });
-        command.Parameters.Add(new NpgsqlParameter<DateOnly?> { NpgsqlDbType = NpgsqlDbType.Date, TypedValue = q.Range.First });
-        command.Parameters.Add(new NpgsqlParameter<DateOnly?> { NpgsqlDbType = NpgsqlDbType.Date, TypedValue = q.Range.Last });
+        TotalsSql.Bind(command.Parameters, q.Range, q.Country, q.Partner);
         return command;
     }
-
-    private static string Sql(string seller) => $"""
-        SELECT importer_country, origin_country, sum(shipment_count)::bigint, sum(barrels), sum(tonnes), sum(value_usd),
-               sum(valued_shipment_count)::bigint, max(updated_at)
-        FROM bilateral_totals
-        WHERE (({seller} = $1 AND importer_country = $2) OR ({seller} = $2 AND importer_country = $1))
-          AND ($3::date IS NULL OR month >= $3) AND ($4::date IS NULL OR month <= $4)
-        GROUP BY importer_country, origin_country
-        """;
 }

@@ -8,7 +8,7 @@ namespace EnergyTrade.Trade.Api;
 /// Streams a pair's totals: at once, then whenever a notified change concerns the pair and the
 /// totals really differ from what the client last received.
 /// </summary>
-public sealed class TotalsWatch(TotalsCache cache, TotalsChangeFeed feed, IHostApplicationLifetime lifetime)
+public sealed class TotalsWatch(TotalsStore totals, TotalsChangeFeed feed, IHostApplicationLifetime lifetime)
 {
     /// <summary>A safety net should a notification ever be lost without the feed noticing.</summary>
     public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(30);
@@ -26,11 +26,11 @@ public sealed class TotalsWatch(TotalsCache cache, TotalsChangeFeed feed, IHostA
         {
             while (true)
             {
-                var totals = (await cache.GetAsync(q, cancellationToken)).Proto;
-                if (!totals.Equals(sent))
+                var latest = (await totals.PairAsync(q, cancellationToken)).Proto;
+                if (!latest.Equals(sent))
                 {
-                    await stream.WriteAsync(totals, cancellationToken);
-                    sent = totals;
+                    await stream.WriteAsync(latest, cancellationToken);
+                    sent = latest;
                 }
                 await subscription.WaitAsync(Recheck, cancellationToken);
                 // The client went away, or the server is stopping: end with OK, without an exception.

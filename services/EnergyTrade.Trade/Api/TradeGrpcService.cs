@@ -9,7 +9,7 @@ namespace EnergyTrade.Trade.Api;
 
 /// <summary>Validates each request, then hands it to the query that answers it. Every method needs trade:read.</summary>
 [Authorize(Policy = Scopes.TradeRead)]
-public sealed class TradeGrpcService(TotalsCache cache, TotalsQuery totals, PartnersQuery partners, TotalsWatch watch, RefusalLog refusals)
+public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, RefusalLog refusals)
     : V1.TradeService.TradeServiceBase
 {
     public const int DefaultPageSize = 50;
@@ -18,7 +18,7 @@ public sealed class TradeGrpcService(TotalsCache cache, TotalsQuery totals, Part
     public override async Task<V1.BilateralTotals> GetBilateralTotals(V1.GetBilateralTotalsRequest request, ServerCallContext context)
     {
         var q = ValidPair(request);
-        return (await cache.GetAsync(q, context.CancellationToken)).Proto;
+        return (await totals.PairAsync(q, context.CancellationToken)).Proto;
     }
 
     public override async Task<V1.TradeSeries> GetTradeSeries(V1.GetTradeSeriesRequest request, ServerCallContext context)
@@ -47,8 +47,8 @@ public sealed class TradeGrpcService(TotalsCache cache, TotalsQuery totals, Part
         }
         violations.ThrowIfAny();
 
-        var current = await cache.GetAsync(q, context.CancellationToken);
-        var previous = await cache.GetAsync(Comparison.YearEarlier(q), context.CancellationToken);
+        var current = await totals.PairAsync(q, context.CancellationToken);
+        var previous = await totals.PairAsync(Comparison.YearEarlier(q), context.CancellationToken);
         return Comparison.Of(current.Totals, previous.Totals);
     }
 
@@ -72,7 +72,7 @@ public sealed class TradeGrpcService(TotalsCache cache, TotalsQuery totals, Part
 
         // A country has at most 248 partners, so the whole ranking is computed (grouped in SQL) and
         // paged in memory: simpler than a keyset over sums, and each page is consistent with its rank numbers.
-        var sums = await partners.SumsAsync(request.Country, range, basis, context.CancellationToken);
+        var sums = await totals.PartnersAsync(request.Country, range, basis, context.CancellationToken);
         var ranked = PartnerRanking.Rank(sums, orderBy);
         var response = new V1.ListPartnersResponse();
         response.Partners.AddRange(ranked.Skip(offset).Take(pageSize));

@@ -4,7 +4,23 @@ using V1 = EnergyTrade.Trade.V1;
 namespace EnergyTrade.Trade.Totals;
 
 /// <summary>One (exporter, importer, origin) series of bilateral_totals rows, all months.</summary>
-public readonly record struct TotalsFlow(string Exporter, string Importer, string Origin);
+public readonly record struct TotalsFlow(string Exporter, string Importer, string Origin)
+{
+    /// <summary>
+    /// The pair rule, stated here for memory and by <see cref="SellerColumn"/> for SQL: a flow is trade
+    /// between two countries when its importer is one of them and its seller the other. The importer
+    /// tells the direction on both bases; the basis only decides who sells — the exporting country, or
+    /// on the origin basis the country where the oil was produced.
+    /// </summary>
+    public bool IsBetween(string country, string partner, bool byOrigin)
+    {
+        var seller = byOrigin ? Origin : Exporter;
+        return (seller == country && Importer == partner) || (seller == partner && Importer == country);
+    }
+
+    /// <summary>The bilateral_totals column that plays the seller on a basis; never user input.</summary>
+    public static string SellerColumn(bool byOrigin) => byOrigin ? "origin_country" : "exporter_country";
+}
 
 /// <summary>
 /// Which flows, and which of their months, one committed apply changed, as carried by PostgreSQL
@@ -87,11 +103,9 @@ public sealed class TotalsChange
     public bool Touches(string country, string partner, V1.Basis basis, DateOnly? first = null, DateOnly? last = null)
     {
         if (_flows is null) return true;
-        var byOrigin = basis == V1.Basis.Origin;
-        foreach (var (f, months) in _flows)
+        foreach (var (flow, months) in _flows)
         {
-            var seller = byOrigin ? f.Origin : f.Exporter;
-            if (!((seller == country && f.Importer == partner) || (seller == partner && f.Importer == country))) continue;
+            if (!flow.IsBetween(country, partner, basis == V1.Basis.Origin)) continue;
             if (months is null || months.Any(m => (first is null || m >= first) && (last is null || m <= last))) return true;
         }
         return false;
