@@ -142,7 +142,7 @@ public sealed class CommandLineTests
         Assert.Equal(("AZ", "BY"), (request.Country, request.Partner));
         Assert.Equal((2020, 1, 0), (request.FirstMonth.Year, request.FirstMonth.Month, request.FirstMonth.Day));
         Assert.Equal((2020, 4, 0), (request.LastMonth.Year, request.LastMonth.Month, request.LastMonth.Day));
-        Assert.Equal(EnergyTrade.Trade.V1.Basis.Origin, request.Basis);
+        Assert.Equal(EnergyTrade.Types.V1.Basis.Origin, request.Basis);
     }
 
     [Fact]

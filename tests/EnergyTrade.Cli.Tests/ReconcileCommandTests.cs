@@ -45,7 +45,7 @@ public sealed class ReconcileCommandTests
 
         Assert.Equal("AZ–BY, 2020-01 to 2020-04, commercial basis (exporter = the seller's country): Trade agrees with Shipments.", run.Out.ToString().Trim());
         var summary = (SummarizeShipmentsRequest)run.Server.CallsTo(Replies.Summarize).Single().Request;
-        Assert.Equal(("AZ", "BY", EnergyTrade.Shipments.V1.Basis.Commercial, 1, 4), (summary.Country, summary.Partner, summary.Basis, summary.FirstMonth.Month, summary.LastMonth.Month));
+        Assert.Equal(("AZ", "BY", EnergyTrade.Types.V1.Basis.Commercial, 1, 4), (summary.Country, summary.Partner, summary.Basis, summary.FirstMonth.Month, summary.LastMonth.Month));
         Assert.Single(run.Server.CallsTo(Replies.Series));
     }
 
@@ -88,9 +88,9 @@ public sealed class ReconcileCommandTests
 
         Assert.Equal(0, await run.RunAsync("reconcile", "AZ", "BY", "--basis", "both"));
 
-        Assert.Equal([EnergyTrade.Shipments.V1.Basis.Commercial, EnergyTrade.Shipments.V1.Basis.Origin],
+        Assert.Equal([EnergyTrade.Types.V1.Basis.Commercial, EnergyTrade.Types.V1.Basis.Origin],
             run.Server.CallsTo(Replies.Summarize).Select(c => ((SummarizeShipmentsRequest)c.Request).Basis));
-        Assert.Equal([EnergyTrade.Trade.V1.Basis.Commercial, EnergyTrade.Trade.V1.Basis.Origin],
+        Assert.Equal([EnergyTrade.Types.V1.Basis.Commercial, EnergyTrade.Types.V1.Basis.Origin],
             run.Server.CallsTo(Replies.Totals).Select(c => ((GetBilateralTotalsRequest)c.Request).Basis));
         var text = run.Out.ToString();
         Assert.Contains("AZ–BY, all months, commercial basis (exporter = the seller's country): Trade agrees with Shipments.", text);

@@ -3,6 +3,7 @@ using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Output;
 using EnergyTrade.Cli.Tests.Support;
 using EnergyTrade.Trade.V1;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Cli.Tests;
 

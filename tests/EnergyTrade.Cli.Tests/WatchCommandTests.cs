@@ -7,6 +7,7 @@ using EnergyTrade.Cli.Output;
 using EnergyTrade.Cli.Tests.Support;
 using EnergyTrade.Trade.V1;
 using Grpc.Core;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Cli.Tests;
 

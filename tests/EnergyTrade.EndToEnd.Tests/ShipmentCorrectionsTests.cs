@@ -4,6 +4,7 @@ using EnergyTrade.Trade.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using static EnergyTrade.EndToEnd.Tests.Proto;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.EndToEnd.Tests;
 
@@ -20,7 +21,7 @@ public sealed class ShipmentCorrectionsTests(SystemFixture system)
             RequestId = Guid.NewGuid().ToString(),
         }, Deadline());
 
-    private Task<BilateralTotals> Totals(int month, Trade.V1.Basis basis = Trade.V1.Basis.Commercial) =>
+    private Task<BilateralTotals> Totals(int month, Basis basis = Basis.Commercial) =>
         system.Trade.GetBilateralTotalsAsync(new GetBilateralTotalsRequest
         {
             Country = "AZ", Partner = "BY", FirstMonth = Month(Year, month), LastMonth = Month(Year, month), Basis = basis,
@@ -140,10 +141,10 @@ public sealed class ShipmentCorrectionsTests(SystemFixture system)
 
         var origin = await system.Shipments.SummarizeShipmentsAsync(new SummarizeShipmentsRequest
         {
-            Country = "AZ", Partner = "BY", FirstMonth = Month(Year, 6), LastMonth = Month(Year, 7), Basis = Shipments.V1.Basis.Origin,
+            Country = "AZ", Partner = "BY", FirstMonth = Month(Year, 6), LastMonth = Month(Year, 7), Basis = Basis.Origin,
         }, Deadline());
         Assert.Equal(675_000m, Dec(origin.Exports.Barrels));
-        Assert.Equal(Shipments.V1.Basis.Origin, origin.Basis);
+        Assert.Equal(Basis.Origin, origin.Basis);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => system.Shipments.SummarizeShipmentsAsync(
             new SummarizeShipmentsRequest { Country = "AZ", Partner = "AZ", FirstMonth = Day(Year, 6, 1) }, Deadline()).ResponseAsync);

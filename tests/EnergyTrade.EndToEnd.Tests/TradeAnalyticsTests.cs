@@ -5,6 +5,7 @@ using EnergyTrade.Trade.V1;
 using Grpc.Core;
 using static EnergyTrade.EndToEnd.Tests.Proto;
 using OrderBy = EnergyTrade.Trade.V1.ListPartnersRequest.Types.OrderBy;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.EndToEnd.Tests;
 
@@ -26,7 +27,7 @@ public sealed class TradeAnalyticsTests(SystemFixture system)
             RequestId = Guid.NewGuid().ToString(),
         }, Deadline());
 
-    private Task<BilateralTotals> Totals(string country, string partner, int year, int firstMonth, int lastMonth, Trade.V1.Basis basis = Trade.V1.Basis.Unspecified) =>
+    private Task<BilateralTotals> Totals(string country, string partner, int year, int firstMonth, int lastMonth, Basis basis = Basis.Unspecified) =>
         system.Trade.GetBilateralTotalsAsync(new GetBilateralTotalsRequest
         {
             Country = country, Partner = partner, FirstMonth = Month(year, firstMonth), LastMonth = Month(year, lastMonth), Basis = basis,
@@ -45,16 +46,16 @@ public sealed class TradeAnalyticsTests(SystemFixture system)
         await CreateAsync("AZ", "BY", "RU", 580_000m, year, 3);
         var commercial = await ArrivedAsync("AZ", "BY", year, 3);
         Assert.Equal(3_830_000m, Dec(commercial.Exports.Barrels));
-        Assert.Equal(Trade.V1.Basis.Commercial, commercial.Basis);
+        Assert.Equal(Basis.Commercial, commercial.Basis);
 
-        var origin = await Totals("AZ", "BY", year, 1, 12, Trade.V1.Basis.Origin);
-        Assert.Equal(Trade.V1.Basis.Origin, origin.Basis);
+        var origin = await Totals("AZ", "BY", year, 1, 12, Basis.Origin);
+        Assert.Equal(Basis.Origin, origin.Basis);
         Assert.Equal(2_050_000m, Dec(origin.Exports.Barrels));
         Assert.Equal(["AZ"], origin.Exports.ByOrigin.Select(o => o.OriginCountry));
 
-        var byRu = await Totals("BY", "RU", year, 1, 12, Trade.V1.Basis.Origin);
+        var byRu = await Totals("BY", "RU", year, 1, 12, Basis.Origin);
         Assert.Equal(580_000m, Dec(byRu.Imports.Barrels));
-        var byKz = await Totals("BY", "KZ", year, 1, 12, Trade.V1.Basis.Origin);
+        var byKz = await Totals("BY", "KZ", year, 1, 12, Basis.Origin);
         Assert.Equal(1_200_000m, Dec(byKz.Imports.Barrels));
     }
 

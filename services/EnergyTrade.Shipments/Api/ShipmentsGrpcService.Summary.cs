@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using V1 = EnergyTrade.Shipments.V1;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Shipments.Api;
 
@@ -28,7 +29,7 @@ public sealed partial class ShipmentsGrpcService
         violations.ThrowIfAny();
 
         var (country, partner) = (request.Country, request.Partner);
-        var byOrigin = request.Basis == V1.Basis.Origin;
+        var byOrigin = request.Basis == Basis.Origin;
         var query = db.Shipments.AsNoTracking().Where(s => s.State == ShipmentState.Active);
         query = byOrigin
             ? query.Where(s => (s.OriginCountry == country && s.ImporterCountry == partner) || (s.OriginCountry == partner && s.ImporterCountry == country))
@@ -57,7 +58,7 @@ public sealed partial class ShipmentsGrpcService
         {
             Country = country,
             Partner = partner,
-            Basis = byOrigin ? V1.Basis.Origin : V1.Basis.Commercial,
+            Basis = byOrigin ? Basis.Origin : Basis.Commercial,
             Exports = Flow(exports),
             Imports = Flow(imports),
             Turnover = ProtoConvert.ToProtoMoney(exports.Sum(r => r.ValueUsd) + imports.Sum(r => r.ValueUsd)),

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using V1 = EnergyTrade.Trade.V1;
 using OrderBy = EnergyTrade.Trade.V1.ListPartnersRequest.Types.OrderBy;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Trade.Api;
 
@@ -38,7 +39,7 @@ public sealed record PartnersPageToken(int Offset, string Filter)
     /// Everything that decides the ranking, with defaults resolved (UNSPECIFIED basis and order are
     /// the same query as COMMERCIAL and TURNOVER_VALUE). page_size is left out: AIP-158 lets it change between pages.
     /// </summary>
-    public static string FilterOf(string country, MonthRange range, V1.Basis basis, OrderBy orderBy)
+    public static string FilterOf(string country, MonthRange range, Basis basis, OrderBy orderBy)
     {
         var text = $"{country}|{range.First:yyyy-MM}|{range.Last:yyyy-MM}|{(int)basis}|{(int)orderBy}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];

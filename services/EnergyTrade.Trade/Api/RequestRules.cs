@@ -2,6 +2,7 @@ using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
 using V1 = EnergyTrade.Trade.V1;
 using OrderBy = EnergyTrade.Trade.V1.ListPartnersRequest.Types.OrderBy;
+using ApiTypes = EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Trade.Api;
 
@@ -9,7 +10,7 @@ namespace EnergyTrade.Trade.Api;
 public static class RequestRules
 {
     public static PairQuery Pair(string country, string partner, Google.Type.Date? firstMonth, Google.Type.Date? lastMonth,
-        V1.Basis basis, FieldViolations violations)
+        ApiTypes.Basis basis, FieldViolations violations)
     {
         Country(country, "country", violations);
         Country(partner, "partner", violations);
@@ -25,14 +26,14 @@ public static class RequestRules
     }
 
     /// <summary>UNSPECIFIED is COMMERCIAL; a number the proto does not define is an error, not a silent default.</summary>
-    public static V1.Basis Basis(V1.Basis basis, FieldViolations violations)
+    public static ApiTypes.Basis Basis(ApiTypes.Basis basis, FieldViolations violations)
     {
         if (!Enum.IsDefined(basis))
         {
             violations.Add("basis", $"{(int)basis} is not a Basis: use BASIS_COMMERCIAL or BASIS_ORIGIN.", "INVALID_ENUM");
-            return V1.Basis.Commercial;
+            return ApiTypes.Basis.Commercial;
         }
-        return basis == V1.Basis.Unspecified ? V1.Basis.Commercial : basis;
+        return basis == ApiTypes.Basis.Unspecified ? ApiTypes.Basis.Commercial : basis;
     }
 
     /// <summary>UNSPECIFIED is TURNOVER_VALUE.</summary>

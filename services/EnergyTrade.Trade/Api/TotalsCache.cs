@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using EnergyTrade.Trade.Totals;
 using Microsoft.Extensions.Options;
 using V1 = EnergyTrade.Trade.V1;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Trade.Api;
 
@@ -41,7 +42,7 @@ public sealed class TotalsCache
     private readonly TimeProvider _time;
     private readonly TotalsCacheOptions _options;
     // Entries grouped by unordered pair and basis: a change names flows, which map to two such groups each.
-    private readonly ConcurrentDictionary<(V1.Basis, string, string), ConcurrentDictionary<PairQuery, Entry>> _pairs = new();
+    private readonly ConcurrentDictionary<(Basis, string, string), ConcurrentDictionary<PairQuery, Entry>> _pairs = new();
     private int _count;
 
     public TotalsCache(TotalsReader reader, TotalsChangeFeed feed, TimeProvider time, IOptions<TotalsCacheOptions> options)
@@ -91,12 +92,12 @@ public sealed class TotalsCache
         foreach (var flow in change.Flows)
         {
             var months = change.MonthsOf(flow);
-            Drop(PairOf(V1.Basis.Commercial, flow.Exporter, flow.Importer), months);
-            Drop(PairOf(V1.Basis.Origin, flow.Origin, flow.Importer), months);
+            Drop(PairOf(Basis.Commercial, flow.Exporter, flow.Importer), months);
+            Drop(PairOf(Basis.Origin, flow.Origin, flow.Importer), months);
         }
     }
 
-    private void Drop((V1.Basis, string, string) key, IReadOnlySet<DateOnly>? months)
+    private void Drop((Basis, string, string) key, IReadOnlySet<DateOnly>? months)
     {
         if (!_pairs.TryGetValue(key, out var pair)) return;
         foreach (var (q, entry) in pair)
@@ -147,7 +148,7 @@ public sealed class TotalsCache
     }
 
     /// <summary>The group of a pair's entries: either order of the two countries, one basis.</summary>
-    private static (V1.Basis, string, string) PairOf(V1.Basis basis, string a, string b) =>
+    private static (Basis, string, string) PairOf(Basis basis, string a, string b) =>
         string.CompareOrdinal(a, b) <= 0 ? (basis, a, b) : (basis, b, a);
 
     private sealed class Entry(PairQuery query, long created, long epoch)

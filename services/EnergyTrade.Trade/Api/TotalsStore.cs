@@ -1,5 +1,6 @@
 using Npgsql;
 using V1 = EnergyTrade.Trade.V1;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Trade.Api;
 
@@ -29,10 +30,10 @@ public sealed class TotalsStore(TotalsCache cache, NpgsqlDataSource dataSource)
     }
 
     /// <summary>A country's trade with each partner, both directions, summed in SQL by partner, direction and origin.</summary>
-    public async Task<IReadOnlyList<PartnerFlowSums>> PartnersAsync(string country, MonthRange range, V1.Basis basis, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PartnerFlowSums>> PartnersAsync(string country, MonthRange range, Basis basis, CancellationToken cancellationToken)
     {
         var sums = new List<PartnerFlowSums>();
-        await using var command = dataSource.CreateCommand(TotalsSql.Partners(basis == V1.Basis.Origin));
+        await using var command = dataSource.CreateCommand(TotalsSql.Partners(basis == Basis.Origin));
         TotalsSql.Bind(command.Parameters, range, country);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

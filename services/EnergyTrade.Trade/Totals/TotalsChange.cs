@@ -1,5 +1,6 @@
 using System.Globalization;
 using V1 = EnergyTrade.Trade.V1;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Trade.Totals;
 
@@ -100,12 +101,12 @@ public sealed class TotalsChange
     /// Whether the totals between country and partner, either direction, on this basis, over the
     /// months from <paramref name="first"/> to <paramref name="last"/> (either end open), may differ now.
     /// </summary>
-    public bool Touches(string country, string partner, V1.Basis basis, DateOnly? first = null, DateOnly? last = null)
+    public bool Touches(string country, string partner, Basis basis, DateOnly? first = null, DateOnly? last = null)
     {
         if (_flows is null) return true;
         foreach (var (flow, months) in _flows)
         {
-            if (!flow.IsBetween(country, partner, basis == V1.Basis.Origin)) continue;
+            if (!flow.IsBetween(country, partner, basis == Basis.Origin)) continue;
             if (months is null || months.Any(m => (first is null || m >= first) && (last is null || m <= last))) return true;
         }
         return false;

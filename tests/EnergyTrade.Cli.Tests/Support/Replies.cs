@@ -2,6 +2,7 @@ using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Shipments.V1;
 using EnergyTrade.Trade.V1;
 using Google.Protobuf.WellKnownTypes;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Cli.Tests.Support;
 
@@ -81,7 +82,7 @@ public static class Replies
     /// <summary>GetTradeSeries(AZ, BY) for the seed over the months asked for, zeros where nothing moved.</summary>
     public static TradeSeries SeedSeries(GetTradeSeriesRequest request)
     {
-        var series = new TradeSeries { Country = request.Country, Partner = request.Partner, Basis = EnergyTrade.Trade.V1.Basis.Commercial };
+        var series = new TradeSeries { Country = request.Country, Partner = request.Partner, Basis = EnergyTrade.Types.V1.Basis.Commercial };
         for (var m = new DateOnly(request.FirstMonth.Year, request.FirstMonth.Month, 1); m <= new DateOnly(request.LastMonth.Year, request.LastMonth.Month, 1); m = m.AddMonths(1))
         {
             var seed = SeedMonths.FirstOrDefault(s => m.Year == 2020 && s.Month == m.Month);
@@ -125,7 +126,7 @@ public static class Replies
         Partner = "BY",
         FirstMonth = new Google.Type.Date { Year = 2020, Month = 1 },
         LastMonth = new Google.Type.Date { Year = 2020, Month = 4 },
-        Basis = EnergyTrade.Trade.V1.Basis.Commercial,
+        Basis = EnergyTrade.Types.V1.Basis.Commercial,
         Exports = new FlowTotals
         {
             ShipmentCount = 5,

@@ -6,6 +6,7 @@ using EnergyTrade.Trade.V1;
 using Google.Protobuf;
 using Grpc.Core;
 using static EnergyTrade.EndToEnd.Tests.Proto;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.EndToEnd.Tests.Properties;
 
@@ -81,7 +82,7 @@ public sealed class TotalsCheck(SystemFixture system)
         {
             var request = new GetBilateralTotalsRequest
             {
-                Country = q.Country, Partner = q.Partner, Basis = q.OriginBasis ? EnergyTrade.Trade.V1.Basis.Origin : EnergyTrade.Trade.V1.Basis.Commercial,
+                Country = q.Country, Partner = q.Partner, Basis = q.OriginBasis ? EnergyTrade.Types.V1.Basis.Origin : EnergyTrade.Types.V1.Basis.Commercial,
             };
             if (q.Month is { } m) request.FirstMonth = request.LastMonth = Month(m.Year, m.Month);
             var totals = await Ask(request, system.Trade.GetBilateralTotalsAsync(request, Deadline(60)));
@@ -102,7 +103,7 @@ public sealed class TotalsCheck(SystemFixture system)
         {
             var request = new SummarizeShipmentsRequest
             {
-                Country = pair.Key.Country, Partner = pair.Key.Partner, Basis = pair.Key.OriginBasis ? EnergyTrade.Shipments.V1.Basis.Origin : EnergyTrade.Shipments.V1.Basis.Commercial,
+                Country = pair.Key.Country, Partner = pair.Key.Partner, Basis = pair.Key.OriginBasis ? EnergyTrade.Types.V1.Basis.Origin : EnergyTrade.Types.V1.Basis.Commercial,
             };
             var summary = await Ask(request, system.Shipments.SummarizeShipmentsAsync(request, Deadline(60)));
             foreach (var q in pair)

@@ -6,6 +6,7 @@ using Google.Rpc;
 using Grpc.Core;
 using static EnergyTrade.IntegrationTests.ServiceUnderTest;
 using OrderBy = EnergyTrade.Trade.V1.ListPartnersRequest.Types.OrderBy;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.IntegrationTests.Trade;
 

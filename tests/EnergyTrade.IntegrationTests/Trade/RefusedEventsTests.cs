@@ -6,6 +6,7 @@ using EnergyTrade.Testing;
 using EnergyTrade.Trade.V1;
 using Grpc.Core;
 using static EnergyTrade.IntegrationTests.ServiceUnderTest;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.IntegrationTests.Trade;
 

@@ -3,6 +3,7 @@ using EnergyTrade.Contracts;
 using EnergyTrade.Testing;
 using EnergyTrade.Trade.V1;
 using Grpc.Core;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.IntegrationTests.Trade;
 

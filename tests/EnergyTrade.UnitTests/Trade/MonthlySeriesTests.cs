@@ -1,13 +1,14 @@
 using System.Globalization;
 using EnergyTrade.Trade.Api;
 using V1 = EnergyTrade.Trade.V1;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.UnitTests.Trade;
 
 [Trait("Category", "Unit")]
 public sealed class MonthlySeriesTests
 {
-    private static readonly PairQuery Query = new("AZ", "BY", new MonthRange(null, null), V1.Basis.Commercial);
+    private static readonly PairQuery Query = new("AZ", "BY", new MonthRange(null, null), Basis.Commercial);
 
     private static MonthlyFlowSums Sums(int year, int month, FlowDirection direction, string origin, long count, decimal barrels, decimal value = 0) =>
         new(new DateOnly(year, month, 1), new FlowSums(direction, origin, count, barrels, barrels / 7.5m, value, value > 0 ? count : 0, DateTimeOffset.UnixEpoch));
@@ -35,7 +36,7 @@ public sealed class MonthlySeriesTests
         Assert.Equal(0, empty.Turnover.Units);
 
         Assert.Equal(["AZ", "RU"], series.Months[4].Exports.ByOrigin.Select(o => o.OriginCountry));
-        Assert.Equal(("AZ", "BY", V1.Basis.Commercial), (series.Country, series.Partner, series.Basis));
+        Assert.Equal(("AZ", "BY", Basis.Commercial), (series.Country, series.Partner, series.Basis));
     }
 
     [Fact]

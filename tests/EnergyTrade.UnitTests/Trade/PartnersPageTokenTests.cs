@@ -2,6 +2,7 @@ using System.Text;
 using EnergyTrade.Trade.Api;
 using V1 = EnergyTrade.Trade.V1;
 using OrderBy = EnergyTrade.Trade.V1.ListPartnersRequest.Types.OrderBy;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.UnitTests.Trade;
 
@@ -16,7 +17,7 @@ public sealed class PartnersPageTokenTests
     [Fact]
     public void A_token_round_trips()
     {
-        var token = new PartnersPageToken(50, PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, V1.Basis.Origin, OrderBy.Barrels));
+        var token = new PartnersPageToken(50, PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, Basis.Origin, OrderBy.Barrels));
 
         Assert.True(PartnersPageToken.TryDecode(token.Encode(), out var decoded));
         Assert.Equal(token, decoded);
@@ -25,7 +26,7 @@ public sealed class PartnersPageTokenTests
     [Fact]
     public void The_token_is_url_safe_and_does_not_show_the_filter()
     {
-        var encoded = new PartnersPageToken(1000, PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, V1.Basis.Commercial, OrderBy.TurnoverValue)).Encode();
+        var encoded = new PartnersPageToken(1000, PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, Basis.Commercial, OrderBy.TurnoverValue)).Encode();
 
         Assert.Matches("^[A-Za-z0-9_-]+$", encoded);
         Assert.DoesNotContain("AZ", Encoding.UTF8.GetString(Convert.FromBase64String(Pad(encoded))), StringComparison.Ordinal);
@@ -36,24 +37,24 @@ public sealed class PartnersPageTokenTests
     {
         var filters = new[]
         {
-            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, V1.Basis.Commercial, OrderBy.TurnoverValue),
-            PartnersPageToken.FilterOf("BY", Jan2020ToApr2020, V1.Basis.Commercial, OrderBy.TurnoverValue),
-            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020 with { First = null }, V1.Basis.Commercial, OrderBy.TurnoverValue),
-            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020 with { Last = new DateOnly(2020, 5, 1) }, V1.Basis.Commercial, OrderBy.TurnoverValue),
-            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, V1.Basis.Origin, OrderBy.TurnoverValue),
-            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, V1.Basis.Commercial, OrderBy.Barrels),
+            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, Basis.Commercial, OrderBy.TurnoverValue),
+            PartnersPageToken.FilterOf("BY", Jan2020ToApr2020, Basis.Commercial, OrderBy.TurnoverValue),
+            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020 with { First = null }, Basis.Commercial, OrderBy.TurnoverValue),
+            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020 with { Last = new DateOnly(2020, 5, 1) }, Basis.Commercial, OrderBy.TurnoverValue),
+            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, Basis.Origin, OrderBy.TurnoverValue),
+            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, Basis.Commercial, OrderBy.Barrels),
         };
 
         Assert.Equal(filters.Length, filters.Distinct(StringComparer.Ordinal).Count());
-        Assert.Equal(filters[0], PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, V1.Basis.Commercial, OrderBy.TurnoverValue));
+        Assert.Equal(filters[0], PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, Basis.Commercial, OrderBy.TurnoverValue));
     }
 
     [Fact]
     public void An_open_end_differs_from_any_month()
     {
         Assert.NotEqual(
-            PartnersPageToken.FilterOf("AZ", new MonthRange(null, new DateOnly(2020, 4, 1)), V1.Basis.Commercial, OrderBy.TurnoverValue),
-            PartnersPageToken.FilterOf("AZ", new MonthRange(new DateOnly(2020, 4, 1), null), V1.Basis.Commercial, OrderBy.TurnoverValue));
+            PartnersPageToken.FilterOf("AZ", new MonthRange(null, new DateOnly(2020, 4, 1)), Basis.Commercial, OrderBy.TurnoverValue),
+            PartnersPageToken.FilterOf("AZ", new MonthRange(new DateOnly(2020, 4, 1), null), Basis.Commercial, OrderBy.TurnoverValue));
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Trade.Api;
 using V1 = EnergyTrade.Trade.V1;
 using OrderBy = EnergyTrade.Trade.V1.ListPartnersRequest.Types.OrderBy;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.UnitTests.Trade;
 
@@ -13,10 +14,10 @@ public sealed class RequestRulesTests
     {
         var violations = new FieldViolations();
 
-        var q = RequestRules.Pair("AZ", "BY", Proto.Date(2020, 1, 0), Proto.Date(2020, 4, 0), V1.Basis.Unspecified, violations);
+        var q = RequestRules.Pair("AZ", "BY", Proto.Date(2020, 1, 0), Proto.Date(2020, 4, 0), Basis.Unspecified, violations);
 
         Assert.Empty(violations.Items);
-        Assert.Equal(new PairQuery("AZ", "BY", new MonthRange(new DateOnly(2020, 1, 1), new DateOnly(2020, 4, 1)), V1.Basis.Commercial), q);
+        Assert.Equal(new PairQuery("AZ", "BY", new MonthRange(new DateOnly(2020, 1, 1), new DateOnly(2020, 4, 1)), Basis.Commercial), q);
     }
 
     [Fact]
@@ -24,7 +25,7 @@ public sealed class RequestRulesTests
     {
         var violations = new FieldViolations();
 
-        RequestRules.Pair("XX", "", Proto.Date(2020, 1, 5), Proto.Date(2020, 13, 0), (V1.Basis)7, violations);
+        RequestRules.Pair("XX", "", Proto.Date(2020, 1, 5), Proto.Date(2020, 13, 0), (Basis)7, violations);
 
         Assert.Equal(new[]
         {
@@ -37,16 +38,16 @@ public sealed class RequestRulesTests
     {
         var violations = new FieldViolations();
 
-        RequestRules.Pair("AZ", "AZ", null, null, V1.Basis.Origin, violations);
+        RequestRules.Pair("AZ", "AZ", null, null, Basis.Origin, violations);
 
         Assert.Equal(new[] { "partner SAME_COUNTRY" }, Proto.Keys(violations));
     }
 
     [Theory]
-    [InlineData(V1.Basis.Unspecified, V1.Basis.Commercial)]
-    [InlineData(V1.Basis.Commercial, V1.Basis.Commercial)]
-    [InlineData(V1.Basis.Origin, V1.Basis.Origin)]
-    public void Known_bases(V1.Basis given, V1.Basis effective)
+    [InlineData(Basis.Unspecified, Basis.Commercial)]
+    [InlineData(Basis.Commercial, Basis.Commercial)]
+    [InlineData(Basis.Origin, Basis.Origin)]
+    public void Known_bases(Basis given, Basis effective)
     {
         var violations = new FieldViolations();
         Assert.Equal(effective, RequestRules.Basis(given, violations));
@@ -69,7 +70,7 @@ public sealed class RequestRulesTests
     {
         var violations = new FieldViolations();
 
-        RequestRules.Basis((V1.Basis)3, violations);
+        RequestRules.Basis((Basis)3, violations);
         RequestRules.Order((OrderBy)(-1), violations);
 
         Assert.Equal(new[] { "basis INVALID_ENUM", "order_by INVALID_ENUM" }, Proto.Keys(violations));

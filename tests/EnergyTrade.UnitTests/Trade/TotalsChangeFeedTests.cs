@@ -2,6 +2,7 @@ using EnergyTrade.Trade.Totals;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using V1 = EnergyTrade.Trade.V1;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.UnitTests.Trade;
 
@@ -15,7 +16,7 @@ public sealed class TotalsChangeFeedTests : IDisposable
 
     public TotalsChangeFeedTests() => _feed = new TotalsChangeFeed(_dataSource, TimeProvider.System, NullLogger<TotalsChangeFeed>.Instance);
 
-    private TotalsChangeFeed.Subscription Watch(string country, string partner, V1.Basis basis = V1.Basis.Commercial) =>
+    private TotalsChangeFeed.Subscription Watch(string country, string partner, Basis basis = Basis.Commercial) =>
         _feed.Subscribe(change => change.Touches(country, partner, basis));
 
     [Fact]
@@ -36,7 +37,7 @@ public sealed class TotalsChangeFeedTests : IDisposable
     public async Task Everything_wakes_every_watcher()
     {
         using var azBy = Watch("AZ", "BY");
-        using var kzCn = Watch("KZ", "CN", V1.Basis.Origin);
+        using var kzCn = Watch("KZ", "CN", Basis.Origin);
 
         _feed.Publish(TotalsChange.Everything);
 

@@ -1,5 +1,6 @@
 using EnergyTrade.Trade.Totals;
 using V1 = EnergyTrade.Trade.V1;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.UnitTests.Trade;
 
@@ -28,7 +29,7 @@ public sealed class TotalsChangeTests
         Assert.Equal("AZBYRU", payload);
         var change = TotalsChange.Parse(payload);
         Assert.Null(change.MonthsOf(new TotalsFlow("AZ", "BY", "RU")));
-        Assert.True(change.Touches("AZ", "BY", V1.Basis.Commercial, new DateOnly(2100, 1, 1), new DateOnly(2100, 1, 1)));
+        Assert.True(change.Touches("AZ", "BY", Basis.Commercial, new DateOnly(2100, 1, 1), new DateOnly(2100, 1, 1)));
     }
 
     [Fact]
@@ -38,15 +39,15 @@ public sealed class TotalsChangeTests
         DateOnly M(int month) => new(2020, month, 1);
 
         Assert.Equal([M(3), M(7)], change.MonthsOf(new TotalsFlow("AZ", "BY", "RU"))!.Order());
-        Assert.True(change.Touches("AZ", "BY", V1.Basis.Commercial));
-        Assert.True(change.Touches("BY", "AZ", V1.Basis.Commercial, M(3), M(3)));
-        Assert.True(change.Touches("AZ", "BY", V1.Basis.Commercial, M(4), null));
-        Assert.True(change.Touches("AZ", "BY", V1.Basis.Commercial, null, M(3)));
-        Assert.True(change.Touches("RU", "BY", V1.Basis.Origin, M(7), M(12)));
-        Assert.False(change.Touches("AZ", "BY", V1.Basis.Commercial, M(4), M(6)));
-        Assert.False(change.Touches("AZ", "BY", V1.Basis.Commercial, M(8), null));
-        Assert.False(change.Touches("AZ", "BY", V1.Basis.Commercial, null, M(2)));
-        Assert.False(change.Touches("AZ", "BY", V1.Basis.Commercial, new DateOnly(2021, 3, 1), new DateOnly(2021, 3, 1)));
+        Assert.True(change.Touches("AZ", "BY", Basis.Commercial));
+        Assert.True(change.Touches("BY", "AZ", Basis.Commercial, M(3), M(3)));
+        Assert.True(change.Touches("AZ", "BY", Basis.Commercial, M(4), null));
+        Assert.True(change.Touches("AZ", "BY", Basis.Commercial, null, M(3)));
+        Assert.True(change.Touches("RU", "BY", Basis.Origin, M(7), M(12)));
+        Assert.False(change.Touches("AZ", "BY", Basis.Commercial, M(4), M(6)));
+        Assert.False(change.Touches("AZ", "BY", Basis.Commercial, M(8), null));
+        Assert.False(change.Touches("AZ", "BY", Basis.Commercial, null, M(2)));
+        Assert.False(change.Touches("AZ", "BY", Basis.Commercial, new DateOnly(2021, 3, 1), new DateOnly(2021, 3, 1)));
     }
 
     [Fact]
@@ -107,10 +108,10 @@ public sealed class TotalsChangeTests
     {
         var change = TotalsChange.Parse("AZBYRU");
 
-        Assert.True(change.Touches("AZ", "BY", V1.Basis.Commercial));
-        Assert.True(change.Touches("BY", "AZ", V1.Basis.Commercial));
-        Assert.False(change.Touches("RU", "BY", V1.Basis.Commercial));
-        Assert.False(change.Touches("AZ", "RU", V1.Basis.Commercial));
+        Assert.True(change.Touches("AZ", "BY", Basis.Commercial));
+        Assert.True(change.Touches("BY", "AZ", Basis.Commercial));
+        Assert.False(change.Touches("RU", "BY", Basis.Commercial));
+        Assert.False(change.Touches("AZ", "RU", Basis.Commercial));
     }
 
     [Fact]
@@ -118,16 +119,16 @@ public sealed class TotalsChangeTests
     {
         var change = TotalsChange.Parse("AZBYRU");
 
-        Assert.True(change.Touches("RU", "BY", V1.Basis.Origin));
-        Assert.True(change.Touches("BY", "RU", V1.Basis.Origin));
-        Assert.False(change.Touches("AZ", "BY", V1.Basis.Origin));
-        Assert.False(change.Touches("BY", "AZ", V1.Basis.Origin));
+        Assert.True(change.Touches("RU", "BY", Basis.Origin));
+        Assert.True(change.Touches("BY", "RU", Basis.Origin));
+        Assert.False(change.Touches("AZ", "BY", Basis.Origin));
+        Assert.False(change.Touches("BY", "AZ", Basis.Origin));
     }
 
     [Fact]
     public void Everything_concerns_every_pair()
     {
-        Assert.True(TotalsChange.Everything.Touches("IS", "NR", V1.Basis.Origin));
-        Assert.True(TotalsChange.Everything.Touches("IS", "NR", V1.Basis.Commercial));
+        Assert.True(TotalsChange.Everything.Touches("IS", "NR", Basis.Origin));
+        Assert.True(TotalsChange.Everything.Touches("IS", "NR", Basis.Commercial));
     }
 }

@@ -39,11 +39,11 @@ public static class BasisInput
     public static string Describe(string text, bool allowBoth = false) =>
         $"--basis '{text}' is not a basis; use {(allowBoth ? ExpectedWithBoth : Expected)}.";
 
-    public static EnergyTrade.Trade.V1.Basis ToTrade(bool origin) =>
-        origin ? EnergyTrade.Trade.V1.Basis.Origin : EnergyTrade.Trade.V1.Basis.Commercial;
+    public static EnergyTrade.Types.V1.Basis ToTrade(bool origin) =>
+        origin ? EnergyTrade.Types.V1.Basis.Origin : EnergyTrade.Types.V1.Basis.Commercial;
 
     /// <summary>How a basis is named in titles: "commercial basis (exporter = the seller's country)".</summary>
-    public static string Text(EnergyTrade.Trade.V1.Basis basis) => basis == EnergyTrade.Trade.V1.Basis.Origin
+    public static string Text(EnergyTrade.Types.V1.Basis basis) => basis == EnergyTrade.Types.V1.Basis.Origin
         ? "origin basis (exporter = where the oil was produced)"
         : "commercial basis (exporter = the seller's country)";
 }

@@ -1,6 +1,7 @@
 using EnergyTrade.Trade.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Cli.Output;
 

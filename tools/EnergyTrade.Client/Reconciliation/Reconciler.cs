@@ -2,6 +2,7 @@ using System.Globalization;
 using EnergyTrade.Shipments.V1;
 using EnergyTrade.Trade.V1;
 using Grpc.Core;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Client.Reconciliation;
 
@@ -20,12 +21,12 @@ public sealed class Reconciler(ShipmentService.ShipmentServiceClient shipments, 
         var summaryRequest = new SummarizeShipmentsRequest
         {
             Country = country, Partner = partner,
-            Basis = originBasis ? Shipments.V1.Basis.Origin : Shipments.V1.Basis.Commercial,
+            Basis = originBasis ? Basis.Origin : Basis.Commercial,
         };
         var totalsRequest = new GetBilateralTotalsRequest
         {
             Country = country, Partner = partner,
-            Basis = originBasis ? Trade.V1.Basis.Origin : Trade.V1.Basis.Commercial,
+            Basis = originBasis ? Basis.Origin : Basis.Commercial,
         };
         if (firstMonth is { } f) summaryRequest.FirstMonth = totalsRequest.FirstMonth = Month(f);
         if (lastMonth is { } l) summaryRequest.LastMonth = totalsRequest.LastMonth = Month(l);

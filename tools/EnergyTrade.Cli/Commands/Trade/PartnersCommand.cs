@@ -5,6 +5,7 @@ using EnergyTrade.Cli.Output;
 using EnergyTrade.Contracts.Security;
 using EnergyTrade.Trade.V1;
 using Spectre.Console;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Cli.Commands.Trade;
 

@@ -3,6 +3,7 @@ using EnergyTrade.Cli.Input;
 using EnergyTrade.Trade.V1;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Cli.Commands.Trade;
 

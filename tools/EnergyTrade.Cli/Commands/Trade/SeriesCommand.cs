@@ -4,6 +4,7 @@ using EnergyTrade.Cli.Input;
 using EnergyTrade.Cli.Output;
 using EnergyTrade.Contracts.Security;
 using EnergyTrade.Trade.V1;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Cli.Commands.Trade;
 

@@ -6,6 +6,7 @@ using EnergyTrade.Contracts.Security;
 using EnergyTrade.Shipments.V1;
 using EnergyTrade.Trade.V1;
 using Spectre.Console;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Cli.Commands.Trade;
 
@@ -115,7 +116,7 @@ public sealed class TotalsCommand(CliEnvironment environment) : ServiceCommand<T
         {
             Country = CountryInput.Normalize(settings.Country),
             Partner = CountryInput.Normalize(settings.Partner),
-            Basis = settings.OriginBasis ? EnergyTrade.Shipments.V1.Basis.Origin : EnergyTrade.Shipments.V1.Basis.Commercial,
+            Basis = settings.OriginBasis ? EnergyTrade.Types.V1.Basis.Origin : EnergyTrade.Types.V1.Basis.Commercial,
         };
         if (settings.FirstMonth is { } first) request.FirstMonth = ProtoValues.Month(first);
         if (settings.LastMonth is { } last) request.LastMonth = ProtoValues.Month(last);

@@ -7,6 +7,7 @@ using EnergyTrade.Contracts.Security;
 using EnergyTrade.Trade.V1;
 using Grpc.Core;
 using Spectre.Console;
+using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Cli.Commands.Trade;
 
