@@ -96,4 +96,17 @@ public sealed class TokenTests
         run.Variables["ENERGYTRADE_SIGNING_KEY"] = "local-development-signing-key-0123456789";
         Assert.Equal(2, await run.RunAsync("token", "--scope", "admin"));
     }
+
+    [Fact]
+    public async Task A_signing_key_too_short_for_the_services_is_refused_with_where_to_find_the_right_one()
+    {
+        var run = new CliRun();
+        run.Variables["ENERGYTRADE_SIGNING_KEY"] = "too-short-a-key";
+        run.Server.On<GetBilateralTotalsRequest, BilateralTotals>("GetBilateralTotals", _ => Replies.SeedTotals());
+
+        Assert.Equal(2, await run.RunAsync("trade", "totals", "AZ", "BY"));
+        Assert.Contains("at least 32", run.Error.ToString());
+        Assert.Contains(".run/up/secrets.env", run.Error.ToString());
+        Assert.Empty(run.Server.Calls);
+    }
 }

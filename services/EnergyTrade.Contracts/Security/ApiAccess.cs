@@ -23,3 +23,12 @@ public static class TokenAudience
 {
     public const string Value = "energytrade";
 }
+
+/// <summary>
+/// The HS256 key of local development, shared by the services (Auth:SigningKey) and whoever mints
+/// their tokens (the CLI's ENERGYTRADE_SIGNING_KEY): at least 256 bits, as HMAC-SHA256 asks.
+/// </summary>
+public static class SharedSigningKey
+{
+    public const int MinimumLength = 32;
+}

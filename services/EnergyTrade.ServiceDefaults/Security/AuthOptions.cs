@@ -4,7 +4,6 @@ namespace EnergyTrade.ServiceDefaults.Security;
 public sealed class AuthOptions
 {
     public const string Section = "Auth";
-    public const int MinimumKeyLength = 32;
 
     /// <summary>Required issuer ("iss") of every token.</summary>
     public string Issuer { get; set; } = "energytrade-local";

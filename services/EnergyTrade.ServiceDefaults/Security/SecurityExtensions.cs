@@ -34,9 +34,9 @@ public static class SecurityExtensions
                 "(an OpenID Connect issuer), e.g. via Auth__SigningKey; scripts/up.sh generates one. " +
                 "Only for local testing: Auth:AllowAnonymous=true starts the service with every method open.");
         }
-        if (!string.IsNullOrEmpty(auth.SigningKey) && auth.SigningKey.Length < AuthOptions.MinimumKeyLength)
+        if (!string.IsNullOrEmpty(auth.SigningKey) && auth.SigningKey.Length < SharedSigningKey.MinimumLength)
         {
-            throw new InvalidOperationException($"Auth:SigningKey must be at least {AuthOptions.MinimumKeyLength} characters long.");
+            throw new InvalidOperationException($"Auth:SigningKey must be at least {SharedSigningKey.MinimumLength} characters long.");
         }
 
         var services = builder.Services;

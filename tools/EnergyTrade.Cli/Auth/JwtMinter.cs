@@ -1,4 +1,5 @@
 using System.Text;
+using EnergyTrade.Cli.Infrastructure;
 using EnergyTrade.Contracts.Security;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -18,6 +19,11 @@ public static class JwtMinter
     public static string Mint(string signingKey, string issuer, IEnumerable<string> scopes, DateTimeOffset now, TimeSpan lifetime,
         string subject = DefaultSubject)
     {
+        if (signingKey.Length < SharedSigningKey.MinimumLength)
+        {
+            throw new UsageException($"{TokenSource.SigningKeyVariable} is {signingKey.Length} characters long; the services accept only keys of at least " +
+                $"{SharedSigningKey.MinimumLength}. Use the key they run with: scripts/up.sh keeps it as SIGNING_KEY in .run/up/secrets.env.");
+        }
         // Backdated a little, so a service whose clock runs slightly behind does not see a token from the future.
         var notBefore = now.AddMinutes(-1).UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
