@@ -1,9 +1,9 @@
+using EnergyTrade.Outbox;
 using EnergyTrade.Persistence;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Api;
 using EnergyTrade.Shipments.Data;
 using EnergyTrade.Shipments.Messaging;
-using EnergyTrade.Shipments.Outbox;
 using EnergyTrade.Shipments.Republish;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,10 +20,7 @@ builder.Services.AddScoped<ShipmentWriter>();
 
 builder.AddShipmentsMessaging();
 
-builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection(OutboxOptions.Section));
-builder.Services.AddSingleton<OutboxSignal>();
-builder.Services.AddSingleton<OutboxMetrics>();
-builder.Services.AddHostedService<OutboxRelay>();
+builder.AddOutbox<ShipmentsDbContext>(ShipmentEvents.Outbox);
 
 builder.Services.Configure<RepublishOptions>(builder.Configuration.GetSection(RepublishOptions.Section));
 builder.Services.AddSingleton<RepublishSignal>();
@@ -32,7 +29,7 @@ builder.Services.AddHostedService<RepublishWorker>();
 
 builder.Services.AddHealthChecks()
     .AddDbContextCheck<ShipmentsDbContext>("postgresql", tags: [ServiceDefaultsExtensions.ReadyTag])
-    .AddCheck<OutboxHealthCheck>("outbox", tags: [ServiceDefaultsExtensions.ReadyTag]);
+    .AddCheck<OutboxHealthCheck<ShipmentsDbContext>>("outbox", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
 var app = builder.Build();
 

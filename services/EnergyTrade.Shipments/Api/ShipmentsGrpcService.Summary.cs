@@ -2,7 +2,6 @@ using EnergyTrade.Contracts;
 using EnergyTrade.Contracts.Security;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
-using EnergyTrade.Shipments.Outbox;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;

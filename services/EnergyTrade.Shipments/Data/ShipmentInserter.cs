@@ -1,5 +1,5 @@
 using EnergyTrade.Persistence;
-using EnergyTrade.Shipments.Outbox;
+using EnergyTrade.Outbox;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -118,7 +118,7 @@ public sealed partial class ShipmentInserter(
             var shipments = new UnnestRows<Shipment>(model, "s");
             var events = new UnnestRows<OutboxMessage>(model, "e");
             var requestId = shipments.ColumnOf(nameof(Shipment.RequestId));
-            var eventShipment = events.ColumnOf(nameof(OutboxMessage.ShipmentId));
+            var eventShipment = events.ColumnOf(nameof(OutboxMessage.SubjectId));
             return new InsertStatement(shipments, events, $"""
                 WITH inserted AS (
                     INSERT INTO {shipments.Table} ({shipments.ColumnList})

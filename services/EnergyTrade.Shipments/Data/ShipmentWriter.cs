@@ -1,6 +1,7 @@
 using EnergyTrade.Contracts;
 using EnergyTrade.Persistence;
-using EnergyTrade.Shipments.Outbox;
+using EnergyTrade.Outbox;
+using EnergyTrade.Shipments.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace EnergyTrade.Shipments.Data;
@@ -45,7 +46,7 @@ public sealed class ShipmentWriter(ShipmentsDbContext db, ShipmentInserter inser
     }
 
     /// <summary>The outbox row announcing <paramref name="shipment"/> as it now stands.</summary>
-    public static OutboxMessage Changed(Shipment shipment, ShipmentChangeKind kind, DateTimeOffset now) => OutboxSerializer.Create(
+    public static OutboxMessage Changed(Shipment shipment, ShipmentChangeKind kind, DateTimeOffset now) => ShipmentEvents.Outbox.Create(
         new ShipmentChanged { Kind = kind, Shipment = shipment.ToSnapshot(), OccurredAt = now }, shipment.Id, now);
 }
 

@@ -1,6 +1,6 @@
 using EnergyTrade.Persistence;
 using EnergyTrade.Contracts;
-using EnergyTrade.Shipments.Outbox;
+using EnergyTrade.Outbox;
 using EnergyTrade.Shipments.Republish;
 using Microsoft.EntityFrameworkCore;
 
@@ -59,21 +59,7 @@ public sealed class ShipmentsDbContext(DbContextOptions<ShipmentsDbContext> opti
             e.HasIndex(o => o.CreateTime).HasFilter("state = 'Running'").HasDatabaseName("ix_republish_operations_running");
         });
 
-        model.Entity<OutboxMessage>(e =>
-        {
-            e.ToTable("outbox_messages");
-            e.HasKey(m => m.Id);
-            e.Property(m => m.Id).UseIdentityAlwaysColumn();
-            e.Property(m => m.MessageType).HasMaxLength(256);
-            e.Property(m => m.Payload).HasColumnType("jsonb");
-            e.Property(m => m.TraceParent).HasMaxLength(128);
-            e.Property(m => m.LastError).HasMaxLength(1024);
-            e.HasIndex(m => m.MessageId).IsUnique();
-            // The relay only ever scans unsent rows; a partial index keeps that scan tiny however much history piles up.
-            e.HasIndex(m => m.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent");
-            e.HasIndex(m => m.SentAt).HasFilter("sent_at IS NOT NULL").HasDatabaseName("ix_outbox_messages_sent_at");
-        });
-
+        model.AddOutboxMessages();
         model.StoreCountryCodesAsTwoCharacters();
     }
 }

@@ -3,7 +3,7 @@ using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Api;
 using EnergyTrade.Shipments.Data;
-using EnergyTrade.Shipments.Outbox;
+using EnergyTrade.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using V1 = EnergyTrade.Shipments.V1;

@@ -160,7 +160,7 @@ namespace EnergyTrade.Shipments.Data.Migrations
                     b.ToTable("shipments", (string)null);
                 });
 
-            modelBuilder.Entity("EnergyTrade.Shipments.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("EnergyTrade.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -201,7 +201,7 @@ namespace EnergyTrade.Shipments.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sent_at");
 
-                    b.Property<Guid?>("ShipmentId")
+                    b.Property<Guid?>("SubjectId")
                         .HasColumnType("uuid")
                         .HasColumnName("shipment_id");
 

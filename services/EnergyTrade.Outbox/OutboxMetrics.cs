@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using EnergyTrade.ServiceDefaults;
 
-namespace EnergyTrade.Shipments.Outbox;
+namespace EnergyTrade.Outbox;
 
 /// <summary>
 /// What to alert on for the outbox: a backlog that grows, or whose oldest event ages, means events

@@ -1,4 +1,4 @@
-namespace EnergyTrade.Shipments.Outbox;
+namespace EnergyTrade.Outbox;
 
 /// <summary>
 /// An event waiting to be published, written in the same transaction as the change it describes,
@@ -10,11 +10,11 @@ public sealed class OutboxMessage
     public long Id { get; set; }
     /// <summary>The broker message id, fixed at write time so every re-publish carries the same id.</summary>
     public Guid MessageId { get; set; }
-    /// <summary>The CLR name of the contract, so the relay can deserialize the payload.</summary>
+    /// <summary>The contract's fixed message name (<see cref="OutboxMessageTypes"/>), so the relay can read the payload.</summary>
     public required string MessageType { get; set; }
     public required string Payload { get; set; }
-    /// <summary>The shipment the event concerns, for logs and targeted republishing.</summary>
-    public Guid? ShipmentId { get; set; }
+    /// <summary>What the event concerns (a shipment), for logs and for finding a subject's events.</summary>
+    public Guid? SubjectId { get; set; }
     /// <summary>W3C traceparent of the request that wrote the row, so the trace survives the hop.</summary>
     public string? TraceParent { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

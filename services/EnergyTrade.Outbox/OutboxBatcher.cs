@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
-using EnergyTrade.Contracts;
 
-namespace EnergyTrade.Shipments.Outbox;
+namespace EnergyTrade.Outbox;
 
-/// <summary>Groups claimed outbox rows into broker messages: runs of shipment events share one message.</summary>
+/// <summary>Groups claimed outbox rows into broker messages: runs of batchable events of one type share one message.</summary>
 public static class OutboxBatcher
 {
     public sealed record Message(IReadOnlyList<OutboxMessage> Rows)
@@ -16,25 +15,23 @@ public static class OutboxBatcher
 
         public string? TraceParent => Rows[0].TraceParent;
 
-        public (object Payload, Type Type) Read()
-        {
-            if (Rows.Count == 1) return OutboxSerializer.Read(Rows[0]);
-            var changes = Rows.Select(r => (ShipmentChanged)OutboxSerializer.Read(r).Message).ToList();
-            return (new ShipmentChanges { Changes = changes }, typeof(ShipmentChanges));
-        }
+        public (object Payload, Type Type) Read(OutboxMessageTypes types) => Rows.Count == 1 ? types.Read(Rows[0]) : types.Envelope(Rows);
     }
 
-    public static IReadOnlyList<Message> Group(IReadOnlyList<OutboxMessage> rows, int maxEventsPerMessage)
+    public static IReadOnlyList<Message> Group(IReadOnlyList<OutboxMessage> rows, OutboxMessageTypes types, int maxEventsPerMessage)
     {
         var messages = new List<Message>();
         var run = new List<OutboxMessage>();
         foreach (var row in rows)
         {
-            if (!OutboxSerializer.IsShipmentChanged(row))
+            if (!types.IsBatchable(row) || (run.Count > 0 && run[0].MessageType != row.MessageType))
             {
                 Flush();
-                messages.Add(new Message([row]));
-                continue;
+                if (!types.IsBatchable(row))
+                {
+                    messages.Add(new Message([row]));
+                    continue;
+                }
             }
             run.Add(row);
             if (run.Count >= Math.Max(1, maxEventsPerMessage)) Flush();

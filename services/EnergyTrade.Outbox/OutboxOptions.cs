@@ -1,4 +1,4 @@
-namespace EnergyTrade.Shipments.Outbox;
+namespace EnergyTrade.Outbox;
 
 /// <summary>Configuration section "Outbox".</summary>
 public sealed class OutboxOptions
@@ -8,8 +8,8 @@ public sealed class OutboxOptions
     /// <summary>Rows claimed and published per round trip.</summary>
     public int BatchSize { get; set; } = 200;
     /// <summary>
-    /// Most events carried by one broker message. Events claimed together travel as one
-    /// <c>ShipmentChanges</c> message of up to this many; 1 sends every event on its own.
+    /// Most events carried by one broker message. Batchable events claimed together travel as one
+    /// envelope (<see cref="OutboxMessageTypes.Batch"/>, e.g. <c>ShipmentChanges</c>) of up to this many; 1 sends every event on its own.
     /// </summary>
     public int MaxEventsPerMessage { get; set; } = 100;
     /// <summary>

@@ -1,7 +1,6 @@
-using EnergyTrade.Shipments.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace EnergyTrade.Shipments.Outbox;
+namespace EnergyTrade.Outbox;
 
 /// <summary>Events committed but not yet confirmed by RabbitMQ.</summary>
 public readonly record struct OutboxBacklog(long Count, DateTimeOffset? Oldest)
@@ -9,9 +8,9 @@ public readonly record struct OutboxBacklog(long Count, DateTimeOffset? Oldest)
     public TimeSpan Age(DateTimeOffset now) => Oldest is { } oldest && now > oldest ? now - oldest : TimeSpan.Zero;
 
     /// <summary>Served by the partial index on unsent rows, so it stays cheap however much history is kept.</summary>
-    public static async Task<OutboxBacklog> ReadAsync(ShipmentsDbContext db, CancellationToken cancellationToken)
+    public static async Task<OutboxBacklog> ReadAsync(DbContext db, CancellationToken cancellationToken)
     {
-        var row = await db.OutboxMessages.Where(m => m.SentAt == null)
+        var row = await db.Set<OutboxMessage>().Where(m => m.SentAt == null)
             .GroupBy(_ => 1)
             .Select(g => new { Count = g.LongCount(), Oldest = g.Min(m => m.CreatedAt) })
             .FirstOrDefaultAsync(cancellationToken);

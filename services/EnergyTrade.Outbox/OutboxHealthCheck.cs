@@ -1,14 +1,15 @@
-using EnergyTrade.Shipments.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace EnergyTrade.Shipments.Outbox;
+namespace EnergyTrade.Outbox;
 
 /// <summary>
-/// Reports the outbox backlog. An old backlog is Degraded, not Unhealthy: Shipments keeps accepting
-/// shipments while RabbitMQ is away, and the events leave once it is back.
+/// Reports the outbox backlog. An old backlog is Degraded, not Unhealthy: the service keeps accepting
+/// changes while RabbitMQ is away, and the events leave once it is back.
 /// </summary>
-public sealed class OutboxHealthCheck(ShipmentsDbContext db, IOptions<OutboxOptions> options, TimeProvider time) : IHealthCheck
+public sealed class OutboxHealthCheck<TContext>(TContext db, IOptions<OutboxOptions> options, TimeProvider time) : IHealthCheck
+    where TContext : DbContext
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -1,11 +1,13 @@
 using EnergyTrade.Persistence;
 using EnergyTrade.ServiceDefaults;
-using EnergyTrade.Shipments.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EnergyTrade.Shipments.Outbox;
+namespace EnergyTrade.Outbox;
 
 /// <summary>
 /// Publishes committed outbox rows to RabbitMQ and marks them sent once the broker has confirmed
@@ -13,14 +15,15 @@ namespace EnergyTrade.Shipments.Outbox;
 /// without publishing the same row at the same time. A crash between publish and marking re-sends
 /// the row later with the same message id: delivery is at least once, and Trade absorbs repeats.
 /// </summary>
-public sealed partial class OutboxRelay(
+public sealed partial class OutboxRelay<TContext>(
     IServiceScopeFactory scopes,
     IBus bus,
+    OutboxMessageTypes types,
     OutboxSignal signal,
     OutboxMetrics metrics,
     IOptions<OutboxOptions> options,
     TimeProvider time,
-    ILogger<OutboxRelay> logger) : BackgroundService
+    ILogger<OutboxRelay<TContext>> logger) : BackgroundService where TContext : DbContext
 {
     private readonly OutboxOptions _options = options.Value;
     private DateTimeOffset _nextCleanup;
@@ -73,10 +76,11 @@ public sealed partial class OutboxRelay(
     public async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ShipmentsDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var outbox = db.Set<OutboxMessage>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var rows = await db.OutboxMessages
+        var rows = await outbox
             .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY id LIMIT {_options.BatchSize} FOR UPDATE SKIP LOCKED")
             .AsNoTracking()
             .ToListAsync(cancellationToken);
@@ -84,14 +88,14 @@ public sealed partial class OutboxRelay(
 
         using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         publishTimeout.CancelAfter(_options.PublishTimeout);
-        var messages = OutboxBatcher.Group(rows, _options.MaxEventsPerMessage);
+        var messages = OutboxBatcher.Group(rows, types, _options.MaxEventsPerMessage);
         var outcomes = await Task.WhenAll(messages.Select(m => PublishAsync(m, publishTimeout.Token)));
 
         var now = time.GetUtcNow();
         var sent = messages.Where((_, i) => outcomes[i] is null).SelectMany(m => m.Rows).Select(r => r.Id).ToList();
         if (sent.Count > 0)
         {
-            await db.OutboxMessages.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
+            await outbox.Where(m => sent.Contains(m.Id)).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.SentAt, now)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
         }
@@ -100,7 +104,7 @@ public sealed partial class OutboxRelay(
         {
             var ids = message.Rows.Select(r => r.Id).ToList();
             var text = Truncate($"{error!.GetType().Name}: {error.Message}", 1000);
-            await db.OutboxMessages.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s
+            await outbox.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1)
                 .SetProperty(m => m.LastError, text), CancellationToken.None);
         }
@@ -126,7 +130,7 @@ public sealed partial class OutboxRelay(
         activity?.SetTag("messaging.message.id", message.MessageId.ToString());
         try
         {
-            var (payload, type) = message.Read();
+            var (payload, type) = message.Read(types);
             await bus.Publish(payload, type, context =>
             {
                 context.MessageId = message.MessageId;
@@ -146,7 +150,7 @@ public sealed partial class OutboxRelay(
     {
         if (time.GetUtcNow() - metrics.LastRefresh < TimeSpan.FromSeconds(1)) return;
         await using var scope = scopes.CreateAsyncScope();
-        metrics.Update(await OutboxBacklog.ReadAsync(scope.ServiceProvider.GetRequiredService<ShipmentsDbContext>(), cancellationToken));
+        metrics.Update(await OutboxBacklog.ReadAsync(scope.ServiceProvider.GetRequiredService<TContext>(), cancellationToken));
     }
 
     private async Task CleanupAsync(CancellationToken cancellationToken)
@@ -155,9 +159,9 @@ public sealed partial class OutboxRelay(
         if (now < _nextCleanup) return;
         _nextCleanup = now + TimeSpan.FromMinutes(10);
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ShipmentsDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var cutoff = now - _options.SentRetention;
-        var deleted = await db.OutboxMessages.Where(m => m.SentAt != null && m.SentAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        var deleted = await db.Set<OutboxMessage>().Where(m => m.SentAt != null && m.SentAt < cutoff).ExecuteDeleteAsync(cancellationToken);
         if (deleted > 0) LogCleaned(deleted, _options.SentRetention);
     }
 

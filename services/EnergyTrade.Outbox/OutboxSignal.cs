@@ -1,4 +1,4 @@
-namespace EnergyTrade.Shipments.Outbox;
+namespace EnergyTrade.Outbox;
 
 /// <summary>
 /// Wakes the relay the moment a transaction that wrote outbox rows commits, so events leave in
