@@ -9,6 +9,7 @@ public enum SnapshotField
     Version,
     State,
     Shipper,
+    Buyer,
     ExporterCountry,
     ImporterCountry,
     OriginCountry,
@@ -56,6 +57,7 @@ public static class ShipmentRules
         if (s.State != ShipmentState.Active) return found;
 
         Add(found, Text(SnapshotField.Shipper, s.Shipper, required: true));
+        Add(found, Text(SnapshotField.Buyer, s.Buyer, required: false));
         Add(found, Text(SnapshotField.Grade, s.Grade, required: true));
         Add(found, Text(SnapshotField.LoadPort, s.LoadPort, required: false));
         Add(found, Text(SnapshotField.DischargePort, s.DischargePort, required: false));

@@ -7,6 +7,8 @@ public sealed record ShipmentSnapshot
     public required long Version { get; init; }
     public required ShipmentState State { get; init; }
     public required string Shipper { get; init; }
+    /// <summary>The receiving company, when recorded.</summary>
+    public string? Buyer { get; init; }
     public required string ExporterCountry { get; init; }
     public required string ImporterCountry { get; init; }
     public required string OriginCountry { get; init; }

@@ -184,4 +184,14 @@ public sealed class CsvShipmentReaderTests
         var draft = Assert.Single(result.Rows).Draft;
         Assert.Equal(("AZ", "BY", "KZ"), (draft.ExporterCountry, draft.ImporterCountry, draft.OriginCountry));
     }
+
+    [Fact]
+    public void An_optional_buyer_column_is_read_and_sent_with_the_shipment()
+    {
+        var result = Read(Header + ",buyer", Row() + ",Mozyr Refinery", Row("r2") + ",");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["Mozyr Refinery", ""], result.Rows.Select(r => r.Draft.Buyer));
+        Assert.Equal("Mozyr Refinery", result.Rows[0].Draft.ToRequest().Shipment.Buyer);
+    }
 }

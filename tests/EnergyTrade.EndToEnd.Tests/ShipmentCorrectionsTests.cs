@@ -54,6 +54,31 @@ public sealed class ShipmentCorrectionsTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_buyer_can_be_recorded_later_without_touching_the_figures_and_removed_again_with_a_mask()
+    {
+        var created = await CreateAsync(month: 6);
+        Assert.Equal("", created.Buyer);
+
+        // No mask: only the populated field changes (AIP-134), spelled by the one rule for names.
+        var named = await system.Shipments.UpdateShipmentAsync(new UpdateShipmentRequest
+        {
+            Shipment = new Shipment { Name = created.Name, Version = 1, Buyer = " Mozyr   Refinery" },
+        }, Deadline());
+        Assert.Equal("Mozyr Refinery", named.Buyer);
+        Assert.Equal(2, named.Version);
+        Assert.Equal(created.Barrels, named.Barrels);
+        Assert.Equal(created.Grade, named.Grade);
+        Assert.Equal(named, await system.Shipments.GetShipmentAsync(new GetShipmentRequest { Name = created.Name }, Deadline()));
+
+        var cleared = await system.Shipments.UpdateShipmentAsync(new UpdateShipmentRequest
+        {
+            Shipment = new Shipment { Name = created.Name, Version = 2 }, UpdateMask = FieldMask.FromString("buyer"),
+        }, Deadline());
+        Assert.Equal("", cleared.Buyer);
+        Assert.Equal(3, cleared.Version);
+    }
+
+    [Fact]
     public async Task A_stale_version_is_aborted_and_a_cancelled_shipment_cannot_be_updated()
     {
         var created = await CreateAsync(month: 4);

@@ -567,5 +567,38 @@ public sealed class ShipmentInputTests
     {
         Assert.Equal("INVALID_CHARACTERS", Single(s => s.Shipper = "SOCAR\n").Reason);
     }
-}
 
+    [Fact]
+    public void Company_grade_and_port_names_are_kept_trimmed_with_runs_of_spaces_collapsed()
+    {
+        var (input, violations) = Parse(With(s =>
+        {
+            s.Shipper = "  SOCAR   Trading ";
+            s.Buyer = "Mozyr    Refinery";
+            s.Grade = " Azeri  Light";
+            s.LoadPort = "Supsa ";
+            s.DischargePort = "  ";
+        }));
+
+        Assert.False(violations.Any);
+        Assert.Equal("SOCAR Trading", input.Shipper);
+        Assert.Equal("Mozyr Refinery", input.Buyer);
+        Assert.Equal("Azeri Light", input.Grade);
+        Assert.Equal("Supsa", input.LoadPort);
+        Assert.Null(input.DischargePort);
+    }
+
+    [Fact]
+    public void The_buyer_is_optional_and_follows_the_rules_of_every_name()
+    {
+        Assert.Null(Parse(Proto.ValidShipment()).Input.Buyer);
+
+        var tooLong = Single(s => s.Buyer = new string('B', 129));
+        Assert.Equal("shipment.buyer", tooLong.Field);
+        Assert.Equal("TOO_LONG", tooLong.Reason);
+
+        var control = Single(s => s.Buyer = "Naftan\0");
+        Assert.Equal("shipment.buyer", control.Field);
+        Assert.Equal("INVALID_CHARACTERS", control.Reason);
+    }
+}

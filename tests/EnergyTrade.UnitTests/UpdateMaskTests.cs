@@ -82,4 +82,19 @@ public sealed class UpdateMaskTests
 
         Assert.Equal(reason, Assert.Single(violations.Items).Reason);
     }
+
+    [Fact]
+    public void Every_input_field_of_the_proto_can_be_named_in_a_mask_and_none_that_is_output_only()
+    {
+        var inputFields = V1.Shipment.Descriptor.Fields.InDeclarationOrder().Select(f => f.Name)
+            .Except(["name", "barrels", "tonnes", "state", "version", "create_time", "update_time", "cancel_reason"]);
+        var mask = new FieldMask();
+        mask.Paths.AddRange(inputFields);
+        mask.Paths.AddRange(["quantity.value", "quantity.unit", "quantity.barrels_per_tonne"]);
+
+        var (resolved, violations) = Resolve(mask, new V1.Shipment());
+
+        Assert.Empty(violations.Items);
+        Assert.Contains("buyer", resolved!.Paths);
+    }
 }

@@ -9,6 +9,7 @@ namespace EnergyTrade.Shipments.Api;
 public sealed record ShipmentInput
 {
     public required string Shipper { get; init; }
+    public required string? Buyer { get; init; }
     public required string ExporterCountry { get; init; }
     public required string ImporterCountry { get; init; }
     public required string OriginCountry { get; init; }
@@ -35,6 +36,7 @@ public sealed record ShipmentInput
         shipment ??= new V1.Shipment();
         var report = new Reporter(prefix, violations);
         var shipper = Text(SnapshotField.Shipper, shipment.Shipper, required: true, report);
+        var buyer = Text(SnapshotField.Buyer, shipment.Buyer, required: false, report);
         var exporter = Country(SnapshotField.ExporterCountry, shipment.ExporterCountry, report);
         var importer = Country(SnapshotField.ImporterCountry, shipment.ImporterCountry, report);
         var origin = Country(SnapshotField.OriginCountry, shipment.OriginCountry, report);
@@ -71,6 +73,7 @@ public sealed record ShipmentInput
         return new ShipmentInput
         {
             Shipper = shipper ?? "",
+            Buyer = buyer,
             ExporterCountry = exporter ?? "",
             ImporterCountry = importer ?? "",
             OriginCountry = origin ?? "",
@@ -102,6 +105,7 @@ public sealed record ShipmentInput
     private static string PathOf(RuleViolation violation) => violation.Field switch
     {
         SnapshotField.Shipper => "shipper",
+        SnapshotField.Buyer => "buyer",
         SnapshotField.ExporterCountry => "exporter_country",
         SnapshotField.ImporterCountry => "importer_country",
         SnapshotField.OriginCountry => "origin_country",
@@ -218,7 +222,7 @@ public sealed record ShipmentInput
     {
         var violation = ShipmentRules.Text(field, text, required);
         report.Add(violation);
-        return violation is null && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
+        return violation is null && !string.IsNullOrWhiteSpace(text) ? Names.Canonical(text) : null;
     }
 
     private static string Describe(Google.Type.Date d) => $"{d.Year:D4}-{d.Month:D2}-{d.Day:D2}";

@@ -15,6 +15,7 @@ public static partial class ShipmentMapper
         {
             Name = s.Name,
             Shipper = s.Shipper,
+            Buyer = s.Buyer ?? "",
             ExporterCountry = s.ExporterCountry,
             ImporterCountry = s.ImporterCountry,
             OriginCountry = s.OriginCountry,

@@ -9,15 +9,15 @@ namespace EnergyTrade.Shipments.Api;
 /// <summary>Which fields an UpdateShipment replaces (AIP-134, AIP-161).</summary>
 public static class UpdateMask
 {
-    private static readonly HashSet<string> Mutable =
-    [
-        "shipper", "exporter_country", "importer_country", "origin_country", "grade",
-        "quantity", "quantity.value", "quantity.unit", "quantity.barrels_per_tonne",
-        "value", "load_date", "delivery_date", "load_port", "discharge_port",
-    ];
-
     private static readonly HashSet<string> OutputOnly =
         ["name", "barrels", "tonnes", "state", "version", "create_time", "update_time", "cancel_reason"];
+
+    /// <summary>Every other field of Shipment, read from the proto, and the fields of its quantity: a new field is updatable without a change here.</summary>
+    private static readonly HashSet<string> Mutable =
+    [
+        .. V1.Shipment.Descriptor.Fields.InDeclarationOrder().Select(f => f.Name).Where(name => !OutputOnly.Contains(name)),
+        .. V1.Quantity.Descriptor.Fields.InDeclarationOrder().Select(f => "quantity." + f.Name),
+    ];
 
     /// <summary>
     /// The paths an update replaces, or null for a full replacement ("*"). Without a mask, the paths

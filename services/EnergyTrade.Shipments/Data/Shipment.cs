@@ -9,6 +9,7 @@ public sealed class Shipment
     public long Version { get; set; }
     public ShipmentState State { get; set; }
     public string Shipper { get; set; } = "";
+    public string? Buyer { get; set; }
     public string ExporterCountry { get; set; } = "";
     public string ImporterCountry { get; set; } = "";
     public string OriginCountry { get; set; } = "";

@@ -24,6 +24,7 @@ public sealed class ShipmentsDbContext(DbContextOptions<ShipmentsDbContext> opti
             e.Property(s => s.Version).IsConcurrencyToken();
             e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
             e.Property(s => s.Shipper).HasMaxLength(Limits.NameLength);
+            e.Property(s => s.Buyer).HasMaxLength(Limits.NameLength);
             e.Property(s => s.Grade).HasMaxLength(Limits.NameLength);
             // Unconstrained numeric keeps exactly what the caller sent; normalised figures have 3 places.
             e.Property(s => s.QuantityValue).HasColumnType("numeric");

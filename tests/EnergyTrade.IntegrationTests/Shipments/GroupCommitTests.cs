@@ -235,6 +235,7 @@ public sealed class GroupCommitTests
         var full = SeedShipments.Cargo("KZ", "CPC Blend", 85_000.5m, Quantity.Types.Unit.MetricTonnes, 7.61m, 2020, 2, 29, "Novorossiysk",
             valueUsd: 24_765_432.17m, exporter: "RU", importer: "BY");
         full.DeliveryDate = new Google.Type.Date { Year = 2020, Month = 3, Day = 9 };
+        full.Buyer = "  Mozyr   Refinery ";
         var bare = SeedShipments.Cargo("AZ", "Azeri Light", 10m, Quantity.Types.Unit.Barrels, null, 2020, 1, 1, "");
         bare.DischargePort = "";
 
@@ -254,6 +255,9 @@ public sealed class GroupCommitTests
                 $"SELECT payload->'shipment'->>'tonnes' FROM outbox_messages WHERE shipment_id = '{id}'"));
             Assert.Equal(1L, await sut.ShipmentsDb.ScalarAsync<long>($"SELECT count(*) FROM outbox_messages WHERE shipment_id = '{id}'"));
         }
+        Assert.Equal("Mozyr Refinery", await sut.ShipmentsDb.ScalarAsync<string>(
+            "SELECT payload->'shipment'->>'buyer' FROM outbox_messages o JOIN shipments s ON s.id = o.shipment_id WHERE s.grade = 'CPC Blend'"));
+        Assert.Equal("Mozyr Refinery", await sut.ShipmentsDb.ScalarAsync<string>("SELECT buyer FROM shipments WHERE grade = 'CPC Blend'"));
         Assert.Equal("2020-03-09", await sut.ShipmentsDb.ScalarAsync<string>(
             "SELECT delivery_date::text FROM shipments WHERE grade = 'CPC Blend'"));
         Assert.Equal("24765432.17", await sut.ShipmentsDb.ScalarAsync<string>(

@@ -17,6 +17,7 @@ public static class CsvColumns
     public const string DeliveryDate = "delivery_date";
     public const string LoadPort = "load_port";
     public const string DischargePort = "discharge_port";
+    public const string Buyer = "buyer";
 
     /// <summary>Every file must have these in its header, in any order.</summary>
     public static readonly IReadOnlyList<string> Required =
@@ -24,7 +25,7 @@ public static class CsvColumns
 
     /// <summary>These may be left out of the header altogether.</summary>
     public static readonly IReadOnlyList<string> Optional =
-        [BarrelsPerTonne, ValueUsd, DeliveryDate, LoadPort, DischargePort];
+        [BarrelsPerTonne, ValueUsd, DeliveryDate, LoadPort, DischargePort, Buyer];
 
     public static IEnumerable<string> All => Required.Concat(Optional);
 

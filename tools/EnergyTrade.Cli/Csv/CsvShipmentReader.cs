@@ -195,6 +195,7 @@ public static class CsvShipmentReader
             DeliveryDate = deliveryDate,
             LoadPort = Text(CsvColumns.LoadPort),
             DischargePort = Text(CsvColumns.DischargePort),
+            Buyer = Text(CsvColumns.Buyer),
         }, problems);
     }
 }

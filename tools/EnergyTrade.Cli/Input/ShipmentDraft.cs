@@ -12,6 +12,7 @@ public sealed record ShipmentDraft
 {
     public required string RequestId { get; init; }
     public string Shipper { get; init; } = "";
+    public string Buyer { get; init; } = "";
     public required string ExporterCountry { get; init; }
     public required string ImporterCountry { get; init; }
     public required string OriginCountry { get; init; }
@@ -30,6 +31,7 @@ public sealed record ShipmentDraft
         var shipment = new Shipment
         {
             Shipper = Shipper,
+            Buyer = Buyer,
             ExporterCountry = ExporterCountry,
             ImporterCountry = ImporterCountry,
             OriginCountry = OriginCountry,

@@ -27,6 +27,7 @@ public static class AmendmentView
             switch (path)
             {
                 case "shipper": Text("Shipper", s => s.Shipper); break;
+                case "buyer": Text("Buyer", s => s.Buyer); break;
                 case "exporter_country": Text("Exporter", s => s.ExporterCountry); break;
                 case "importer_country": Text("Importer", s => s.ImporterCountry); break;
                 case "origin_country": Text("Origin of the oil", s => s.OriginCountry); break;

@@ -19,6 +19,7 @@ public static class ShipmentView
         Row("State", $"{State(shipment.State)}, version {shipment.Version}");
         Row("Cancel reason", shipment.CancelReason);
         Row("Shipper", shipment.Shipper);
+        Row("Buyer", shipment.Buyer);
         Row("Exporter → importer", $"{shipment.ExporterCountry} → {shipment.ImporterCountry}");
         Row("Origin of the oil", shipment.OriginCountry);
         Row("Grade", shipment.Grade);

@@ -18,6 +18,10 @@ public sealed class AmendSettings : GlobalSettings
     [Description("Company that shipped the cargo; \"\" removes it")]
     public string? Shipper { get; set; }
 
+    [CommandOption("--buyer <COMPANY>")]
+    [Description("Company that received the cargo; \"\" removes it")]
+    public string? Buyer { get; set; }
+
     [CommandOption("--exporter <CODE>")]
     [Description("Seller's country, ISO 3166-1 alpha-2")]
     public string? Exporter { get; set; }
@@ -79,7 +83,7 @@ public sealed class AmendSettings : GlobalSettings
         if (string.IsNullOrWhiteSpace(Name)) problems.Add("NAME is empty; give shipments/{id}.");
         if (MaskPaths.Count == 0)
         {
-            problems.Add("Nothing to amend: give at least one of --shipper, --exporter, --importer, --origin, --grade, --quantity, --unit, " +
+            problems.Add("Nothing to amend: give at least one of --shipper, --buyer, --exporter, --importer, --origin, --grade, --quantity, --unit, " +
                 "--barrels-per-tonne, --value-usd, --load-date, --delivery-date, --load-port, --discharge-port.");
         }
         if (Quantity is { } q && !DecimalInput.TryParse(q, out _)) problems.Add($"--quantity {DecimalInput.Describe(q)}.");
@@ -108,6 +112,7 @@ public sealed class AmendSettings : GlobalSettings
                 if (option is not null && !paths.Contains(path)) paths.Add(path);
             }
             Add(Shipper, "shipper");
+            Add(Buyer, "buyer");
             Add(Exporter, "exporter_country");
             Add(Importer, "importer_country");
             Add(Origin, "origin_country");
@@ -132,6 +137,7 @@ public sealed class AmendSettings : GlobalSettings
     {
         var patch = new Shipment { Name = current.Name.Length > 0 ? current.Name : ResourceName, Version = version };
         if (Shipper is { } shipper) patch.Shipper = shipper.Trim();
+        if (Buyer is { } buyer) patch.Buyer = buyer.Trim();
         if (Exporter is { } exporter) patch.ExporterCountry = CountryInput.Normalize(exporter);
         if (Importer is { } importer) patch.ImporterCountry = CountryInput.Normalize(importer);
         if (Origin is { } origin) patch.OriginCountry = CountryInput.Normalize(origin);

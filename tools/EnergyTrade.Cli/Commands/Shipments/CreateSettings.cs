@@ -57,6 +57,10 @@ public sealed class CreateSettings : GlobalSettings
     [Description("Company that shipped the cargo, e.g. SOCAR")]
     public string? Shipper { get; set; }
 
+    [CommandOption("--buyer <COMPANY>")]
+    [Description("Company that received the cargo, e.g. a refinery")]
+    public string? Buyer { get; set; }
+
     [CommandOption("--request-id <ID>")]
     [Description("Idempotency key: repeating the command with it returns the first shipment instead of recording another. A new UUID when left out")]
     public string? RequestId { get; set; }
@@ -104,6 +108,7 @@ public sealed class CreateSettings : GlobalSettings
         {
             RequestId = RequestId?.Trim() is { Length: > 0 } id ? id : newRequestId(),
             Shipper = Shipper?.Trim() ?? "",
+            Buyer = Buyer?.Trim() ?? "",
             ExporterCountry = CountryInput.Normalize(Exporter),
             ImporterCountry = CountryInput.Normalize(Importer),
             OriginCountry = CountryInput.Normalize(Origin),
