@@ -116,6 +116,39 @@ public sealed class TradeAnalyticsTests
     }
 
     [Fact]
+    public async Task Series_by_quarter_asks_for_quarters_and_labels_full_and_clipped_ones()
+    {
+        var run = new CliRun();
+        run.Server.On<GetTradeSeriesRequest, TradeSeries>(Replies.Series, request =>
+        {
+            var series = new TradeSeries { Country = "AZ", Partner = "BY", Basis = Basis.Commercial, Granularity = request.Granularity };
+            foreach (var (first, last, barrels) in new[] { (1, 3, 2_050_000m), (4, 4, 1_780_000m) })
+            {
+                series.Months.Add(new MonthlyTotals
+                {
+                    Month = new Google.Type.Date { Year = 2020, Month = first },
+                    LastMonth = new Google.Type.Date { Year = 2020, Month = last },
+                    Exports = Replies.Flow(1, barrels, 0m),
+                    Imports = Replies.Flow(0, 0m, 0m),
+                    Turnover = ProtoValues.Money(0m),
+                    Balance = ProtoValues.Money(0m),
+                });
+            }
+            return series;
+        });
+
+        Assert.Equal(0, await run.RunAsync("trade", "series", "AZ", "BY", "--from", "2020-01", "--to", "2020-04", "--granularity", "quarter"));
+
+        Assert.Equal(Granularity.Quarter, ((GetTradeSeriesRequest)Assert.Single(run.Server.Calls).Request).Granularity);
+        var text = run.Out.ToString();
+        Assert.Contains("AZ–BY trade by quarter, 2020-01 to 2020-04", text);
+        Assert.Matches(@"Quarter\s+│\s+Exports barrels", text);
+        Assert.Matches(@"2020 Q1\s+│\s+2,050,000 bbl │", text);
+        Assert.Matches(@"2020-04\s+│\s+1,780,000 bbl │", text);
+        Assert.Matches(@"Total\s+│\s+3,830,000 bbl │", text);
+    }
+
+    [Fact]
     public void Series_totals_add_up_exactly_with_signs()
     {
         var series = new TradeSeries { Country = "BY", Partner = "RU" };
@@ -147,6 +180,7 @@ public sealed class TradeAnalyticsTests
     [InlineData(new[] { "--from", "1970-01", "--to", "2020-12" }, "spans 612 months; a series holds at most 600")]
     [InlineData(new[] { "--from", "2020-12", "--to", "2020-01" }, "--from 2020-12 is after --to 2020-01")]
     [InlineData(new[] { "--from", "2020-01", "--to", "2020-12", "--basis", "customs" }, "--basis 'customs' is not a basis")]
+    [InlineData(new[] { "--from", "2020-01", "--to", "2020-12", "--granularity", "week" }, "--granularity 'week' is not one of month, quarter or year")]
     public async Task Series_options_are_checked_before_anything_is_sent(string[] options, string message)
     {
         var run = new CliRun();

@@ -86,6 +86,46 @@ public sealed class TradeAnalyticsTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Quarters_and_years_add_up_to_the_months_they_cover_and_q1_plus_april_is_january_to_april()
+    {
+        var year = NewYear();
+        await CreateAsync("AZ", "BY", "AZ", 700_000m, year, 1, 30_000_000m);
+        await CreateAsync("AZ", "BY", "RU", 580_000m, year, 3);
+        await CreateAsync("AZ", "BY", "AZ", 675_000m, year, 4, 25_000_000m);
+        await CreateAsync("AZ", "BY", "AZ", 100_000m, year, 11);
+        await ArrivedAsync("AZ", "BY", year, 4);
+
+        Task<TradeSeries> Series(int first, int last, Granularity granularity) => system.Trade.GetTradeSeriesAsync(new GetTradeSeriesRequest
+        {
+            Country = "AZ", Partner = "BY", FirstMonth = Month(year, first), LastMonth = Month(year, last), Granularity = granularity,
+        }, Deadline()).ResponseAsync;
+
+        var quarters = await Series(1, 4, Granularity.Quarter);
+        Assert.Equal(Granularity.Quarter, quarters.Granularity);
+        Assert.Equal([(1, 3), (4, 4)], quarters.Months.Select(m => (m.Month.Month, m.LastMonth.Month)));
+        Assert.Equal([1_280_000m, 675_000m], quarters.Months.Select(m => Dec(m.Exports.Barrels)));
+        var januaryToApril = await Totals("AZ", "BY", year, 1, 4);
+        Assert.Equal(Dec(januaryToApril.Exports.Barrels), quarters.Months.Sum(m => Dec(m.Exports.Barrels)));
+        Assert.Equal(Usd(januaryToApril.Turnover), quarters.Months.Sum(m => Usd(m.Turnover)));
+
+        var months = await Series(1, 12, Granularity.Unspecified);
+        Assert.Equal(Granularity.Month, months.Granularity);
+        var byQuarter = await Series(1, 12, Granularity.Quarter);
+        Assert.Equal(4, byQuarter.Months.Count);
+        for (var q = 0; q < 4; q++)
+        {
+            Assert.Equal(months.Months.Skip(q * 3).Take(3).Sum(m => Dec(m.Exports.Barrels)), Dec(byQuarter.Months[q].Exports.Barrels));
+        }
+        var wholeYear = Assert.Single((await Series(1, 12, Granularity.Year)).Months);
+        Assert.Equal(2_055_000m, Dec(wholeYear.Exports.Barrels));
+        Assert.Equal(4, wholeYear.Exports.ShipmentCount);
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Series(1, 12, (Granularity)9));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal(["granularity"], BadRequestOf(ex).FieldViolations.Select(v => v.Field));
+    }
+
+    [Fact]
     public async Task A_comparison_gives_the_change_against_the_year_before()
     {
         var year = NewYear();

@@ -16,19 +16,20 @@ public static class MonthlySeries
     public static int MonthCount(DateOnly first, DateOnly last) =>
         (last.Year - first.Year) * 12 + last.Month - first.Month + 1;
 
-    public static V1.TradeSeries Build(PairQuery q, DateOnly first, DateOnly last, IEnumerable<MonthlyFlowSums> sums)
+    public static V1.TradeSeries Build(PairQuery q, DateOnly first, DateOnly last, IEnumerable<MonthlyFlowSums> sums,
+        V1.Granularity granularity = V1.Granularity.Month)
     {
         var byMonth = sums.ToLookup(s => s.Month);
-        var series = new V1.TradeSeries { Country = q.Country, Partner = q.Partner, Basis = q.Basis };
-        // Counted rather than compared with last: AddMonths past December 9999 would throw.
-        var count = MonthCount(first, last);
-        for (var i = 0; i < count; i++)
+        var series = new V1.TradeSeries { Country = q.Country, Partner = q.Partner, Basis = q.Basis, Granularity = granularity };
+        foreach (var (start, end) in Buckets(first, last, granularity))
         {
-            var month = first.AddMonths(i);
-            var totals = new PairTotals(q with { Range = new MonthRange(month, month) }, byMonth[month].Select(m => m.Sums).ToList());
+            var months = MonthCount(start, end);
+            var inBucket = Enumerable.Range(0, months).SelectMany(i => byMonth[start.AddMonths(i)]).Select(m => m.Sums).ToList();
+            var totals = new PairTotals(q with { Range = new MonthRange(start, end) }, inBucket);
             series.Months.Add(new V1.MonthlyTotals
             {
-                Month = ProtoConvert.ToProtoMonth(month),
+                Month = ProtoConvert.ToProtoMonth(start),
+                LastMonth = ProtoConvert.ToProtoMonth(end),
                 Exports = FlowSums.ToFlow(totals.Exports),
                 Imports = FlowSums.ToFlow(totals.Imports),
                 Turnover = ProtoConvert.ToProtoMoney(totals.ExportValue + totals.ImportValue),
@@ -36,5 +37,33 @@ public static class MonthlySeries
             });
         }
         return series;
+    }
+
+    /// <summary>
+    /// The calendar months, quarters or years from first to last, each clipped to the range, so the
+    /// entries add up to the range exactly: Jan–Apr by quarter is Jan–Mar, then April.
+    /// </summary>
+    public static IReadOnlyList<(DateOnly First, DateOnly Last)> Buckets(DateOnly first, DateOnly last, V1.Granularity granularity)
+    {
+        var size = granularity switch
+        {
+            V1.Granularity.Quarter => 3,
+            V1.Granularity.Year => 12,
+            _ => 1,
+        };
+        var buckets = new List<(DateOnly, DateOnly)>();
+        // Counted rather than compared with last: AddMonths past December 9999 would throw.
+        var remaining = MonthCount(first, last);
+        var start = first;
+        while (remaining > 0)
+        {
+            // Months left in start's calendar bucket, start's own month included.
+            var months = Math.Min(size - (start.Month - 1) % size, remaining);
+            var end = start.AddMonths(months - 1);
+            buckets.Add((start, end));
+            remaining -= months;
+            if (remaining > 0) start = end.AddMonths(1);
+        }
+        return buckets;
     }
 }

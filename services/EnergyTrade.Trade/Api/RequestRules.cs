@@ -47,6 +47,17 @@ public static class RequestRules
         return orderBy == OrderBy.Unspecified ? OrderBy.TurnoverValue : orderBy;
     }
 
+    /// <summary>UNSPECIFIED is MONTH.</summary>
+    public static V1.Granularity Granularity(V1.Granularity granularity, FieldViolations violations)
+    {
+        if (!Enum.IsDefined(granularity))
+        {
+            violations.Add("granularity", $"{(int)granularity} is not a Granularity: use GRANULARITY_MONTH, GRANULARITY_QUARTER or GRANULARITY_YEAR.", "INVALID_ENUM");
+            return V1.Granularity.Month;
+        }
+        return granularity == V1.Granularity.Unspecified ? V1.Granularity.Month : granularity;
+    }
+
     /// <summary>For methods whose answer has a size per month or needs a definite range to shift.</summary>
     public static void RequireBothMonths(Google.Type.Date? firstMonth, Google.Type.Date? lastMonth, FieldViolations violations)
     {

@@ -26,6 +26,7 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
         var violations = new FieldViolations();
         var q = RequestRules.Pair(request.Country, request.Partner, request.FirstMonth, request.LastMonth, request.Basis, violations);
         RequestRules.RequireBothMonths(request.FirstMonth, request.LastMonth, violations);
+        var granularity = RequestRules.Granularity(request.Granularity, violations);
         if (q.Range is { First: { } f, Last: { } l } && f <= l && MonthlySeries.MonthCount(f, l) > MonthlySeries.MaxMonths)
         {
             violations.Add("last_month", $"is {MonthlySeries.MonthCount(f, l)} months from first_month inclusive; a series holds at most {MonthlySeries.MaxMonths}.", "RANGE_TOO_LONG");
@@ -33,7 +34,7 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
         violations.ThrowIfAny();
 
         var sums = await totals.MonthlyAsync(q, context.CancellationToken);
-        return MonthlySeries.Build(q, q.Range.First!.Value, q.Range.Last!.Value, sums);
+        return MonthlySeries.Build(q, q.Range.First!.Value, q.Range.Last!.Value, sums, granularity);
     }
 
     public override async Task<V1.BilateralComparison> CompareBilateralTotals(V1.CompareBilateralTotalsRequest request, ServerCallContext context)

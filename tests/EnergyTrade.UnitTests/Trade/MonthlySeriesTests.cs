@@ -89,4 +89,53 @@ public sealed class MonthlySeriesTests
     private static decimal D(Google.Type.Decimal d) => decimal.Parse(d.Value, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static decimal Usd(Google.Type.Money m) => m.Units + m.Nanos / 1_000_000_000m;
+
+    private static string Label((DateOnly First, DateOnly Last) b) => $"{b.First:yyyy-MM}..{b.Last:yyyy-MM}";
+
+    [Theory]
+    [InlineData(V1.Granularity.Month, "2020-01..2020-01 2020-02..2020-02 2020-03..2020-03 2020-04..2020-04")]
+    [InlineData(V1.Granularity.Quarter, "2020-01..2020-03 2020-04..2020-04")]
+    [InlineData(V1.Granularity.Year, "2020-01..2020-04")]
+    public void Buckets_follow_the_calendar_and_are_clipped_to_the_range(V1.Granularity granularity, string expected)
+    {
+        Assert.Equal(expected, string.Join(' ', MonthlySeries.Buckets(new DateOnly(2020, 1, 1), new DateOnly(2020, 4, 1), granularity).Select(Label)));
+    }
+
+    [Fact]
+    public void A_range_that_starts_and_ends_inside_quarters_and_years_gets_partial_entries_at_both_ends()
+    {
+        Assert.Equal("2019-11..2019-12 2020-01..2020-03 2020-04..2020-06 2020-07..2020-07",
+            string.Join(' ', MonthlySeries.Buckets(new DateOnly(2019, 11, 1), new DateOnly(2020, 7, 1), V1.Granularity.Quarter).Select(Label)));
+        Assert.Equal("2019-11..2019-12 2020-01..2020-12 2021-01..2021-02",
+            string.Join(' ', MonthlySeries.Buckets(new DateOnly(2019, 11, 1), new DateOnly(2021, 2, 1), V1.Granularity.Year).Select(Label)));
+        Assert.Equal("9999-10..9999-12",
+            string.Join(' ', MonthlySeries.Buckets(new DateOnly(9999, 10, 1), new DateOnly(9999, 12, 1), V1.Granularity.Quarter).Select(Label)));
+    }
+
+    [Fact]
+    public void Quarterly_entries_add_up_to_the_monthly_ones_and_say_which_months_they_cover()
+    {
+        MonthlyFlowSums[] sums =
+        [
+            Sums(2020, 1, FlowDirection.Exports, "AZ", 1, 700_000m, 30_000_000m),
+            Sums(2020, 3, FlowDirection.Exports, "AZ", 1, 675_000m),
+            Sums(2020, 3, FlowDirection.Exports, "RU", 1, 580_000m),
+            Sums(2020, 4, FlowDirection.Imports, "KZ", 2, 100_000m, 5_000_000m),
+        ];
+
+        var quarterly = MonthlySeries.Build(Query, new DateOnly(2020, 1, 1), new DateOnly(2020, 4, 1), sums, V1.Granularity.Quarter);
+        var yearly = MonthlySeries.Build(Query, new DateOnly(2020, 1, 1), new DateOnly(2020, 4, 1), sums, V1.Granularity.Year);
+
+        Assert.Equal(V1.Granularity.Quarter, quarterly.Granularity);
+        Assert.Equal([(1, 3), (4, 4)], quarterly.Months.Select(m => (m.Month.Month, m.LastMonth.Month)));
+        Assert.Equal([1_955_000m, 0m], quarterly.Months.Select(m => D(m.Exports.Barrels)));
+        Assert.Equal(3, quarterly.Months[0].Exports.ShipmentCount);
+        Assert.Equal(["AZ", "RU"], quarterly.Months[0].Exports.ByOrigin.Select(o => o.OriginCountry));
+        Assert.Equal(100_000m, D(quarterly.Months[1].Imports.Barrels));
+
+        var year = Assert.Single(yearly.Months);
+        Assert.Equal((1, 4), (year.Month.Month, year.LastMonth.Month));
+        Assert.Equal(1_955_000m, D(year.Exports.Barrels));
+        Assert.Equal(25_000_000, year.Balance.Units);
+    }
 }

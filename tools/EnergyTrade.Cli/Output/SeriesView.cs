@@ -14,14 +14,15 @@ public static class SeriesView
         var (country, partner) = (series.Country, series.Partner);
         var period = series.Months.Count == 0
             ? "no months"
-            : MonthRangeInput.Describe(ProtoValues.Format(series.Months[0].Month), ProtoValues.Format(series.Months[^1].Month));
-        var title = new Text($"{country}–{partner} trade by month, {period}, {BasisInput.Text(series.Basis)}; " +
+            : MonthRangeInput.Describe(ProtoValues.Format(series.Months[0].Month), ProtoValues.Format(series.Months[^1].LastMonth ?? series.Months[^1].Month));
+        var size = series.Granularity switch { Granularity.Quarter => "quarter", Granularity.Year => "year", _ => "month" };
+        var title = new Text($"{country}–{partner} trade by {size}, {period}, {BasisInput.Text(series.Basis)}; " +
             $"exports {country} → {partner}, imports {partner} → {country}", new Style(decoration: Decoration.Bold));
 
-        var table = Cells.NumbersTable("Month", "Exports barrels", "Exports value", "Imports barrels", "Imports value", "Turnover", "Balance");
+        var table = Cells.NumbersTable(char.ToUpperInvariant(size[0]) + size[1..], "Exports barrels", "Exports value", "Imports barrels", "Imports value", "Turnover", "Balance");
         foreach (var month in series.Months)
         {
-            table.AddRow(Cells.Of(Row(ProtoValues.Format(month.Month), Figures.Of(month))));
+            table.AddRow(Cells.Of(Row(GranularityInput.Label(month, series.Granularity), Figures.Of(month))));
         }
         // The range's sums, added up here exactly as the service sent each month.
         var total = series.Months.Select(Figures.Of).Aggregate(Figures.Zero, (sum, month) => sum + month);

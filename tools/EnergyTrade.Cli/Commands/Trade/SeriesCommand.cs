@@ -8,7 +8,7 @@ using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Cli.Commands.Trade;
 
-/// <summary>trade series: month by month, exports and imports (barrels and value), turnover and balance.</summary>
+/// <summary>trade series: month by month (or by quarter or year), exports and imports (barrels and value), turnover and balance.</summary>
 public sealed class SeriesCommand(CliEnvironment environment) : ServiceCommand<SeriesSettings>(environment)
 {
     protected override async Task<int> RunAsync(SeriesSettings settings, CliOptions options, ServiceClients clients, CancellationToken cancellationToken)
@@ -30,5 +30,6 @@ public sealed class SeriesCommand(CliEnvironment environment) : ServiceCommand<S
         FirstMonth = ProtoValues.Month(settings.FirstMonth!.Value),
         LastMonth = ProtoValues.Month(settings.LastMonth!.Value),
         Basis = BasisInput.ToTrade(settings.OriginBasis),
+        Granularity = GranularityInput.TryParse(settings.Granularity, out var granularity) ? granularity : Granularity.Month,
     };
 }

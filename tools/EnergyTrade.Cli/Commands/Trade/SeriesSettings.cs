@@ -22,6 +22,10 @@ public sealed class SeriesSettings : PairSettings
     [Description("commercial (exporter = seller's country, the default) or origin (exporter = where the oil was produced)")]
     public string? Basis { get; set; }
 
+    [CommandOption("--granularity <SIZE>")]
+    [Description("month (the default), quarter or year: calendar quarters and years, the first and last clipped to the range")]
+    public string? Granularity { get; set; }
+
     public override ValidationResult Validate()
     {
         var global = base.Validate();
@@ -33,6 +37,7 @@ public sealed class SeriesSettings : PairSettings
             problems.Add($"--from {first:yyyy-MM} --to {last:yyyy-MM} spans {MonthRangeInput.Count(first, last):#,0} months; a series holds at most {MaxMonths}.");
         }
         if (Basis is { } basis && !BasisInput.TryParse(basis, allowBoth: false, out _)) problems.Add(BasisInput.Describe(basis));
+        if (Granularity is { } granularity && !GranularityInput.TryParse(granularity, out _)) problems.Add(GranularityInput.Describe(granularity));
         return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join(Environment.NewLine, problems));
     }
 
