@@ -17,7 +17,7 @@ public sealed class TotalsCommandTests
         var text = CliRun.Render(TotalsView.Render(Replies.SeedTotals()));
 
         Assert.Contains("AZ–BY trade, 2020-01 to 2020-04, commercial basis", text);
-        Assert.Matches(@"Exports AZ → BY\s+│\s+5 │ 3,830,000 bbl │ 519,208.732 t │ 0.00 USD │\s+0 │", text);
+        Assert.Matches(@"Exports AZ → BY\s+│\s+5 │ 3,830,000 bbl │ 519,208.732 t │ 0.00 USD │\s+0 │ 31.7 kb/d │", text);
         Assert.Matches(@"Imports BY → AZ\s+│\s+0 │\s+0 bbl │\s+0 t │ 0.00 USD │\s+0 │", text);
         Assert.Matches(@"AZ\s+│\s+3 │ 2,050,000 bbl │ 275,497.954 t │", text);
         Assert.Matches(@"KZ\s+│\s+1 │ 1,200,000 bbl │ 163,710.778 t │", text);

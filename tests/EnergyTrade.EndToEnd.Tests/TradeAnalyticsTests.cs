@@ -107,6 +107,12 @@ public sealed class TradeAnalyticsTests(SystemFixture system)
         var januaryToApril = await Totals("AZ", "BY", year, 1, 4);
         Assert.Equal(Dec(januaryToApril.Exports.Barrels), quarters.Months.Sum(m => Dec(m.Exports.Barrels)));
         Assert.Equal(Usd(januaryToApril.Turnover), quarters.Months.Sum(m => Usd(m.Turnover)));
+        // The rate is over the calendar days asked for (121 or, in a leap year, 122), rounded half-even to 3 places.
+        var days = new DateOnly(year, 4, 30).DayNumber - new DateOnly(year, 1, 1).DayNumber + 1;
+        Assert.Equal(Math.Round(1_955_000m / days, 3, MidpointRounding.ToEven), Dec(januaryToApril.Exports.BarrelsPerDay));
+        Assert.Equal(Math.Round(675_000m / 30, 3, MidpointRounding.ToEven), Dec(quarters.Months[1].Exports.BarrelsPerDay));
+        Assert.Null((await system.Trade.GetBilateralTotalsAsync(new GetBilateralTotalsRequest { Country = "AZ", Partner = "BY", FirstMonth = Month(year, 1) }, Deadline()))
+            .Exports.BarrelsPerDay);
 
         var months = await Series(1, 12, Granularity.Unspecified);
         Assert.Equal(Granularity.Month, months.Granularity);

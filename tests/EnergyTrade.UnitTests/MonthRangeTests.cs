@@ -94,4 +94,23 @@ public sealed class MonthRangeTests
 
         Assert.Equal(new[] { "first_month INVALID_MONTH", "last_month INVALID_MONTH" }, Proto.Keys(violations));
     }
+
+    [Theory]
+    [InlineData(2020, 1, 2020, 4, 121)]
+    [InlineData(2021, 2, 2021, 2, 28)]
+    [InlineData(2024, 2, 2024, 2, 29)]
+    [InlineData(2019, 12, 2020, 1, 62)]
+    [InlineData(1, 1, 1, 1, 31)]
+    [InlineData(9999, 12, 9999, 12, 31)]
+    public void A_closed_range_has_the_calendar_days_of_its_whole_months(int fy, int fm, int ly, int lm, int days)
+    {
+        Assert.Equal(days, new MonthRange(new DateOnly(fy, fm, 1), new DateOnly(ly, lm, 1)).Days);
+    }
+
+    [Fact]
+    public void A_range_open_at_either_end_has_no_length()
+    {
+        Assert.Null(new MonthRange(new DateOnly(2020, 1, 1), null).Days);
+        Assert.Null(new MonthRange(null, new DateOnly(2020, 4, 1)).Days);
+    }
 }

@@ -18,7 +18,8 @@ public sealed record FlowSums(FlowDirection Direction, string Origin, long Shipm
     /// towards the totals (they are zero) but are left out of by_origin, where a zero line would
     /// name a country nothing came from.
     /// </summary>
-    public static V1.FlowTotals ToFlow(IEnumerable<FlowSums> sums)
+    /// <param name="days">The calendar days of the period asked for, for the rate; null leaves it unset.</param>
+    public static V1.FlowTotals ToFlow(IEnumerable<FlowSums> sums, int? days)
     {
         var byOrigin = sums.GroupBy(s => s.Origin, StringComparer.Ordinal)
             .Select(g => new
@@ -39,6 +40,10 @@ public sealed record FlowSums(FlowDirection Direction, string Origin, long Shipm
             Value = ProtoConvert.ToProtoMoney(byOrigin.Sum(o => o.ValueUsd)),
             ValuedShipmentCount = byOrigin.Sum(o => o.ValuedShipmentCount),
         };
+        if (days is > 0 and var d)
+        {
+            flow.BarrelsPerDay = ProtoConvert.ToProtoDecimal(Math.Round(byOrigin.Sum(o => o.Barrels) / d, 3, MidpointRounding.ToEven));
+        }
         flow.ByOrigin.AddRange(byOrigin
             .Where(o => o.ShipmentCount > 0)
             .OrderByDescending(o => o.Barrels).ThenBy(o => o.Origin, StringComparer.Ordinal)

@@ -5,6 +5,13 @@ namespace EnergyTrade.Trade.Api;
 /// <summary>An inclusive range of months, either end open.</summary>
 public sealed record MonthRange(DateOnly? First, DateOnly? Last)
 {
+    /// <summary>Calendar days from the first day of First to the last day of Last; null when either end is open.</summary>
+    public int? Days => First is { } first && Last is { } last ? DaysBetween(first, last) : null;
+
+    /// <summary>Calendar days of the months from <paramref name="first"/> to <paramref name="last"/>, both whole.</summary>
+    public static int DaysBetween(DateOnly first, DateOnly last) =>
+        new DateOnly(last.Year, last.Month, DateTime.DaysInMonth(last.Year, last.Month)).DayNumber - new DateOnly(first.Year, first.Month, 1).DayNumber + 1;
+
     public static MonthRange Parse(Google.Type.Date? first, Google.Type.Date? last, string firstField, string lastField, FieldViolations violations)
     {
         DateOnly? from = null, to = null;

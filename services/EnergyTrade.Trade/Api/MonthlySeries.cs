@@ -30,8 +30,8 @@ public static class MonthlySeries
             {
                 Month = ProtoConvert.ToProtoMonth(start),
                 LastMonth = ProtoConvert.ToProtoMonth(end),
-                Exports = FlowSums.ToFlow(totals.Exports),
-                Imports = FlowSums.ToFlow(totals.Imports),
+                Exports = FlowSums.ToFlow(totals.Exports, MonthRange.DaysBetween(start, end)),
+                Imports = FlowSums.ToFlow(totals.Imports, MonthRange.DaysBetween(start, end)),
                 Turnover = ProtoConvert.ToProtoMoney(totals.ExportValue + totals.ImportValue),
                 Balance = ProtoConvert.ToProtoMoney(totals.ExportValue - totals.ImportValue),
             });

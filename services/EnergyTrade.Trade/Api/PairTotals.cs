@@ -21,8 +21,8 @@ public sealed record PairTotals(PairQuery Query, IReadOnlyList<FlowSums> Sums)
             Country = Query.Country,
             Partner = Query.Partner,
             Basis = Query.Basis,
-            Exports = FlowSums.ToFlow(Exports),
-            Imports = FlowSums.ToFlow(Imports),
+            Exports = FlowSums.ToFlow(Exports, Query.Range.Days),
+            Imports = FlowSums.ToFlow(Imports, Query.Range.Days),
             Turnover = ProtoConvert.ToProtoMoney(ExportValue + ImportValue),
             Balance = ProtoConvert.ToProtoMoney(ExportValue - ImportValue),
         };

@@ -11,7 +11,8 @@ public static class PartnerRanking
     /// Ties go to the partner code, ordinal, so the order — and with it every page — is the same on
     /// every call and every replica. Partners with no shipment left (all cancelled) are not partners.
     /// </summary>
-    public static IReadOnlyList<V1.PartnerTotals> Rank(IEnumerable<PartnerFlowSums> sums, OrderBy orderBy)
+    /// <param name="days">The calendar days of the range asked for, for each flow's rate; null when it is open.</param>
+    public static IReadOnlyList<V1.PartnerTotals> Rank(IEnumerable<PartnerFlowSums> sums, OrderBy orderBy, int? days = null)
     {
         var partners = sums
             .GroupBy(s => s.Partner, StringComparer.Ordinal)
@@ -41,8 +42,8 @@ public static class PartnerRanking
             {
                 Partner = p.Partner,
                 Rank = i + 1,
-                Exports = FlowSums.ToFlow(p.Exports),
-                Imports = FlowSums.ToFlow(p.Imports),
+                Exports = FlowSums.ToFlow(p.Exports, days),
+                Imports = FlowSums.ToFlow(p.Imports, days),
                 Turnover = ProtoConvert.ToProtoMoney(p.ExportValue + p.ImportValue),
                 Balance = ProtoConvert.ToProtoMoney(p.ExportValue - p.ImportValue),
                 TurnoverBarrels = ProtoConvert.ToProtoDecimal(p.Barrels),

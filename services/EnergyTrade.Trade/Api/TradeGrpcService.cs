@@ -74,7 +74,7 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
         // A country has at most 248 partners, so the whole ranking is computed (grouped in SQL) and
         // paged in memory: simpler than a keyset over sums, and each page is consistent with its rank numbers.
         var sums = await totals.PartnersAsync(request.Country, range, basis, context.CancellationToken);
-        var ranked = PartnerRanking.Rank(sums, orderBy);
+        var ranked = PartnerRanking.Rank(sums, orderBy, range.Days);
         var response = new V1.ListPartnersResponse();
         response.Partners.AddRange(ranked.Skip(offset).Take(pageSize));
         if ((long)offset + pageSize < ranked.Count)

@@ -133,6 +133,7 @@ public static class Replies
             Barrels = ProtoValues.Decimal(3_830_000.000m),
             Tonnes = ProtoValues.Decimal(519_208.732m),
             Value = ProtoValues.Money(0m),
+            BarrelsPerDay = ProtoValues.Decimal(31_652.893m),
             ByOrigin =
             {
                 new OriginTotals { OriginCountry = "AZ", ShipmentCount = 3, Barrels = ProtoValues.Decimal(2_050_000.000m), Tonnes = ProtoValues.Decimal(275_497.954m), Value = ProtoValues.Money(0m) },

@@ -138,4 +138,23 @@ public sealed class MonthlySeriesTests
         Assert.Equal(1_955_000m, D(year.Exports.Barrels));
         Assert.Equal(25_000_000, year.Balance.Units);
     }
+
+    [Fact]
+    public void Every_flow_carries_its_rate_over_the_calendar_days_of_its_entry_rounded_half_even()
+    {
+        var seed = new PairTotals(Query with { Range = new MonthRange(new DateOnly(2020, 1, 1), new DateOnly(2020, 4, 1)) },
+            [Sums(2020, 1, FlowDirection.Exports, "AZ", 5, 3_830_000m).Sums]);
+        var open = new PairTotals(Query with { Range = new MonthRange(new DateOnly(2020, 1, 1), null) },
+            [Sums(2020, 1, FlowDirection.Exports, "AZ", 5, 3_830_000m).Sums]);
+
+        // 3,830,000 / 121 = 31,652.892561…
+        Assert.Equal("31652.893", seed.ToProto().Exports.BarrelsPerDay.Value);
+        Assert.Null(open.ToProto().Exports.BarrelsPerDay);
+
+        var quarterly = MonthlySeries.Build(Query, new DateOnly(2020, 1, 1), new DateOnly(2020, 4, 1),
+            [Sums(2020, 2, FlowDirection.Exports, "AZ", 1, 910_000m), Sums(2020, 4, FlowDirection.Exports, "AZ", 1, 30_000.015m)], V1.Granularity.Quarter);
+        // Q1 2020 has 91 days; April 30, and 1,000.0005 rounds half-even to 1,000.000.
+        Assert.Equal(["10000.000", "1000.000"], quarterly.Months.Select(m => D(m.Exports.BarrelsPerDay).ToString("0.000", CultureInfo.InvariantCulture)));
+        Assert.Equal(1_000.000m, D(quarterly.Months[1].Exports.BarrelsPerDay));
+    }
 }

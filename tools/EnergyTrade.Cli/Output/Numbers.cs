@@ -14,6 +14,14 @@ public static class Numbers
     public static string Barrels(Google.Type.Decimal? barrels) => Barrels(ProtoValues.ToDecimal(barrels));
     public static string Tonnes(Google.Type.Decimal? tonnes) => Tonnes(ProtoValues.ToDecimal(tonnes));
 
+    /// <summary>
+    /// Thousand barrels a day to one decimal, as flows are quoted, from the service's barrels per day
+    /// (the JSON output keeps its exact figure); "" when it sent none (an open range).
+    /// </summary>
+    public static string KiloBarrelsPerDay(Google.Type.Decimal? barrelsPerDay) => barrelsPerDay is null
+        ? ""
+        : $"{Group(Math.Round(ProtoValues.ToDecimal(barrelsPerDay) / 1000m, 1, MidpointRounding.ToEven), minimumDecimals: 1)} kb/d";
+
     /// <summary>Money keeps at least the two minor units of USD, and any further digits it carries.</summary>
     public static string Usd(decimal usd) => $"{Group(usd, minimumDecimals: 2)} USD";
     public static string Usd(Google.Type.Money? money) => Usd(ProtoValues.ToDecimal(money));

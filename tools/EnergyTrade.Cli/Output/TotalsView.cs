@@ -19,7 +19,7 @@ public static class TotalsView
             new Text($"{country}–{partner} trade, {Period(totals)}, {BasisText(totals.Basis)}", new Style(decoration: Decoration.Bold)),
         };
 
-        var flows = Cells.NumbersTable("Flow", "Shipments", "Barrels", "Tonnes", "Value", "Valued shipments");
+        var flows = Cells.NumbersTable("Flow", "Shipments", "Barrels", "Tonnes", "Value", "Valued shipments", "Rate");
         flows.AddRow(Cells.Of(FlowRow($"Exports {country} → {partner}", totals.Exports)));
         flows.AddRow(Cells.Of(FlowRow($"Imports {partner} → {country}", totals.Imports)));
         parts.Add(flows);
@@ -55,6 +55,7 @@ public static class TotalsView
         Numbers.Tonnes(flow.Tonnes),
         Numbers.Usd(flow.Value),
         Numbers.Count(flow.ValuedShipmentCount),
+        Numbers.KiloBarrelsPerDay(flow.BarrelsPerDay),
     ];
 
     private static void AddOrigins(List<IRenderable> parts, string flowLabel, string sellerCountry, FlowTotals flow)
