@@ -54,6 +54,32 @@ public sealed class TradeAnalyticsTests
     }
 
     [Fact]
+    public async Task Year_to_date_sends_only_the_last_month_and_the_flag()
+    {
+        var run = new CliRun();
+        run.Server.On<CompareBilateralTotalsRequest, BilateralComparison>(Replies.Compare, _ => Comparison());
+
+        Assert.Equal(0, await run.RunAsync("trade", "totals", "AZ", "BY", "--to", "2020-04", "--compare", "--year-to-date"));
+
+        var request = (CompareBilateralTotalsRequest)Assert.Single(run.Server.Calls).Request;
+        Assert.True(request.YearToDate);
+        Assert.Null(request.FirstMonth);
+        Assert.Equal((2020, 4, 0), (request.LastMonth.Year, request.LastMonth.Month, request.LastMonth.Day));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--to", "2020-04", "--year-to-date" }, "--year-to-date needs --compare")]
+    [InlineData(new[] { "--from", "2020-02", "--to", "2020-04", "--compare", "--year-to-date" }, "leave out --from")]
+    [InlineData(new[] { "--compare", "--year-to-date" }, "--to is required with --year-to-date")]
+    public async Task Year_to_date_options_are_checked_before_anything_is_sent(string[] options, string message)
+    {
+        var run = new CliRun();
+        Assert.Equal(2, await run.RunAsync(["trade", "totals", "AZ", "BY", .. options]));
+        Assert.Contains(message, run.Error.ToString());
+        Assert.Empty(run.Server.Calls);
+    }
+
+    [Fact]
     public void Compare_table_shows_both_ranges_the_change_and_the_percent()
     {
         var text = CliRun.Render(ComparisonView.Render(Comparison()));

@@ -132,6 +132,41 @@ public sealed class TradeAnalyticsTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Year_to_date_runs_from_january_to_the_month_given_against_the_same_months_a_year_earlier()
+    {
+        var year = NewYear();
+        await CreateAsync("NO", "PL", "NO", 200_000m, year - 1, 2);
+        await CreateAsync("NO", "PL", "NO", 50_000m, year - 1, 8);
+        await CreateAsync("NO", "PL", "NO", 300_000m, year, 3);
+        await CreateAsync("NO", "PL", "NO", 70_000m, year, 4);
+        await ArrivedAsync("NO", "PL", year - 1, 2);
+        await ArrivedAsync("NO", "PL", year, 2);
+
+        var ytd = await system.Trade.CompareBilateralTotalsAsync(new CompareBilateralTotalsRequest
+        {
+            Country = "NO", Partner = "PL", LastMonth = Month(year, 3), YearToDate = true,
+        }, Deadline());
+
+        Assert.Equal((year, 1, year, 3), (ytd.Current.FirstMonth.Year, ytd.Current.FirstMonth.Month, ytd.Current.LastMonth.Year, ytd.Current.LastMonth.Month));
+        Assert.Equal((year - 1, 1, year - 1, 3), (ytd.Previous.FirstMonth.Year, ytd.Previous.FirstMonth.Month, ytd.Previous.LastMonth.Year, ytd.Previous.LastMonth.Month));
+        Assert.Equal(300_000m, Dec(ytd.ExportsBarrels.Current));
+        Assert.Equal(200_000m, Dec(ytd.ExportsBarrels.Previous));
+
+        var both = await Assert.ThrowsAsync<RpcException>(() => system.Trade.CompareBilateralTotalsAsync(new CompareBilateralTotalsRequest
+        {
+            Country = "NO", Partner = "PL", FirstMonth = Month(year, 2), LastMonth = Month(year, 3), YearToDate = true,
+        }, Deadline()).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, both.StatusCode);
+        Assert.Equal([("first_month", "CONFLICTING_FIELDS")], BadRequestOf(both).FieldViolations.Select(v => (v.Field, v.Reason)));
+
+        var none = await Assert.ThrowsAsync<RpcException>(() => system.Trade.CompareBilateralTotalsAsync(new CompareBilateralTotalsRequest
+        {
+            Country = "NO", Partner = "PL", YearToDate = true,
+        }, Deadline()).ResponseAsync);
+        Assert.Equal(["last_month"], BadRequestOf(none).FieldViolations.Select(v => v.Field));
+    }
+
+    [Fact]
     public async Task A_comparison_gives_the_change_against_the_year_before()
     {
         var year = NewYear();

@@ -61,7 +61,12 @@ public static class RequestRules
     /// <summary>For methods whose answer has a size per month or needs a definite range to shift.</summary>
     public static void RequireBothMonths(Google.Type.Date? firstMonth, Google.Type.Date? lastMonth, FieldViolations violations)
     {
-        if (firstMonth is null) violations.Add("first_month", "is required: a month as a Date with day 0.", "REQUIRED");
-        if (lastMonth is null) violations.Add("last_month", "is required: a month as a Date with day 0.", "REQUIRED");
+        RequireMonth(firstMonth, "first_month", violations);
+        RequireMonth(lastMonth, "last_month", violations);
+    }
+
+    public static void RequireMonth(Google.Type.Date? month, string field, FieldViolations violations)
+    {
+        if (month is null) violations.Add(field, "is required: a month as a Date with day 0.", "REQUIRED");
     }
 }

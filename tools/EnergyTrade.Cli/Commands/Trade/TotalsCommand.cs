@@ -106,8 +106,9 @@ public sealed class TotalsCommand(CliEnvironment environment) : ServiceCommand<T
         Country = CountryInput.Normalize(settings.Country),
         Partner = CountryInput.Normalize(settings.Partner),
         Basis = BasisInput.ToTrade(settings.OriginBasis),
-        FirstMonth = ProtoValues.Month(settings.FirstMonth!.Value),
+        FirstMonth = settings.YearToDate ? null : ProtoValues.Month(settings.FirstMonth!.Value),
         LastMonth = ProtoValues.Month(settings.LastMonth!.Value),
+        YearToDate = settings.YearToDate,
     };
 
     private static SummarizeShipmentsRequest BuildSummaryRequest(TotalsSettings settings)

@@ -27,12 +27,26 @@ public sealed class TotalsSettings : PairSettings
     [Description("Compare --from..--to with the same months a year earlier: turnover, exports and imports in value and barrels, with the change in absolute and percent terms")]
     public bool Compare { get; set; }
 
+    [CommandOption("--year-to-date")]
+    [Description("With --compare and --to (no --from): January of --to's year up to --to, against the same months a year earlier")]
+    public bool YearToDate { get; set; }
+
     public override ValidationResult Validate()
     {
         var global = base.Validate();
         if (!global.Successful) return global;
         var problems = new List<string>();
-        MonthRangeInput.Check(From, To, problems, Compare ? "with --compare: it compares those months with the same months a year earlier" : null);
+        if (YearToDate)
+        {
+            if (!Compare) problems.Add("--year-to-date needs --compare.");
+            if (From is not null) problems.Add("--year-to-date starts in January of --to's year; leave out --from.");
+            MonthRangeInput.Check(null, To, problems);
+            if (To is null) problems.Add("--to is required with --year-to-date: the last month of the year to date.");
+        }
+        else
+        {
+            MonthRangeInput.Check(From, To, problems, Compare ? "with --compare: it compares those months with the same months a year earlier" : null);
+        }
         if (Basis is { } basis && !BasisInput.TryParse(basis, allowBoth: false, out _)) problems.Add(BasisInput.Describe(basis));
         if (Wait is < 0 or > 3600) problems.Add($"--wait {Wait} is out of range; use 0 to 3600 seconds.");
         if (Compare && Wait > 0) problems.Add("--wait cannot be combined with --compare; wait with `trade totals` (or `reconcile --wait`) first.");
