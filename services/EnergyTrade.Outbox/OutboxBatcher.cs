@@ -24,15 +24,13 @@ public static class OutboxBatcher
         var run = new List<OutboxMessage>();
         foreach (var row in rows)
         {
-            if (!types.IsBatchable(row) || (run.Count > 0 && run[0].MessageType != row.MessageType))
+            if (!types.IsBatchable(row))
             {
                 Flush();
-                if (!types.IsBatchable(row))
-                {
-                    messages.Add(new Message([row]));
-                    continue;
-                }
+                messages.Add(new Message([row]));
+                continue;
             }
+            if (run.Count > 0 && run[0].MessageType != row.MessageType) Flush();
             run.Add(row);
             if (run.Count >= Math.Max(1, maxEventsPerMessage)) Flush();
         }

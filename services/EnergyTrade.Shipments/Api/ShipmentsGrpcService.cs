@@ -48,12 +48,13 @@ public sealed partial class ShipmentsGrpcService(
             RequestFingerprint = requestId.Length > 0 ? fingerprint : null,
         };
         shipment.Apply(input);
-        ShipmentInput.Check(shipment.ToSnapshot(), "shipment.", violations);
+        var snapshot = shipment.ToSnapshot();
+        ShipmentInput.Check(snapshot, "shipment.", violations);
         violations.ThrowIfAny();
 
         // The row and its event commit together or not at all, in a transaction shared with
         // whichever other creates arrived at the same moment.
-        if (!await writer.CreateAsync(shipment))
+        if (!await writer.CreateAsync(shipment, snapshot))
         {
             // A retry, or a concurrent twin, with the same request_id committed first: answer with that shipment.
             var winner = await FindByRequestIdAsync(requestId, CancellationToken.None)

@@ -89,7 +89,8 @@ public sealed partial class ShipmentInserter(
 
     private async Task<HashSet<Guid>> InsertBatchAsync(List<Pending> batch)
     {
-        var statement = _statement ?? throw new ShuttingDownException("Shipments");
+        // Built in StartAsync before the batcher that calls this starts.
+        var statement = _statement!;
         // Opened first: a failure to connect means nothing was sent, so nothing changed.
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand(statement.Sql, connection);

@@ -16,11 +16,12 @@ namespace EnergyTrade.Shipments.Data;
 public sealed class ShipmentWriter(ShipmentsDbContext db, ShipmentInserter inserter, OutboxSignal outboxSignal)
 {
     /// <summary>
-    /// Records a new shipment and its Created event: true once both are committed, false when its
-    /// request_id was already held by another shipment (nothing was written).
+    /// Records a new shipment and its Created event carrying <paramref name="snapshot"/> (the shipment's
+    /// snapshot, as the caller checked it): true once both are committed, false when its request_id was
+    /// already held by another shipment (nothing was written).
     /// </summary>
-    public Task<bool> CreateAsync(Shipment shipment) =>
-        inserter.InsertAsync(shipment, Changed(shipment, ShipmentChangeKind.Created, shipment.CreateTime));
+    public Task<bool> CreateAsync(Shipment shipment, ShipmentSnapshot snapshot) =>
+        inserter.InsertAsync(shipment, Changed(snapshot, ShipmentChangeKind.Created, shipment.CreateTime));
 
     /// <summary>
     /// Commits a change made to a shipment read through this scope's context, as its next version with
@@ -30,7 +31,7 @@ public sealed class ShipmentWriter(ShipmentsDbContext db, ShipmentInserter inser
     {
         shipment.Version++;
         shipment.UpdateTime = now;
-        db.OutboxMessages.Add(Changed(shipment, kind, now));
+        db.OutboxMessages.Add(Changed(shipment.ToSnapshot(), kind, now));
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         try
         {
@@ -45,11 +46,7 @@ public sealed class ShipmentWriter(ShipmentsDbContext db, ShipmentInserter inser
         outboxSignal.Notify();
     }
 
-    /// <summary>The outbox row announcing <paramref name="shipment"/> as it now stands.</summary>
-    public static OutboxMessage Changed(Shipment shipment, ShipmentChangeKind kind, DateTimeOffset now) => ShipmentEvents.Outbox.Create(
-        new ShipmentChanged { Kind = kind, Shipment = shipment.ToSnapshot(), OccurredAt = now }, shipment.Id, now);
+    /// <summary>The outbox row announcing a shipment as <paramref name="snapshot"/> shows it.</summary>
+    public static OutboxMessage Changed(ShipmentSnapshot snapshot, ShipmentChangeKind kind, DateTimeOffset now) => ShipmentEvents.Outbox.Create(
+        new ShipmentChanged { Kind = kind, Shipment = snapshot, OccurredAt = now }, snapshot.ShipmentId, now);
 }
-
-/// <summary>Another change to the shipment committed between this one's read and its write.</summary>
-public sealed class ConcurrentChangeException(string shipment, Exception inner)
-    : Exception($"{shipment} was changed concurrently.", inner);

@@ -92,7 +92,7 @@ public sealed partial class RepublishWorker(
         var page = await query.OrderBy(s => s.Id).Take(options.Value.PageSize).ToListAsync(cancellationToken);
 
         var now = time.GetUtcNow();
-        db.OutboxMessages.AddRange(page.Select(s => ShipmentWriter.Changed(s, ShipmentChangeKind.Republished, now)));
+        db.OutboxMessages.AddRange(page.Select(s => ShipmentWriter.Changed(s.ToSnapshot(), ShipmentChangeKind.Republished, now)));
         operation.RepublishedCount += page.Count;
         if (page.Count > 0) operation.Cursor = page[^1].Id;
         operation.UpdateTime = now;

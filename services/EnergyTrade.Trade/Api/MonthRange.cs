@@ -5,6 +5,8 @@ namespace EnergyTrade.Trade.Api;
 /// <summary>An inclusive range of months, either end open.</summary>
 public sealed record MonthRange(DateOnly? First, DateOnly? Last)
 {
+    public bool Contains(DateOnly month) => (First is not { } first || month >= first) && (Last is not { } last || month <= last);
+
     /// <summary>Calendar days from the first day of First to the last day of Last; null when either end is open.</summary>
     public int? Days => First is { } first && Last is { } last ? DaysBetween(first, last) : null;
 

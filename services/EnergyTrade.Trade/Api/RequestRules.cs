@@ -65,6 +65,22 @@ public static class RequestRules
         RequireMonth(lastMonth, "last_month", violations);
     }
 
+    /// <summary>
+    /// The first month a comparison covers: first_month, or with year_to_date January of last_month's
+    /// year (null when last_month is unreadable, which Pair reports).
+    /// </summary>
+    public static Google.Type.Date? ComparisonStart(V1.CompareBilateralTotalsRequest request, FieldViolations violations)
+    {
+        if (!request.YearToDate) return request.FirstMonth;
+        if (request.FirstMonth is not null)
+        {
+            violations.Add("first_month", "must be unset with year_to_date: the range starts in January of last_month's year.", "CONFLICTING_FIELDS");
+        }
+        return request.LastMonth is not null && ProtoConvert.TryGetMonth(request.LastMonth, out var last)
+            ? ProtoConvert.ToProtoMonth(new DateOnly(last.Year, 1, 1))
+            : null;
+    }
+
     public static void RequireMonth(Google.Type.Date? month, string field, FieldViolations violations)
     {
         if (month is null) violations.Add(field, "is required: a month as a Date with day 0.", "REQUIRED");

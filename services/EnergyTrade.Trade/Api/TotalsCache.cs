@@ -102,7 +102,7 @@ public sealed class TotalsCache
         if (!_pairs.TryGetValue(key, out var pair)) return;
         foreach (var (q, entry) in pair)
         {
-            if (months is null || months.Any(m => (q.Range.First is not { } f || m >= f) && (q.Range.Last is not { } l || m <= l)))
+            if (months is null || months.Any(q.Range.Contains))
             {
                 Remove(pair, entry);
             }

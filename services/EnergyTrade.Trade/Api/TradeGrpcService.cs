@@ -40,14 +40,7 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
     public override async Task<V1.BilateralComparison> CompareBilateralTotals(V1.CompareBilateralTotalsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        if (request.YearToDate && request.FirstMonth is not null)
-        {
-            violations.Add("first_month", "must be unset with year_to_date: the range starts in January of last_month's year.", "CONFLICTING_FIELDS");
-        }
-        // Year to date starts in January of last_month's year; an unreadable last_month is reported by Pair.
-        var firstMonth = !request.YearToDate ? request.FirstMonth
-            : request.LastMonth is not null && ProtoConvert.TryGetMonth(request.LastMonth, out var last) ? ProtoConvert.ToProtoMonth(new DateOnly(last.Year, 1, 1))
-            : null;
+        var firstMonth = RequestRules.ComparisonStart(request, violations);
         var q = RequestRules.Pair(request.Country, request.Partner, firstMonth, request.LastMonth, request.Basis, violations);
         if (!request.YearToDate) RequestRules.RequireMonth(request.FirstMonth, "first_month", violations);
         RequestRules.RequireMonth(request.LastMonth, "last_month", violations);
