@@ -65,7 +65,8 @@ public static class ShipmentRules
         var importer = Country(SnapshotField.ImporterCountry, s.ImporterCountry);
         Add(found, exporter);
         Add(found, importer);
-        Add(found, Country(SnapshotField.OriginCountry, s.OriginCountry));
+        // An undisclosed origin is a fact about the cargo, not a gap: it is counted as such.
+        if (s.OriginCountry is not null) Add(found, Country(SnapshotField.OriginCountry, s.OriginCountry));
         if (exporter is null && importer is null) Add(found, DistinctCountries(s.ExporterCountry, s.ImporterCountry));
 
         Quantity(s, found);

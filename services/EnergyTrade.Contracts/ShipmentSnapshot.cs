@@ -11,7 +11,8 @@ public sealed record ShipmentSnapshot
     public string? Buyer { get; init; }
     public required string ExporterCountry { get; init; }
     public required string ImporterCountry { get; init; }
-    public required string OriginCountry { get; init; }
+    /// <summary>Where the oil was produced; null when the origin was not disclosed.</summary>
+    public string? OriginCountry { get; init; }
     public required string Grade { get; init; }
     public required decimal QuantityValue { get; init; }
     public required QuantityUnit QuantityUnit { get; init; }

@@ -14,6 +14,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 
 // One pool shared by EF (queries, migrations) and the applier's set-based SQL.
 builder.AddPostgres<TradeDbContext>("Trade");
+builder.Services.AddSingleton<NameBook>();
 builder.Services.AddSingleton<TotalsApplier>();
 builder.Services.AddSingleton<ConsumeMetrics>();
 builder.Services.AddSingleton<RefusalLog>();

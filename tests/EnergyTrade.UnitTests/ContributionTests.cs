@@ -14,7 +14,9 @@ public sealed class ContributionTests
         var contribution = Contribution.Of(snapshot);
 
         Assert.Equal(
-            new Contribution(new TotalsKey("AZ", "BY", "RU", new DateOnly(2020, 3, 1)), 580_000m, 80_000m, 42_000_000.25m),
+            new Contribution(new TotalsKey("AZ", "BY", "RU", new DateOnly(2020, 3, 1), snapshot.DeliveryDate is { } d ? new DateOnly(d.Year, d.Month, 1) : null,
+                new ShipmentNames("socar", null, "urals", snapshot.LoadPort is { } lp ? Names.Key(lp) : null, snapshot.DischargePort is { } dp ? Names.Key(dp) : null)),
+                580_000m, 80_000m, 42_000_000.25m),
             contribution);
     }
 

@@ -6,7 +6,7 @@ namespace EnergyTrade.UnitTests;
 public sealed class DeltaPlanTests
 {
     private static TotalsKey Key(string origin, int month, string exporter = "AZ", string importer = "BY") =>
-        new(exporter, importer, origin, new DateOnly(2020, month, 1));
+        new(exporter, importer, origin, new DateOnly(2020, month, 1), null, null);
 
     private static Contribution Urals(decimal tonnes, int month = 3, decimal? value = null) =>
         new(Key("RU", month), tonnes * 7.25m, tonnes, value);
@@ -19,7 +19,7 @@ public sealed class DeltaPlanTests
         plan.Replace(null, Urals(80_000m, value: 1_000_000.50m));
 
         var delta = Assert.Single(plan.Deltas());
-        Assert.Equal(new TotalsDelta(Key("RU", 3), 1, 580_000m, 80_000m, 1_000_000.50m, 1), delta);
+        Assert.Equal(new TotalsDelta(Key("RU", 3), 1, 580_000m, 80_000m, 1_000_000.50m, 1, 580_000m), delta);
     }
 
     [Fact]
@@ -48,8 +48,8 @@ public sealed class DeltaPlanTests
         Assert.Equal(
             new[]
             {
-                new TotalsDelta(Key("RU", 3), -1, -580_000m, -80_000m, -100m, -1),
-                new TotalsDelta(Key("RU", 4), 1, 580_000m, 80_000m, 100m, 1),
+                new TotalsDelta(Key("RU", 3), -1, -580_000m, -80_000m, -100m, -1, -580_000m),
+                new TotalsDelta(Key("RU", 4), 1, 580_000m, 80_000m, 100m, 1, 580_000m),
             },
             plan.Deltas());
     }
@@ -66,8 +66,8 @@ public sealed class DeltaPlanTests
         Assert.Equal(
             new[]
             {
-                new TotalsDelta(Key("KZ", 3), 1, 580_000m, 80_000m, 0m, 0),
-                new TotalsDelta(Key("RU", 3), -1, -580_000m, -80_000m, 0m, 0),
+                new TotalsDelta(Key("KZ", 3), 1, 580_000m, 80_000m, 0m, 0, 0m),
+                new TotalsDelta(Key("RU", 3), -1, -580_000m, -80_000m, 0m, 0, 0m),
             },
             plan.Deltas());
     }
@@ -80,7 +80,7 @@ public sealed class DeltaPlanTests
         plan.Replace(Urals(80_000.123m, value: 52.60m), null);
 
         var delta = Assert.Single(plan.Deltas());
-        Assert.Equal(new TotalsDelta(Key("RU", 3), -1, -580_000.89175m, -80_000.123m, -52.60m, -1), delta);
+        Assert.Equal(new TotalsDelta(Key("RU", 3), -1, -580_000.89175m, -80_000.123m, -52.60m, -1, -580_000.89175m), delta);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class DeltaPlanTests
         plan.Replace(Urals(80_000m, value: 1_234.56m), Urals(80_000m));
 
         var delta = Assert.Single(plan.Deltas());
-        Assert.Equal(new TotalsDelta(Key("RU", 3), 0, 0m, 0m, -1_234.56m, -1), delta);
+        Assert.Equal(new TotalsDelta(Key("RU", 3), 0, 0m, 0m, -1_234.56m, -1, -580_000m), delta);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class DeltaPlanTests
         plan.Replace(Urals(80_000m), Urals(80_000m, value: 1_234.56m));
 
         var delta = Assert.Single(plan.Deltas());
-        Assert.Equal(new TotalsDelta(Key("RU", 3), 0, 0m, 0m, 1_234.56m, 1), delta);
+        Assert.Equal(new TotalsDelta(Key("RU", 3), 0, 0m, 0m, 1_234.56m, 1, 580_000m), delta);
     }
 
     [Fact]
@@ -214,13 +214,13 @@ public sealed class DeltaPlanTests
     [Fact]
     public void Total_order_compares_exporter_then_importer_then_origin_then_month()
     {
-        var early = new TotalsKey("AZ", "BY", "RU", new DateOnly(2020, 12, 1));
+        var early = new TotalsKey("AZ", "BY", "RU", new DateOnly(2020, 12, 1), null, null);
 
-        Assert.True(early.CompareTo(new TotalsKey("BY", "AZ", "AZ", new DateOnly(2020, 1, 1))) < 0);
-        Assert.True(early.CompareTo(new TotalsKey("AZ", "GE", "AZ", new DateOnly(2020, 1, 1))) < 0);
-        Assert.True(early.CompareTo(new TotalsKey("AZ", "BY", "TR", new DateOnly(2020, 1, 1))) < 0);
-        Assert.True(early.CompareTo(new TotalsKey("AZ", "BY", "RU", new DateOnly(2021, 1, 1))) < 0);
-        Assert.Equal(0, early.CompareTo(new TotalsKey("AZ", "BY", "RU", new DateOnly(2020, 12, 1))));
-        Assert.True(new TotalsKey("AZ", "BY", "RU", new DateOnly(2021, 1, 1)).CompareTo(early) > 0);
+        Assert.True(early.CompareTo(new TotalsKey("BY", "AZ", "AZ", new DateOnly(2020, 1, 1), null, null)) < 0);
+        Assert.True(early.CompareTo(new TotalsKey("AZ", "GE", "AZ", new DateOnly(2020, 1, 1), null, null)) < 0);
+        Assert.True(early.CompareTo(new TotalsKey("AZ", "BY", "TR", new DateOnly(2020, 1, 1), null, null)) < 0);
+        Assert.True(early.CompareTo(new TotalsKey("AZ", "BY", "RU", new DateOnly(2021, 1, 1), null, null)) < 0);
+        Assert.Equal(0, early.CompareTo(new TotalsKey("AZ", "BY", "RU", new DateOnly(2020, 12, 1), null, null)));
+        Assert.True(new TotalsKey("AZ", "BY", "RU", new DateOnly(2021, 1, 1), null, null).CompareTo(early) > 0);
     }
 }

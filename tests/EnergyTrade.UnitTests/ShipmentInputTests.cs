@@ -510,7 +510,6 @@ public sealed class ShipmentInputTests
                 "shipment.grade REQUIRED",
                 "shipment.importer_country REQUIRED",
                 "shipment.load_date REQUIRED",
-                "shipment.origin_country REQUIRED",
                 "shipment.quantity REQUIRED",
                 "shipment.shipper REQUIRED",
             },

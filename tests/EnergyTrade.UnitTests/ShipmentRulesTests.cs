@@ -13,6 +13,13 @@ public sealed class ShipmentRulesTests
         Assert.Empty(ShipmentRules.Check(Snapshots.Valid() with { ValueUsd = 0m }));
     }
 
+    [Fact]
+    public void An_undisclosed_origin_breaks_no_rule_but_an_empty_code_is_not_one()
+    {
+        Assert.Empty(ShipmentRules.Check(Snapshots.Valid() with { OriginCountry = null }));
+        Assert.Equal([SnapshotField.OriginCountry], ShipmentRules.Check(Snapshots.Valid() with { OriginCountry = "" }).Select(v => v.Field));
+    }
+
     public static TheoryData<SnapshotField, string, Func<ShipmentSnapshot, ShipmentSnapshot>> BadSnapshots => new()
     {
         { SnapshotField.ShipmentId, "REQUIRED", s => s with { ShipmentId = Guid.Empty } },
@@ -24,7 +31,6 @@ public sealed class ShipmentRulesTests
         { SnapshotField.ExporterCountry, "UNKNOWN_COUNTRY", s => s with { ExporterCountry = "EU" } },
         { SnapshotField.ImporterCountry, "UNKNOWN_COUNTRY", s => s with { ImporterCountry = "by" } },
         { SnapshotField.OriginCountry, "REQUIRED", s => s with { OriginCountry = "" } },
-        { SnapshotField.OriginCountry, "REQUIRED", s => s with { OriginCountry = null! } },
         { SnapshotField.ImporterCountry, "SAME_COUNTRY", s => s with { ImporterCountry = "AZ" } },
         { SnapshotField.Shipper, "REQUIRED", s => s with { Shipper = " " } },
         { SnapshotField.Grade, "INVALID_CHARACTERS", s => s with { Grade = "Urals\0" } },

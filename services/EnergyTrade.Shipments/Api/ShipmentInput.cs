@@ -12,7 +12,8 @@ public sealed record ShipmentInput
     public required string? Buyer { get; init; }
     public required string ExporterCountry { get; init; }
     public required string ImporterCountry { get; init; }
-    public required string OriginCountry { get; init; }
+    /// <summary>Null when the origin was not disclosed.</summary>
+    public string? OriginCountry { get; init; }
     public required string Grade { get; init; }
     public required decimal QuantityValue { get; init; }
     public required QuantityUnit QuantityUnit { get; init; }
@@ -39,7 +40,8 @@ public sealed record ShipmentInput
         var buyer = Text(SnapshotField.Buyer, shipment.Buyer, required: false, report);
         var exporter = Country(SnapshotField.ExporterCountry, shipment.ExporterCountry, report);
         var importer = Country(SnapshotField.ImporterCountry, shipment.ImporterCountry, report);
-        var origin = Country(SnapshotField.OriginCountry, shipment.OriginCountry, report);
+        // Unset when the origin was not disclosed.
+        var origin = shipment.OriginCountry.Length == 0 ? null : Country(SnapshotField.OriginCountry, shipment.OriginCountry, report);
         if (exporter is not null && importer is not null) report.Add(ShipmentRules.DistinctCountries(exporter, importer));
         var grade = Text(SnapshotField.Grade, shipment.Grade, required: true, report);
         var (quantity, unit, factor, factorGiven) = Quantity(shipment.Quantity, report);
@@ -76,7 +78,7 @@ public sealed record ShipmentInput
             Buyer = buyer,
             ExporterCountry = exporter ?? "",
             ImporterCountry = importer ?? "",
-            OriginCountry = origin ?? "",
+            OriginCountry = origin,
             Grade = grade ?? "",
             QuantityValue = quantity,
             QuantityUnit = unit,

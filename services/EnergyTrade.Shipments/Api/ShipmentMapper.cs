@@ -18,7 +18,7 @@ public static partial class ShipmentMapper
             Buyer = s.Buyer ?? "",
             ExporterCountry = s.ExporterCountry,
             ImporterCountry = s.ImporterCountry,
-            OriginCountry = s.OriginCountry,
+            OriginCountry = s.OriginCountry ?? "",
             Grade = s.Grade,
             Quantity = new V1.Quantity
             {

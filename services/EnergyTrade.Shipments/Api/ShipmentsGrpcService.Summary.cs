@@ -90,7 +90,7 @@ public sealed partial class ShipmentsGrpcService
             .OrderByDescending(o => o.Barrels).ThenBy(o => o.Origin, StringComparer.Ordinal)
             .Select(o => new V1.OriginSummary
             {
-                OriginCountry = o.Origin,
+                OriginCountry = o.Origin ?? "",
                 ShipmentCount = o.Count,
                 Barrels = ProtoConvert.ToProtoDecimal(o.Barrels),
                 Tonnes = ProtoConvert.ToProtoDecimal(o.Tonnes),
@@ -113,5 +113,5 @@ public sealed partial class ShipmentsGrpcService
         return null;
     }
 
-    private sealed record SummaryRow(string Exporter, string Origin, DateOnly Month, int Count, decimal Barrels, decimal Tonnes, decimal ValueUsd, int ValuedCount);
+    private sealed record SummaryRow(string Exporter, string? Origin, DateOnly Month, int Count, decimal Barrels, decimal Tonnes, decimal ValueUsd, int ValuedCount);
 }

@@ -158,7 +158,7 @@ public sealed partial class ShipmentsGrpcService(
     // Debug, not Information: one line per create contends on the console logger's lock at
     // thousands of creates per second, and the row itself is the record.
     [LoggerMessage(LogLevel.Debug, "Recorded {Shipment}: {Exporter}->{Importer} origin {Origin}, {Barrels} bbl loaded {LoadDate}")]
-    private partial void LogCreated(string shipment, string exporter, string importer, string origin, decimal barrels, DateOnly loadDate);
+    private partial void LogCreated(string shipment, string exporter, string importer, string? origin, decimal barrels, DateOnly loadDate);
 
     [LoggerMessage(LogLevel.Information, "Retry of request {RequestId} answered with existing {Shipment}; nothing published")]
     private partial void LogReplayed(string requestId, string shipment);

@@ -12,7 +12,8 @@ public sealed class Shipment
     public string? Buyer { get; set; }
     public string ExporterCountry { get; set; } = "";
     public string ImporterCountry { get; set; } = "";
-    public string OriginCountry { get; set; } = "";
+    /// <summary>Null when the origin was not disclosed.</summary>
+    public string? OriginCountry { get; set; }
     public string Grade { get; set; } = "";
     public decimal QuantityValue { get; set; }
     public QuantityUnit QuantityUnit { get; set; }

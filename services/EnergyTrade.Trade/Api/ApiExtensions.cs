@@ -1,3 +1,4 @@
+using EnergyTrade.Trade.Partners;
 using EnergyTrade.Trade.Totals;
 
 namespace EnergyTrade.Trade.Api;
@@ -7,6 +8,7 @@ public static class ApiExtensions
     /// <summary>The read store behind TradeService, its cache and batched reads, and the one LISTEN connection its watch streams share.</summary>
     public static IHostApplicationBuilder AddTradeApi(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddPartnerGroups(builder.Configuration);
         builder.Services.AddSingleton<TotalsStore>();
         builder.Services.AddScoped<TotalsWatch>();
         builder.Services.AddSingleton<TotalsChangeFeed>();

@@ -20,7 +20,8 @@ public static class MonthlySeries
         V1.Granularity granularity = V1.Granularity.Month)
     {
         var byMonth = sums.ToLookup(s => s.Month);
-        var series = new V1.TradeSeries { Country = q.Country, Partner = q.Partner, Basis = q.Basis, Granularity = granularity };
+        var series = new V1.TradeSeries { Country = q.Country, Partner = q.Partner, Basis = q.Basis, Granularity = granularity, PeriodBasis = q.Period };
+        var grouped = !q.Slice.GroupBy.IsEmpty;
         foreach (var (start, end) in Buckets(first, last, granularity))
         {
             var months = MonthCount(start, end);
@@ -30,8 +31,8 @@ public static class MonthlySeries
             {
                 Month = ProtoConvert.ToProtoMonth(start),
                 LastMonth = ProtoConvert.ToProtoMonth(end),
-                Exports = FlowSums.ToFlow(totals.Exports, MonthRange.DaysBetween(start, end)),
-                Imports = FlowSums.ToFlow(totals.Imports, MonthRange.DaysBetween(start, end)),
+                Exports = FlowSums.ToFlow(totals.Exports, MonthRange.DaysBetween(start, end), grouped),
+                Imports = FlowSums.ToFlow(totals.Imports, MonthRange.DaysBetween(start, end), grouped),
                 Turnover = ProtoConvert.ToProtoMoney(totals.ExportValue + totals.ImportValue),
                 Balance = ProtoConvert.ToProtoMoney(totals.ExportValue - totals.ImportValue),
             });

@@ -1,5 +1,6 @@
 using EnergyTrade.Contracts;
 using EnergyTrade.ServiceDefaults;
+using EnergyTrade.Trade.Partners;
 using V1 = EnergyTrade.Trade.V1;
 using OrderBy = EnergyTrade.Trade.V1.ListPartnersRequest.Types.OrderBy;
 using ApiTypes = EnergyTrade.Types.V1;
@@ -9,20 +10,66 @@ namespace EnergyTrade.Trade.Api;
 /// <summary>The checks every TradeService request shares; each adds to the caller's violations so all are reported at once.</summary>
 public static class RequestRules
 {
+    /// <summary>The pair, range and basis; then, for the requests that have them, <see cref="Sliced"/> adds the rest.</summary>
     public static PairQuery Pair(string country, string partner, Google.Type.Date? firstMonth, Google.Type.Date? lastMonth,
-        ApiTypes.Basis basis, FieldViolations violations)
+        ApiTypes.Basis basis, PartnerGroups groups, FieldViolations violations)
     {
         Country(country, "country", violations);
-        Country(partner, "partner", violations);
+        if (!groups.TryGet(partner, out var members))
+        {
+            Country(partner, "partner", violations, $" Use WORLD for every partner, or a group: {string.Join(", ", groups.All.Select(g => g.Code))}.");
+        }
         if (country.Length > 0 && country == partner) violations.Add("partner", "must differ from country.", "SAME_COUNTRY");
         var range = MonthRange.Parse(firstMonth, lastMonth, "first_month", "last_month", violations);
-        return new PairQuery(country, partner, range, Basis(basis, violations));
+        return new PairQuery(country, partner, range, Basis(basis, violations)) { Partners = members };
     }
 
-    public static void Country(string code, string field, FieldViolations violations)
+    /// <summary>The month basis, the name filters (by their case-insensitive keys) and the grouping.</summary>
+    public static PairQuery Sliced(PairQuery q, V1.ISlicedRequest request, FieldViolations violations)
     {
-        if (code.Length == 0) violations.Add(field, "is required: an ISO 3166-1 alpha-2 code such as AZ.", "REQUIRED");
-        else if (!CountryCodes.IsAssigned(code)) violations.Add(field, $"'{(code.Length > 16 ? code[..16] + "…" : code)}' is not an officially assigned ISO 3166-1 alpha-2 code.", "UNKNOWN_COUNTRY");
+        var period = request.PeriodBasis;
+        if (!Enum.IsDefined(period))
+        {
+            violations.Add("period_basis", $"{(int)period} is not a PeriodBasis: use PERIOD_BASIS_LOADING or PERIOD_BASIS_DELIVERY.", "INVALID_ENUM");
+        }
+        var groupBy = new List<V1.Dimension>();
+        foreach (var dimension in request.GroupBy)
+        {
+            if (dimension == V1.Dimension.Unspecified || !Enum.IsDefined(dimension))
+            {
+                violations.Add("group_by", $"{(int)dimension} is not a Dimension: use DIMENSION_ORIGIN, DIMENSION_SHIPPER, DIMENSION_BUYER, DIMENSION_GRADE, DIMENSION_LOAD_PORT or DIMENSION_DISCHARGE_PORT.", "INVALID_ENUM");
+            }
+            else if (groupBy.Contains(dimension)) violations.Add("group_by", $"names {dimension} more than once.", "DUPLICATE_DIMENSION");
+            else groupBy.Add(dimension);
+        }
+        return q with
+        {
+            Period = period == V1.PeriodBasis.Delivery ? V1.PeriodBasis.Delivery : V1.PeriodBasis.Loading,
+            Slice = new TotalsSlice(
+                Filter(request.Shipper, V1.Dimension.Shipper, violations), Filter(request.Buyer, V1.Dimension.Buyer, violations),
+                Filter(request.Grade, V1.Dimension.Grade, violations), Filter(request.LoadPort, V1.Dimension.LoadPort, violations),
+                Filter(request.DischargePort, V1.Dimension.DischargePort, violations), new GroupBy([.. groupBy])),
+        };
+    }
+
+    /// <summary>A name filter's key; null when the filter is empty (or only white space): no filter.</summary>
+    private static string? Filter(string value, V1.Dimension dimension, FieldViolations violations)
+    {
+        var field = Dimensions.Field(dimension);
+        if (ShipmentRules.HasControlCharacters(value))
+        {
+            violations.Add(field, "must not contain control characters.", "INVALID_CHARACTERS");
+            return null;
+        }
+        var key = Names.Key(value);
+        if (key.Length > Limits.NameLength) violations.Add(field, $"is longer than {Limits.NameLength} characters: no name is.", "TOO_LONG");
+        return key.Length == 0 ? null : key;
+    }
+
+    public static void Country(string code, string field, FieldViolations violations, string hint = "")
+    {
+        if (code.Length == 0) violations.Add(field, $"is required: an ISO 3166-1 alpha-2 code such as AZ.{hint}", "REQUIRED");
+        else if (!CountryCodes.IsAssigned(code)) violations.Add(field, $"'{(code.Length > 16 ? code[..16] + "…" : code)}' is not an officially assigned ISO 3166-1 alpha-2 code.{hint}", "UNKNOWN_COUNTRY");
     }
 
     /// <summary>UNSPECIFIED is COMMERCIAL; a number the proto does not define is an error, not a silent default.</summary>

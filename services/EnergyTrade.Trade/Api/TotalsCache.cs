@@ -41,7 +41,8 @@ public sealed class TotalsCache
     private readonly TotalsChangeFeed _feed;
     private readonly TimeProvider _time;
     private readonly TotalsCacheOptions _options;
-    // Entries grouped by unordered pair and basis: a change names flows, which map to two such groups each.
+    // Entries grouped by unordered pair and basis, or for WORLD and groups by country and basis: a
+    // change names flows, which map to a few such groups each.
     private readonly ConcurrentDictionary<(Basis, string, string), ConcurrentDictionary<PairQuery, Entry>> _pairs = new();
     private int _count;
 
@@ -63,7 +64,7 @@ public sealed class TotalsCache
         var epoch = _feed.Epoch;
         if (!_options.Enabled || !_feed.IsListening) return await ReadAsync(q, cancellationToken);
 
-        var pair = _pairs.GetOrAdd(PairOf(q.Basis, q.Country, q.Partner), _ => new());
+        var pair = _pairs.GetOrAdd(q.Partners is null ? PairOf(q.Basis, q.Country, q.Partner) : SetsOf(q.Basis, q.Country), _ => new());
         while (true)
         {
             var now = _time.GetTimestamp();
@@ -92,17 +93,21 @@ public sealed class TotalsCache
         foreach (var flow in change.Flows)
         {
             var months = change.MonthsOf(flow);
-            Drop(PairOf(Basis.Commercial, flow.Exporter, flow.Importer), months);
-            Drop(PairOf(Basis.Origin, flow.Origin, flow.Importer), months);
+            Drop(PairOf(Basis.Commercial, flow.Exporter, flow.Importer), flow, months);
+            Drop(PairOf(Basis.Origin, flow.Origin, flow.Importer), flow, months);
+            Drop(SetsOf(Basis.Commercial, flow.Exporter), flow, months);
+            Drop(SetsOf(Basis.Commercial, flow.Importer), flow, months);
+            Drop(SetsOf(Basis.Origin, flow.Origin), flow, months);
+            Drop(SetsOf(Basis.Origin, flow.Importer), flow, months);
         }
     }
 
-    private void Drop((Basis, string, string) key, IReadOnlySet<DateOnly>? months)
+    private void Drop((Basis, string, string) key, TotalsFlow flow, IReadOnlySet<DateOnly>? months)
     {
         if (!_pairs.TryGetValue(key, out var pair)) return;
         foreach (var (q, entry) in pair)
         {
-            if (months is null || months.Any(q.Range.Contains))
+            if (q.Concerns(flow) && (months is null || months.Any(q.MayChangeIn)))
             {
                 Remove(pair, entry);
             }
@@ -150,6 +155,9 @@ public sealed class TotalsCache
     /// <summary>The group of a pair's entries: either order of the two countries, one basis.</summary>
     private static (Basis, string, string) PairOf(Basis basis, string a, string b) =>
         string.CompareOrdinal(a, b) <= 0 ? (basis, a, b) : (basis, b, a);
+
+    /// <summary>The group of a country's entries with WORLD and groups of countries, one basis; "*" is no country code.</summary>
+    private static (Basis, string, string) SetsOf(Basis basis, string country) => (basis, country, "*");
 
     private sealed class Entry(PairQuery query, long created, long epoch)
     {

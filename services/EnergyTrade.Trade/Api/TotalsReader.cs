@@ -1,4 +1,5 @@
 using EnergyTrade.Persistence;
+using EnergyTrade.Trade.Totals;
 using Npgsql;
 
 namespace EnergyTrade.Trade.Api;
@@ -10,18 +11,15 @@ namespace EnergyTrade.Trade.Api;
 /// touched at once, and thousands of small statements a second would otherwise cost PostgreSQL far
 /// more in per-statement overhead than in the reading itself (docs/benchmarks.md).
 /// </summary>
-public sealed class TotalsReader(NpgsqlDataSource dataSource) : IHostedService
+public sealed class TotalsReader(NpgsqlDataSource dataSource, NameBook names) : IHostedService
 {
     /// <summary>Most reads sent in one batch.</summary>
     private const int MaxBatch = 64;
     /// <summary>Batches in flight at once; while one is answered, the next gathers.</summary>
     private const int Readers = 2;
 
-    private readonly MicroBatcher<PairQuery, PairTotals> _batcher = new(batch => ReadBatchAsync(dataSource, batch), MaxBatch, Readers,
+    private readonly MicroBatcher<PairQuery, PairTotals> _batcher = new(batch => ReadBatchAsync(dataSource, names, batch), MaxBatch, Readers,
         () => new OperationCanceledException("Trade is shutting down."));
-
-    private static readonly string CommercialSql = TotalsSql.Pair(byOrigin: false, perMonth: false);
-    private static readonly string ByOriginSql = TotalsSql.Pair(byOrigin: true, perMonth: false);
 
     public Task<PairTotals> ReadAsync(PairQuery q, CancellationToken cancellationToken) => _batcher.EnqueueAsync(q).WaitAsync(cancellationToken);
 
@@ -33,29 +31,45 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource) : IHostedService
 
     public Task StopAsync(CancellationToken cancellationToken) => _batcher.StopAsync(cancellationToken);
 
-    private static async Task ReadBatchAsync(NpgsqlDataSource dataSource, IReadOnlyList<MicroBatcher<PairQuery, PairTotals>.Item> batch)
+    private static async Task ReadBatchAsync(NpgsqlDataSource dataSource, NameBook names, IReadOnlyList<MicroBatcher<PairQuery, PairTotals>.Item> batch)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var command = new NpgsqlBatch(connection);
-        foreach (var pending in batch) command.BatchCommands.Add(Command(pending.Request));
-        await using var reader = await command.ExecuteReaderAsync();
-        foreach (var pending in batch)
+        var read = new List<(PairQuery Query, List<FlowSums> Sums, List<FlowSums>? InTransit)>();
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        await using (var command = new NpgsqlBatch(connection))
         {
-            var q = pending.Request;
-            var sums = new List<FlowSums>();
-            while (await reader.ReadAsync())
+            foreach (var pending in batch)
             {
-                sums.Add(TotalsSql.ReadSums(reader, 2, q.DirectionOf(reader.GetString(0)), reader.GetString(1)));
+                command.BatchCommands.Add(TotalsSql.Pair(pending.Request, perMonth: false).ToBatchCommand());
+                if (pending.Request.ByDelivery) command.BatchCommands.Add(TotalsSql.InTransit(pending.Request).ToBatchCommand());
             }
-            pending.Complete(new PairTotals(q, sums));
-            await reader.NextResultAsync();
+            await using var reader = await command.ExecuteReaderAsync();
+            foreach (var pending in batch)
+            {
+                var q = pending.Request;
+                var sums = await ReadAllAsync(reader, q);
+                read.Add((q, sums, q.ByDelivery ? await ReadAllAsync(reader, q) : null));
+            }
+        }
+        // Spelled once the connection is back in the pool: a spelling not yet known takes one more read.
+        foreach (var (pending, (q, sums, inTransit)) in batch.Zip(read))
+        {
+            try
+            {
+                pending.Complete(new PairTotals(q, await GroupSpellings.ApplyAsync(names, q.Slice.GroupBy, sums, CancellationToken.None),
+                    inTransit is null ? null : await GroupSpellings.ApplyAsync(names, q.Slice.GroupBy, inTransit, CancellationToken.None)));
+            }
+            catch (Exception ex)
+            {
+                pending.Fail(ex);
+            }
         }
     }
 
-    private static NpgsqlBatchCommand Command(PairQuery q)
+    private static async Task<List<FlowSums>> ReadAllAsync(NpgsqlDataReader reader, PairQuery q)
     {
-        var command = new NpgsqlBatchCommand(q.ByOrigin ? ByOriginSql : CommercialSql);
-        TotalsSql.Bind(command.Parameters, q.Range, q.Country, q.Partner);
-        return command;
+        var sums = new List<FlowSums>();
+        while (await reader.ReadAsync()) sums.Add(TotalsSql.ReadSums(reader, q, keysAt: 2));
+        await reader.NextResultAsync();
+        return sums;
     }
 }

@@ -6,33 +6,69 @@ namespace EnergyTrade.Trade.Api;
 
 /// <summary>
 /// Every read of bilateral_totals, in one dialect: the pair rule (<see cref="TotalsFlow.IsBetween"/>,
-/// here as SQL), the sums, the parameters and reading the sums back. Each statement keeps its
-/// predicates literal, so PostgreSQL can use the primary key and ix_bilateral_totals_importer, or
-/// ix_bilateral_totals_origin.
+/// here as SQL, and its extension to WORLD and groups), the month basis, the filters, the groups, the
+/// sums and reading them back. A one-country pair keeps its predicates literal, so PostgreSQL can
+/// use ux_bilateral_totals_key and ix_bilateral_totals_importer, or ix_bilateral_totals_origin.
 /// </summary>
 internal static class TotalsSql
 {
     private const string Sums =
-        "sum(shipment_count)::bigint, sum(barrels), sum(tonnes), sum(value_usd), sum(valued_shipment_count)::bigint, max(updated_at)";
+        "sum(shipment_count)::bigint, sum(barrels), sum(tonnes), sum(value_usd), sum(valued_shipment_count)::bigint, sum(valued_barrels), max(updated_at)";
 
-    /// <summary>A pair's sums ($1 country, $2 partner, $3–$4 the range) per direction and origin, and per month when asked.</summary>
-    public static string Pair(bool byOrigin, bool perMonth)
+    /// <summary>A statement and how to bind it; the SQL depends only on the query's shape, so equal shapes share a prepared plan.</summary>
+    public sealed record Statement(string Sql, Action<NpgsqlParameterCollection> Bind)
     {
-        var seller = TotalsFlow.SellerColumn(byOrigin);
-        var month = perMonth ? "month, " : "";
-        return $"""
-            SELECT {month}importer_country, origin_country, {Sums}
-            FROM bilateral_totals
-            WHERE (({seller} = $1 AND importer_country = $2) OR ({seller} = $2 AND importer_country = $1))
-              AND {InRange(3)}
-            GROUP BY {month}importer_country, origin_country
-            """;
+        public NpgsqlBatchCommand ToBatchCommand()
+        {
+            var command = new NpgsqlBatchCommand(Sql);
+            Bind(command.Parameters);
+            return command;
+        }
     }
 
     /// <summary>
-    /// A country's sums ($1 country, $2–$3 the range) per partner, direction and
-    /// origin. Rows whose shipments were all cancelled are no trade; nor, on the origin basis, is oil
-    /// re-imported into its own country of production.
+    /// The query's sums per direction (by importer), origin and group keys, and per month of its month
+    /// basis when asked: columns importer, origin, [month,] group keys…, sums.
+    /// </summary>
+    public static Statement Pair(PairQuery q, bool perMonth)
+    {
+        var period = q.ByDelivery ? "delivery_month" : "month";
+        var columns = string.Join(", ", ["importer_country", "origin_country", .. perMonth ? [period] : Array.Empty<string>(), .. GroupColumns(q)]);
+        var sql = $"""
+            SELECT {columns}, {Sums}
+            FROM bilateral_totals
+            WHERE {Between(q, period)}
+              AND {period} IS NOT NULL AND (@first::date IS NULL OR {period} >= @first) AND (@last::date IS NULL OR {period} <= @last)
+              {Filters(q)}
+            GROUP BY {columns}
+            """;
+        return new Statement(sql, p => Bind(p, q, withFirst: true));
+    }
+
+    /// <summary>
+    /// On the delivery basis, what was loaded by the end of the range and not delivered by then, with
+    /// the same columns as <see cref="Pair"/> without months. Membership of a group counts by loading month.
+    /// </summary>
+    public static Statement InTransit(PairQuery q)
+    {
+        var columns = string.Join(", ", ["importer_country", "origin_country", .. GroupColumns(q)]);
+        var sql = $"""
+            SELECT {columns}, {Sums}
+            FROM bilateral_totals
+            WHERE {Between(q, "month")}
+              AND (@last::date IS NULL OR month <= @last) AND (delivery_month IS NULL OR delivery_month > @last)
+              {Filters(q)}
+            GROUP BY {columns}
+            """;
+        return new Statement(sql, p => Bind(p, q, withFirst: false));
+    }
+
+    private static IEnumerable<string> GroupColumns(PairQuery q) => q.Slice.GroupBy.Dimensions.Select(Dimensions.Column);
+
+    /// <summary>
+    /// A country's sums ($1 country, $2–$3 the range) per partner, direction and origin. Rows whose
+    /// shipments were all cancelled are no trade; nor, on the origin basis, is oil re-imported into
+    /// its own country of production, or oil whose origin was not disclosed (it names no partner).
     /// </summary>
     public static string Partners(bool byOrigin)
     {
@@ -40,27 +76,82 @@ internal static class TotalsSql
         return $"""
             SELECT CASE WHEN importer_country = $1 THEN {seller} ELSE importer_country END, importer_country, origin_country, {Sums}
             FROM bilateral_totals
-            WHERE ({seller} = $1 OR importer_country = $1) AND shipment_count <> 0 {(byOrigin ? "AND origin_country <> importer_country" : "")}
-              AND {InRange(2)}
+            WHERE ({seller} = $1 OR importer_country = $1) AND shipment_count <> 0
+              {(byOrigin ? "AND origin_country IS NOT NULL AND origin_country <> importer_country" : "")}
+              AND ($2::date IS NULL OR month >= $2) AND ($3::date IS NULL OR month <= $3)
             GROUP BY 1, importer_country, origin_country
             """;
     }
 
-    /// <summary>The parameters of the statements above, in order: the countries, then the range.</summary>
-    public static void Bind(NpgsqlParameterCollection parameters, MonthRange range, params string[] countries)
+    /// <summary>The parameters of <see cref="Partners"/>: the country, then the range.</summary>
+    public static void BindPartners(NpgsqlParameterCollection parameters, string country, MonthRange range)
     {
-        // character(2), like the columns: a text parameter would make PostgreSQL compare as text and skip the indexes.
-        foreach (var country in countries) parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Char, Value = country });
+        parameters.Add(Country(null, country));
         parameters.Add(new NpgsqlParameter<DateOnly?> { NpgsqlDbType = NpgsqlDbType.Date, TypedValue = range.First });
         parameters.Add(new NpgsqlParameter<DateOnly?> { NpgsqlDbType = NpgsqlDbType.Date, TypedValue = range.Last });
     }
 
-    /// <summary>The month range, either end open, from parameter $<paramref name="first"/> on.</summary>
-    private static string InRange(int first) =>
-        $"(${first}::date IS NULL OR month >= ${first}) AND (${first + 1}::date IS NULL OR month <= ${first + 1})";
+    /// <summary>
+    /// The pair rule. For one partner: the importer is one of the two countries and the seller the
+    /// other. For WORLD: the country sells to anyone else, or buys from anyone else (on the origin
+    /// basis, oil of undisclosed origin included). For a group: the same, with the other side a member
+    /// in the row's month.
+    /// </summary>
+    private static string Between(PairQuery q, string period)
+    {
+        var seller = TotalsFlow.SellerColumn(q.ByOrigin);
+        if (q.Partners is null)
+        {
+            return $"(({seller} = @country AND importer_country = @partner) OR ({seller} = @partner AND importer_country = @country))";
+        }
+        if (q.Partners.IsWorld)
+        {
+            return $"(({seller} = @country AND importer_country <> @country) OR (importer_country = @country AND {seller} IS DISTINCT FROM @country))";
+        }
+        string Member(string column) =>
+            $"EXISTS (SELECT 1 FROM unnest(@members, @joined, @left) AS g(c, f, l) WHERE g.c = {column} AND {period} >= g.f AND (g.l IS NULL OR {period} <= g.l))";
+        return $"(({seller} = @country AND importer_country <> @country AND {Member("importer_country")}) OR (importer_country = @country AND {seller} <> @country AND {Member(seller)}))";
+    }
+
+    private static string Filters(PairQuery q) =>
+        string.Concat(q.Slice.Filters().Select(f => $" AND {Dimensions.Column(f.Dimension)} = @{Dimensions.Column(f.Dimension)}"));
+
+    private static void Bind(NpgsqlParameterCollection parameters, PairQuery q, bool withFirst)
+    {
+        parameters.Add(Country("country", q.Country));
+        if (q.Partners is null) parameters.Add(Country("partner", q.Partner));
+        else if (!q.Partners.IsWorld)
+        {
+            var spans = q.Partners.MonthSpans();
+            parameters.Add(new NpgsqlParameter("members", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = spans.Select(s => s.Country).ToArray() });
+            parameters.Add(new NpgsqlParameter("joined", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = spans.Select(s => s.First).ToArray() });
+            parameters.Add(new NpgsqlParameter("left", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = spans.Select(s => s.Last).ToArray() });
+        }
+        if (withFirst) parameters.Add(new NpgsqlParameter<DateOnly?>("first", NpgsqlDbType.Date) { TypedValue = q.Range.First });
+        parameters.Add(new NpgsqlParameter<DateOnly?>("last", NpgsqlDbType.Date) { TypedValue = q.Range.Last });
+        foreach (var (dimension, key) in q.Slice.Filters())
+        {
+            parameters.Add(new NpgsqlParameter(Dimensions.Column(dimension), NpgsqlDbType.Text) { Value = key });
+        }
+    }
+
+    /// <summary>character(2), like the columns: a text parameter would make PostgreSQL compare as text and skip the indexes.</summary>
+    private static NpgsqlParameter Country(string? name, string code) =>
+        name is null ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Char, Value = code } : new NpgsqlParameter(name, NpgsqlDbType.Char) { Value = code };
+
+    /// <summary>
+    /// One row of <see cref="Pair"/> or <see cref="InTransit"/>: the group keys from <paramref name="keysAt"/>
+    /// (as many as the query groups by; null for a name not recorded), then the sums.
+    /// </summary>
+    public static FlowSums ReadSums(NpgsqlDataReader reader, PairQuery q, int keysAt)
+    {
+        var keys = new string?[q.Slice.GroupBy.Dimensions.Length];
+        for (var i = 0; i < keys.Length; i++) keys[i] = reader.IsDBNull(keysAt + i) ? null : reader.GetString(keysAt + i).TrimEnd();
+        return ReadSums(reader, keysAt + keys.Length, q.DirectionOf(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetString(1), keys);
+    }
 
     /// <summary>The <see cref="Sums"/> columns from <paramref name="at"/> on.</summary>
-    public static FlowSums ReadSums(NpgsqlDataReader reader, int at, FlowDirection direction, string origin) => new(direction, origin,
+    public static FlowSums ReadSums(NpgsqlDataReader reader, int at, FlowDirection direction, string? origin, GroupKeys keys) => new(direction, origin, keys,
         reader.GetInt64(at), reader.GetDecimal(at + 1), reader.GetDecimal(at + 2), reader.GetDecimal(at + 3), reader.GetInt64(at + 4),
-        reader.GetFieldValue<DateTimeOffset>(at + 5));
+        reader.GetDecimal(at + 5), reader.GetFieldValue<DateTimeOffset>(at + 6));
 }

@@ -1,5 +1,5 @@
+using EnergyTrade.Trade.Totals;
 using Npgsql;
-using V1 = EnergyTrade.Trade.V1;
 using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Trade.Api;
@@ -10,23 +10,29 @@ namespace EnergyTrade.Trade.Api;
 /// go through <see cref="TotalsCache"/> and <see cref="TotalsReader"/>'s batched reads; a series and
 /// a country's partners are read directly.
 /// </summary>
-public sealed class TotalsStore(TotalsCache cache, NpgsqlDataSource dataSource)
+public sealed class TotalsStore(TotalsCache cache, NpgsqlDataSource dataSource, NameBook names)
 {
     public Task<TotalsCache.Answer> PairAsync(PairQuery q, CancellationToken cancellationToken) => cache.GetAsync(q, cancellationToken);
 
-    /// <summary>A pair's sums per month, in one query; months without rows are absent (see <see cref="MonthlySeries"/>).</summary>
+    /// <summary>A pair's sums per month of its month basis, in one query; months without rows are absent (see <see cref="MonthlySeries"/>).</summary>
     public async Task<IReadOnlyList<MonthlyFlowSums>> MonthlyAsync(PairQuery q, CancellationToken cancellationToken)
     {
-        var sums = new List<MonthlyFlowSums>();
-        await using var command = dataSource.CreateCommand(TotalsSql.Pair(q.ByOrigin, perMonth: true));
-        TotalsSql.Bind(command.Parameters, q.Range, q.Country, q.Partner);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var months = new List<DateOnly>();
+        var sums = new List<FlowSums>();
+        await using (var command = dataSource.CreateCommand())
         {
-            sums.Add(new MonthlyFlowSums(reader.GetFieldValue<DateOnly>(0),
-                TotalsSql.ReadSums(reader, 3, q.DirectionOf(reader.GetString(1)), reader.GetString(2))));
+            var statement = TotalsSql.Pair(q, perMonth: true);
+            command.CommandText = statement.Sql;
+            statement.Bind(command.Parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                months.Add(reader.GetFieldValue<DateOnly>(2));
+                sums.Add(TotalsSql.ReadSums(reader, q, keysAt: 3));
+            }
         }
-        return sums;
+        var spelled = await GroupSpellings.ApplyAsync(names, q.Slice.GroupBy, sums, cancellationToken);
+        return months.Zip(spelled, (month, s) => new MonthlyFlowSums(month, s)).ToList();
     }
 
     /// <summary>A country's trade with each partner, both directions, summed in SQL by partner, direction and origin.</summary>
@@ -34,12 +40,13 @@ public sealed class TotalsStore(TotalsCache cache, NpgsqlDataSource dataSource)
     {
         var sums = new List<PartnerFlowSums>();
         await using var command = dataSource.CreateCommand(TotalsSql.Partners(basis == Basis.Origin));
-        TotalsSql.Bind(command.Parameters, range, country);
+        TotalsSql.BindPartners(command.Parameters, country, range);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var direction = reader.GetString(1) == country ? FlowDirection.Imports : FlowDirection.Exports;
-            sums.Add(new PartnerFlowSums(reader.GetString(0), TotalsSql.ReadSums(reader, 3, direction, reader.GetString(2))));
+            sums.Add(new PartnerFlowSums(reader.GetString(0),
+                TotalsSql.ReadSums(reader, 3, direction, reader.IsDBNull(2) ? null : reader.GetString(2), GroupKeys.None)));
         }
         return sums;
     }

@@ -20,7 +20,7 @@ public sealed class TotalsWatch(TotalsStore totals, TotalsChangeFeed feed, IHost
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, lifetime.ApplicationStopping);
         var cancellationToken = linked.Token;
         // Subscribed before the first read: a change committed in between still wakes this watch.
-        using var subscription = feed.Subscribe(change => change.Touches(q.Country, q.Partner, q.Basis, q.Range.First, q.Range.Last));
+        using var subscription = feed.Subscribe(change => change.Touches(q.Concerns, q.MayChangeIn));
         V1.BilateralTotals? sent = null;
         try
         {

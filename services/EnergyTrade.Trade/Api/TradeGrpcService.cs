@@ -1,5 +1,6 @@
 using EnergyTrade.Contracts.Security;
 using EnergyTrade.ServiceDefaults;
+using EnergyTrade.Trade.Partners;
 using EnergyTrade.Trade.Refusals;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -9,7 +10,7 @@ namespace EnergyTrade.Trade.Api;
 
 /// <summary>Validates each request, then hands it to the query that answers it. Every method needs trade:read.</summary>
 [Authorize(Policy = Scopes.TradeRead)]
-public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, RefusalLog refusals)
+public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, RefusalLog refusals, PartnerGroups groups)
     : V1.TradeService.TradeServiceBase
 {
     public const int DefaultPageSize = 50;
@@ -24,7 +25,8 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
     public override async Task<V1.TradeSeries> GetTradeSeries(V1.GetTradeSeriesRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        var q = RequestRules.Pair(request.Country, request.Partner, request.FirstMonth, request.LastMonth, request.Basis, violations);
+        var q = RequestRules.Pair(request.Country, request.Partner, request.FirstMonth, request.LastMonth, request.Basis, groups, violations);
+        q = RequestRules.Sliced(q, request, violations);
         RequestRules.RequireBothMonths(request.FirstMonth, request.LastMonth, violations);
         var granularity = RequestRules.Granularity(request.Granularity, violations);
         if (q.Range is { First: { } f, Last: { } l } && f <= l && MonthlySeries.MonthCount(f, l) > MonthlySeries.MaxMonths)
@@ -41,7 +43,8 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
     {
         var violations = new FieldViolations();
         var firstMonth = RequestRules.ComparisonStart(request, violations);
-        var q = RequestRules.Pair(request.Country, request.Partner, firstMonth, request.LastMonth, request.Basis, violations);
+        var q = RequestRules.Pair(request.Country, request.Partner, firstMonth, request.LastMonth, request.Basis, groups, violations);
+        q = RequestRules.Sliced(q, request, violations);
         if (!request.YearToDate) RequestRules.RequireMonth(request.FirstMonth, "first_month", violations);
         RequestRules.RequireMonth(request.LastMonth, "last_month", violations);
         if (q.Range.First is { Year: < 2 })
@@ -128,10 +131,11 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
         return new V1.DismissRefusedEventsResponse { DismissedCount = await refusals.DismissAsync(messageId, context.CancellationToken) };
     }
 
-    private static PairQuery ValidPair(V1.GetBilateralTotalsRequest request)
+    private PairQuery ValidPair(V1.GetBilateralTotalsRequest request)
     {
         var violations = new FieldViolations();
-        var q = RequestRules.Pair(request.Country, request.Partner, request.FirstMonth, request.LastMonth, request.Basis, violations);
+        var q = RequestRules.Pair(request.Country, request.Partner, request.FirstMonth, request.LastMonth, request.Basis, groups, violations);
+        q = RequestRules.Sliced(q, request, violations);
         violations.ThrowIfAny();
         return q;
     }

@@ -8,17 +8,29 @@ public sealed class TradeDbContext(DbContextOptions<TradeDbContext> options) : D
     public DbSet<TotalsRow> Totals => Set<TotalsRow>();
     public DbSet<AppliedShipment> AppliedShipments => Set<AppliedShipment>();
     public DbSet<RefusedEvent> RefusedEvents => Set<RefusedEvent>();
+    public DbSet<TradeName> Names => Set<TradeName>();
 
     /// <summary>Longest refusal reason kept; the full text is in the _error message's MT-Fault headers.</summary>
     public const int ReasonLength = 2000;
+
+    /// <summary>The unique index bilateral_totals' upserts meet their rows by.</summary>
+    public const string TotalsKeyIndex = "ux_bilateral_totals_key";
 
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<TotalsRow>(e =>
         {
             e.ToTable("bilateral_totals");
-            e.HasKey(t => new { t.ExporterCountry, t.ImporterCountry, t.OriginCountry, t.Month });
+            // Written only by set-based SQL; the natural key has nullable parts (no buyer, no delivery
+            // yet), so it is a unique index whose NULLs are equal rather than a primary key.
+            e.HasNoKey();
+            e.HasIndex(t => new
+            {
+                t.ExporterCountry, t.ImporterCountry, t.OriginCountry, t.Month, t.DeliveryMonth,
+                t.Shipper, t.Buyer, t.Grade, t.LoadPort, t.DischargePort,
+            }).IsUnique().AreNullsDistinct(false).HasDatabaseName(TotalsKeyIndex);
             e.Property(t => t.Barrels).HasColumnType("numeric(24,3)");
+            e.Property(t => t.ValuedBarrels).HasColumnType("numeric(24,3)");
             e.Property(t => t.Tonnes).HasColumnType("numeric(24,3)");
             e.Property(t => t.ValueUsd).HasColumnType("numeric(24,2)");
             // The mirror direction (partner as exporter) is served by this index.
@@ -34,6 +46,12 @@ public sealed class TradeDbContext(DbContextOptions<TradeDbContext> options) : D
             e.Property(a => a.Barrels).HasColumnType("numeric(19,3)");
             e.Property(a => a.Tonnes).HasColumnType("numeric(19,3)");
             e.Property(a => a.ValueUsd).HasColumnType("numeric(19,2)");
+        });
+
+        model.Entity<TradeName>(e =>
+        {
+            e.ToTable("trade_names");
+            e.HasKey(n => new { n.Kind, n.Key });
         });
 
         model.Entity<RefusedEvent>(e =>

@@ -7,14 +7,21 @@ public sealed record Contribution(TotalsKey Key, decimal Barrels, decimal Tonnes
 {
     /// <summary>An active shipment contributes its figures; a cancelled one contributes nothing.</summary>
     public static Contribution? Of(ShipmentSnapshot s) => s.State == ShipmentState.Active
-        ? new Contribution(new TotalsKey(s.ExporterCountry, s.ImporterCountry, s.OriginCountry, s.Period), s.Barrels, s.Tonnes, s.ValueUsd)
+        ? new Contribution(new TotalsKey(s.ExporterCountry, s.ImporterCountry, s.OriginCountry, s.Period, MonthOf(s.DeliveryDate), ShipmentNames.Of(s)),
+            s.Barrels, s.Tonnes, s.ValueUsd)
         : null;
+
+    /// <summary>The barrels a price per barrel is over: only those of a shipment that carries a value.</summary>
+    public decimal ValuedBarrels => ValueUsd.HasValue ? Barrels : 0;
+
+    private static DateOnly? MonthOf(DateOnly? date) => date is { } d ? new DateOnly(d.Year, d.Month, 1) : null;
 }
 
 /// <summary>A change to one totals row; counts may be negative when a contribution is withdrawn.</summary>
-public sealed record TotalsDelta(TotalsKey Key, long ShipmentCount, decimal Barrels, decimal Tonnes, decimal ValueUsd, long ValuedShipmentCount)
+public sealed record TotalsDelta(TotalsKey Key, long ShipmentCount, decimal Barrels, decimal Tonnes, decimal ValueUsd, long ValuedShipmentCount,
+    decimal ValuedBarrels)
 {
-    public bool IsZero => ShipmentCount == 0 && Barrels == 0 && Tonnes == 0 && ValueUsd == 0 && ValuedShipmentCount == 0;
+    public bool IsZero => ShipmentCount == 0 && Barrels == 0 && Tonnes == 0 && ValueUsd == 0 && ValuedShipmentCount == 0 && ValuedBarrels == 0;
 }
 
 /// <summary>
@@ -37,7 +44,7 @@ public sealed class DeltaPlan
 
     private void Add(Contribution c, int sign)
     {
-        var current = _deltas.GetValueOrDefault(c.Key) ?? new TotalsDelta(c.Key, 0, 0, 0, 0, 0);
+        var current = _deltas.GetValueOrDefault(c.Key) ?? new TotalsDelta(c.Key, 0, 0, 0, 0, 0, 0);
         _deltas[c.Key] = current with
         {
             ShipmentCount = current.ShipmentCount + sign,
@@ -45,6 +52,7 @@ public sealed class DeltaPlan
             Tonnes = current.Tonnes + sign * c.Tonnes,
             ValueUsd = current.ValueUsd + sign * (c.ValueUsd ?? 0),
             ValuedShipmentCount = current.ValuedShipmentCount + (c.ValueUsd.HasValue ? sign : 0),
+            ValuedBarrels = current.ValuedBarrels + sign * c.ValuedBarrels,
         };
     }
 }

@@ -1,7 +1,9 @@
 using EnergyTrade.Contracts;
+using EnergyTrade.Persistence;
+using EnergyTrade.Trade.Data;
 using EnergyTrade.Trade.Refusals;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace EnergyTrade.Trade.Totals;
 
@@ -24,8 +26,10 @@ public sealed record ApplyResult(int Applied, int Ignored);
 /// in applied_shipments changes nothing. Idempotence therefore comes from the data, not from
 /// remembering message ids, and holds for any order and any number of deliveries.
 /// </summary>
-public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time, IServiceScopeFactory scopes, NameBook names)
 {
+    private readonly Lazy<Statements> _statements = new(() => Statements.For(scopes));
+
     public async Task<ApplyResult> ApplyAsync(IReadOnlyCollection<IncomingSnapshot> incoming, CancellationToken cancellationToken)
     {
         // Within one batch only the newest version of each shipment matters.
@@ -35,6 +39,7 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
             .ToDictionary(i => i.Snapshot.ShipmentId);
         var ids = newest.Keys.ToArray();
         var now = time.GetUtcNow();
+        var statements = _statements.Value;
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -43,18 +48,19 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
         // receive versions of the same new shipment at once serialise instead of both adding it.
         // Claim and lock travel in one round trip (with the BEGIN): at low rates a batch is a
         // shipment or two, and round trips, not rows, are what the apply costs.
-        var current = new Dictionary<Guid, (long Version, Contribution? Contribution)>();
+        var current = new Dictionary<Guid, Applied>();
         await using (var claimAndLock = new NpgsqlBatch(connection, transaction))
         {
             var claim = new NpgsqlBatchCommand("""
-                INSERT INTO applied_shipments (shipment_id, version, contributes, barrels, tonnes, applied_at)
-                SELECT id, 0, false, 0, 0, $2 FROM unnest($1::uuid[]) AS id ORDER BY id
+                INSERT INTO applied_shipments (shipment_id, version, contributes, names_known, barrels, tonnes, applied_at)
+                SELECT id, 0, false, true, 0, 0, $2 FROM unnest($1::uuid[]) AS id ORDER BY id
                 ON CONFLICT (shipment_id) DO NOTHING
                 """);
             claim.Parameters.Add(new NpgsqlParameter { Value = ids });
             claim.Parameters.Add(new NpgsqlParameter { Value = now });
             var select = new NpgsqlBatchCommand("""
-                SELECT shipment_id, version, contributes, exporter_country, importer_country, origin_country, month, barrels, tonnes, value_usd
+                SELECT shipment_id, version, contributes, names_known, exporter_country, importer_country, origin_country, month, delivery_month,
+                       shipper, buyer, grade, load_port, discharge_port, barrels, tonnes, value_usd
                 FROM applied_shipments WHERE shipment_id = ANY($1) ORDER BY shipment_id FOR UPDATE
                 """);
             select.Parameters.Add(new NpgsqlParameter { Value = ids });
@@ -66,12 +72,7 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
             await using var reader = await claimAndLock.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var contribution = reader.GetBoolean(2)
-                    ? new Contribution(
-                        new TotalsKey(reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetFieldValue<DateOnly>(6)),
-                        reader.GetDecimal(7), reader.GetDecimal(8), reader.IsDBNull(9) ? null : reader.GetDecimal(9))
-                    : null;
-                current[reader.GetGuid(0)] = (reader.GetInt64(1), contribution);
+                current[reader.GetGuid(0)] = Applied.Read(reader);
             }
         }
 
@@ -79,23 +80,26 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
         var accepted = new List<IncomingSnapshot>();
         foreach (var (id, item) in newest)
         {
-            var (version, previous) = current[id];
-            if (item.Snapshot.Version <= version) continue;
-            plan.Replace(previous, Contribution.Of(item.Snapshot));
+            var applied = current[id];
+            if (!applied.IsSupersededBy(item.Snapshot.Version)) continue;
+            plan.Replace(applied.Contribution, Contribution.Of(item.Snapshot));
             accepted.Add(item);
         }
 
+        IReadOnlyList<(NameKind, string, string)> newNames = [];
         if (accepted.Count > 0)
         {
             var deltas = plan.Deltas();
-            // One round trip for the record, the totals and the notification.
+            // One round trip for the record, the names, the totals and the notification.
             await using var write = new NpgsqlBatch(connection, transaction);
-            write.BatchCommands.Add(RecordApplied(accepted, now));
+            write.BatchCommands.Add(statements.RecordApplied(accepted, now));
             write.BatchCommands.Add(RefusalLog.ClearSuperseded(accepted.Select(a => a.Snapshot.ShipmentId).ToArray()));
+            newNames = names.Unrecorded(accepted.Where(a => a.Snapshot.State == ShipmentState.Active).SelectMany(a => ShipmentNames.Spellings(a.Snapshot)));
+            if (newNames.Count > 0) write.BatchCommands.Add(NameBook.Record(newNames));
             NpgsqlBatchCommand? notify = null;
             if (deltas.Count > 0)
             {
-                write.BatchCommands.Add(UpsertTotals(deltas, now));
+                write.BatchCommands.Add(statements.UpsertTotals(deltas, now));
                 write.BatchCommands.Add(notify = Notify(deltas));
             }
             try
@@ -110,34 +114,9 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
             }
         }
         await transaction.CommitAsync(cancellationToken);
+        // Only once committed: a name remembered from a rolled-back apply would never be written.
+        names.Recorded(newNames);
         return new ApplyResult(accepted.Count, incoming.Count - accepted.Count);
-    }
-
-    private static NpgsqlBatchCommand RecordApplied(List<IncomingSnapshot> accepted, DateTimeOffset now)
-    {
-        var contributions = accepted.Select(a => Contribution.Of(a.Snapshot)).ToList();
-        var update = new NpgsqlBatchCommand("""
-            UPDATE applied_shipments AS a SET
-                version = u.version, contributes = u.contributes,
-                exporter_country = u.exporter, importer_country = u.importer, origin_country = u.origin, month = u.month,
-                barrels = u.barrels, tonnes = u.tonnes, value_usd = u.value_usd, message_id = u.message_id, applied_at = @now
-            FROM unnest(@ids, @versions, @contributes, @exporters, @importers, @origins, @months, @barrels, @tonnes, @values, @messageIds)
-                AS u(shipment_id, version, contributes, exporter, importer, origin, month, barrels, tonnes, value_usd, message_id)
-            WHERE a.shipment_id = u.shipment_id
-            """);
-        update.Parameters.AddWithValue("now", now);
-        update.Parameters.AddWithValue("ids", accepted.Select(a => a.Snapshot.ShipmentId).ToArray());
-        update.Parameters.AddWithValue("versions", accepted.Select(a => a.Snapshot.Version).ToArray());
-        update.Parameters.AddWithValue("contributes", contributions.Select(c => c is not null).ToArray());
-        update.Parameters.Add(new NpgsqlParameter("exporters", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = contributions.Select(c => c?.Key.ExporterCountry).ToArray() });
-        update.Parameters.Add(new NpgsqlParameter("importers", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = contributions.Select(c => c?.Key.ImporterCountry).ToArray() });
-        update.Parameters.Add(new NpgsqlParameter("origins", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = contributions.Select(c => c?.Key.OriginCountry).ToArray() });
-        update.Parameters.Add(new NpgsqlParameter("months", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = contributions.Select(c => c?.Key.Month).ToArray() });
-        update.Parameters.AddWithValue("barrels", contributions.Select(c => c?.Barrels ?? 0).ToArray());
-        update.Parameters.AddWithValue("tonnes", contributions.Select(c => c?.Tonnes ?? 0).ToArray());
-        update.Parameters.Add(new NpgsqlParameter("values", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = contributions.Select(c => c?.ValueUsd).ToArray() });
-        update.Parameters.Add(new NpgsqlParameter("messageIds", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = accepted.Select(a => a.MessageId).ToArray() });
-        return update;
     }
 
     /// <summary>
@@ -152,33 +131,100 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
         return notify;
     }
 
-    private static NpgsqlBatchCommand UpsertTotals(IReadOnlyList<TotalsDelta> deltas, DateTimeOffset now)
+    /// <summary>A shipment's row in applied_shipments as the apply found it.</summary>
+    private sealed record Applied(long Version, bool NamesKnown, Contribution? Contribution)
     {
-        var upsert = new NpgsqlBatchCommand("""
-            INSERT INTO bilateral_totals AS t
-                (exporter_country, importer_country, origin_country, month, shipment_count, barrels, tonnes, value_usd, valued_shipment_count, updated_at)
-            SELECT e, i, o, m, c, b, tn, v, vc, @now
-            FROM unnest(@exporters, @importers, @origins, @months, @counts, @barrels, @tonnes, @values, @valuedCounts)
-                AS d(e, i, o, m, c, b, tn, v, vc)
-            ORDER BY e, i, o, m
-            ON CONFLICT (exporter_country, importer_country, origin_country, month) DO UPDATE SET
-                shipment_count = t.shipment_count + excluded.shipment_count,
-                barrels = t.barrels + excluded.barrels,
-                tonnes = t.tonnes + excluded.tonnes,
-                value_usd = t.value_usd + excluded.value_usd,
-                valued_shipment_count = t.valued_shipment_count + excluded.valued_shipment_count,
-                updated_at = excluded.updated_at
-            """);
-        upsert.Parameters.AddWithValue("now", now);
-        upsert.Parameters.AddWithValue("exporters", deltas.Select(d => d.Key.ExporterCountry).ToArray());
-        upsert.Parameters.AddWithValue("importers", deltas.Select(d => d.Key.ImporterCountry).ToArray());
-        upsert.Parameters.AddWithValue("origins", deltas.Select(d => d.Key.OriginCountry).ToArray());
-        upsert.Parameters.AddWithValue("months", deltas.Select(d => d.Key.Month).ToArray());
-        upsert.Parameters.AddWithValue("counts", deltas.Select(d => d.ShipmentCount).ToArray());
-        upsert.Parameters.AddWithValue("barrels", deltas.Select(d => d.Barrels).ToArray());
-        upsert.Parameters.AddWithValue("tonnes", deltas.Select(d => d.Tonnes).ToArray());
-        upsert.Parameters.AddWithValue("values", deltas.Select(d => d.ValueUsd).ToArray());
-        upsert.Parameters.AddWithValue("valuedCounts", deltas.Select(d => d.ValuedShipmentCount).ToArray());
-        return upsert;
+        /// <summary>
+        /// A newer version replaces this one; so does the same version when this contribution was
+        /// counted before Trade kept names, so a republish moves it to its full row.
+        /// </summary>
+        public bool IsSupersededBy(long version) => version > Version || (version == Version && !NamesKnown && Contribution is not null);
+
+        public static Applied Read(NpgsqlDataReader r)
+        {
+            var namesKnown = r.GetBoolean(3);
+            var contribution = r.GetBoolean(2)
+                ? new Contribution(
+                    new TotalsKey(r.GetString(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateOnly>(7),
+                        r.IsDBNull(8) ? null : r.GetFieldValue<DateOnly>(8),
+                        namesKnown
+                            ? new ShipmentNames(r.GetString(9), NullableString(r, 10), r.GetString(11), NullableString(r, 12), NullableString(r, 13))
+                            : null),
+                    r.GetDecimal(14), r.GetDecimal(15), r.IsDBNull(16) ? null : r.GetDecimal(16))
+                : null;
+            return new Applied(r.GetInt64(1), namesKnown, contribution);
+        }
+
+        private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    }
+
+    /// <summary>The two writes whose columns come from the EF model, so they cannot drift from the tables.</summary>
+    private sealed record Statements(UnnestRows<AppliedShipment> Applied, UnnestRows<TotalsRow> Totals, string RecordSql, string UpsertSql)
+    {
+        public static Statements For(IServiceScopeFactory scopes)
+        {
+            using var scope = scopes.CreateScope();
+            var model = scope.ServiceProvider.GetRequiredService<TradeDbContext>().Model;
+            var applied = new UnnestRows<AppliedShipment>(model, "a");
+            var totals = new UnnestRows<TotalsRow>(model, "t");
+            var id = applied.ColumnOf(nameof(AppliedShipment.ShipmentId));
+            var key = string.Join(", ", model.FindEntityType(typeof(TotalsRow))!.GetIndexes()
+                .Single(i => i.GetDatabaseName() == TradeDbContext.TotalsKeyIndex).Properties.Select(p => totals.ColumnOf(p.Name)));
+            string[] sums =
+            [
+                nameof(TotalsRow.ShipmentCount), nameof(TotalsRow.Barrels), nameof(TotalsRow.Tonnes), nameof(TotalsRow.ValueUsd),
+                nameof(TotalsRow.ValuedShipmentCount), nameof(TotalsRow.ValuedBarrels),
+            ];
+            var add = string.Join(", ", sums.Select(totals.ColumnOf).Select(c => $"{c} = t.{c} + excluded.{c}"));
+            var updatedAt = totals.ColumnOf(nameof(TotalsRow.UpdatedAt));
+            return new Statements(applied, totals,
+                $"""
+                UPDATE {applied.Table} AS a SET ({applied.ColumnList}) = ({string.Join(", ", applied.ColumnList.Split(", ").Select(c => "u." + c))})
+                FROM {applied.Source("u")} WHERE a.{id} = u.{id}
+                """,
+                $"""
+                INSERT INTO {totals.Table} AS t ({totals.ColumnList})
+                SELECT * FROM {totals.Source("d")} ORDER BY {key}
+                ON CONFLICT ({key}) DO UPDATE SET {add}, {updatedAt} = excluded.{updatedAt}
+                """);
+        }
+
+        public NpgsqlBatchCommand RecordApplied(List<IncomingSnapshot> accepted, DateTimeOffset now)
+        {
+            var command = new NpgsqlBatchCommand(RecordSql);
+            Applied.Bind(command.Parameters, accepted.Select(a => Row(a, now)).ToList());
+            return command;
+        }
+
+        public NpgsqlBatchCommand UpsertTotals(IReadOnlyList<TotalsDelta> deltas, DateTimeOffset now)
+        {
+            var command = new NpgsqlBatchCommand(UpsertSql);
+            Totals.Bind(command.Parameters, deltas.Select(d => Row(d, now)).ToList());
+            return command;
+        }
+
+        private static AppliedShipment Row(IncomingSnapshot a, DateTimeOffset now)
+        {
+            var c = Contribution.Of(a.Snapshot);
+            return new AppliedShipment
+            {
+                ShipmentId = a.Snapshot.ShipmentId, Version = a.Snapshot.Version, Contributes = c is not null, NamesKnown = true,
+                ExporterCountry = c?.Key.ExporterCountry, ImporterCountry = c?.Key.ImporterCountry, OriginCountry = c?.Key.OriginCountry,
+                Month = c?.Key.Month, DeliveryMonth = c?.Key.DeliveryMonth,
+                Shipper = c?.Key.Names?.Shipper, Buyer = c?.Key.Names?.Buyer, Grade = c?.Key.Names?.Grade,
+                LoadPort = c?.Key.Names?.LoadPort, DischargePort = c?.Key.Names?.DischargePort,
+                Barrels = c?.Barrels ?? 0, Tonnes = c?.Tonnes ?? 0, ValueUsd = c?.ValueUsd, MessageId = a.MessageId, AppliedAt = now,
+            };
+        }
+
+        private static TotalsRow Row(TotalsDelta d, DateTimeOffset now) => new()
+        {
+            ExporterCountry = d.Key.ExporterCountry, ImporterCountry = d.Key.ImporterCountry, OriginCountry = d.Key.OriginCountry,
+            Month = d.Key.Month, DeliveryMonth = d.Key.DeliveryMonth,
+            Shipper = d.Key.Names?.Shipper, Buyer = d.Key.Names?.Buyer, Grade = d.Key.Names?.Grade,
+            LoadPort = d.Key.Names?.LoadPort, DischargePort = d.Key.Names?.DischargePort,
+            ShipmentCount = d.ShipmentCount, Barrels = d.Barrels, Tonnes = d.Tonnes, ValueUsd = d.ValueUsd,
+            ValuedShipmentCount = d.ValuedShipmentCount, ValuedBarrels = d.ValuedBarrels, UpdatedAt = now,
+        };
     }
 }

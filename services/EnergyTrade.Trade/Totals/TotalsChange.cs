@@ -4,7 +4,7 @@ using EnergyTrade.Types.V1;
 
 namespace EnergyTrade.Trade.Totals;
 
-/// <summary>One (exporter, importer, origin) series of bilateral_totals rows, all months.</summary>
+/// <summary>One (exporter, importer, origin) series of bilateral_totals rows, all months; Origin is empty when undisclosed.</summary>
 public readonly record struct TotalsFlow(string Exporter, string Importer, string Origin)
 {
     /// <summary>
@@ -53,13 +53,19 @@ public sealed class TotalsChange
     /// <summary>The months of <paramref name="flow"/> that changed; null when every month may have.</summary>
     public IReadOnlySet<DateOnly>? MonthsOf(TotalsFlow flow) => _flows is not null && _flows.TryGetValue(flow, out var months) ? months : null;
 
+    /// <summary>Stands for an undisclosed origin in a payload, where every flow takes six letters.</summary>
+    private const string UndisclosedOrigin = "--";
+
     /// <summary>
-    /// "AZBYAZ202001,AZBYRU202003": six letters and yyyyMM per changed row, or "AZBYAZ,AZBYRU": six
-    /// letters per flow when the months do not fit; sorted so equal changes give equal payloads.
+    /// "AZBYAZ202001,AZBYRU202003": six letters and yyyyMM per changed flow and month — the loading
+    /// month and, when there is one, the delivery month — or "AZBYAZ,AZBYRU": six letters per flow when
+    /// the months do not fit; sorted so equal changes give equal payloads.
     /// </summary>
     public static string Encode(IEnumerable<TotalsKey> keys)
     {
-        var rows = keys.Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.ExporterCountry}{k.ImporterCountry}{k.OriginCountry}{k.Month.Year:0000}{k.Month.Month:00}"))
+        var rows = keys
+            .SelectMany(k => new[] { k.Month, k.DeliveryMonth ?? k.Month }.Select(month =>
+                string.Create(CultureInfo.InvariantCulture, $"{k.ExporterCountry}{k.ImporterCountry}{k.OriginCountry ?? UndisclosedOrigin}{month.Year:0000}{month.Month:00}")))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (rows.Count == 0) return EverythingPayload;
         // Country codes and digits are ASCII, so characters are bytes.
@@ -76,7 +82,7 @@ public sealed class TotalsChange
         foreach (var item in payload.Split(','))
         {
             if (item.Length is not (6 or 12)) return Everything;
-            var flow = new TotalsFlow(item[..2], item[2..4], item[4..6]);
+            var flow = new TotalsFlow(item[..2], item[2..4], item[4..6] == UndisclosedOrigin ? "" : item[4..6]);
             if (item.Length == 6)
             {
                 flows[flow] = null;
@@ -98,16 +104,16 @@ public sealed class TotalsChange
     }
 
     /// <summary>
-    /// Whether the totals between country and partner, either direction, on this basis, over the
-    /// months from <paramref name="first"/> to <paramref name="last"/> (either end open), may differ now.
+    /// Whether an answer may differ now: whether a changed flow concerns it and, of those flows, a
+    /// changed month matters to it (a flow whose months were not sent: every month).
     /// </summary>
-    public bool Touches(string country, string partner, Basis basis, DateOnly? first = null, DateOnly? last = null)
+    public bool Touches(Func<TotalsFlow, bool> concerns, Func<DateOnly, bool> monthMatters)
     {
         if (_flows is null) return true;
         foreach (var (flow, months) in _flows)
         {
-            if (!flow.IsBetween(country, partner, basis == Basis.Origin)) continue;
-            if (months is null || months.Any(m => (first is null || m >= first) && (last is null || m <= last))) return true;
+            if (!concerns(flow)) continue;
+            if (months is null || months.Any(monthMatters)) return true;
         }
         return false;
     }

@@ -11,7 +11,7 @@ public sealed class MonthlySeriesTests
     private static readonly PairQuery Query = new("AZ", "BY", new MonthRange(null, null), Basis.Commercial);
 
     private static MonthlyFlowSums Sums(int year, int month, FlowDirection direction, string origin, long count, decimal barrels, decimal value = 0) =>
-        new(new DateOnly(year, month, 1), new FlowSums(direction, origin, count, barrels, barrels / 7.5m, value, value > 0 ? count : 0, DateTimeOffset.UnixEpoch));
+        new(new DateOnly(year, month, 1), new FlowSums(direction, origin, GroupKeys.None, count, barrels, barrels / 7.5m, value, value > 0 ? count : 0, value > 0 ? barrels : 0, DateTimeOffset.UnixEpoch));
 
     [Fact]
     public void Every_month_of_the_range_is_present_oldest_first_with_zeros_where_nothing_moved()

@@ -8,7 +8,7 @@ namespace EnergyTrade.UnitTests.Trade;
 public sealed class PartnerRankingTests
 {
     private static PartnerFlowSums Flow(string partner, FlowDirection direction, decimal barrels, decimal value, long count = 1, string origin = "AZ") =>
-        new(partner, new FlowSums(direction, origin, count, barrels, barrels / 7.5m, value, count, DateTimeOffset.UnixEpoch));
+        new(partner, new FlowSums(direction, origin, GroupKeys.None, count, barrels, barrels / 7.5m, value, count, barrels, DateTimeOffset.UnixEpoch));
 
     [Fact]
     public void Partners_are_ranked_by_turnover_value_both_directions_together()

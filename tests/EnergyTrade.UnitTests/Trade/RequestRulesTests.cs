@@ -1,3 +1,5 @@
+using EnergyTrade.Trade.Partners;
+using Microsoft.Extensions.Configuration;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Trade.Api;
 using V1 = EnergyTrade.Trade.V1;
@@ -9,12 +11,14 @@ namespace EnergyTrade.UnitTests.Trade;
 [Trait("Category", "Unit")]
 public sealed class RequestRulesTests
 {
+    private static readonly PartnerGroups Groups = PartnerGroups.Load(new ConfigurationBuilder().Build());
+
     [Fact]
     public void A_valid_pair_becomes_a_query_with_the_commercial_basis_by_default()
     {
         var violations = new FieldViolations();
 
-        var q = RequestRules.Pair("AZ", "BY", Proto.Date(2020, 1, 0), Proto.Date(2020, 4, 0), Basis.Unspecified, violations);
+        var q = RequestRules.Pair("AZ", "BY", Proto.Date(2020, 1, 0), Proto.Date(2020, 4, 0), Basis.Unspecified, Groups, violations);
 
         Assert.Empty(violations.Items);
         Assert.Equal(new PairQuery("AZ", "BY", new MonthRange(new DateOnly(2020, 1, 1), new DateOnly(2020, 4, 1)), Basis.Commercial), q);
@@ -25,7 +29,7 @@ public sealed class RequestRulesTests
     {
         var violations = new FieldViolations();
 
-        RequestRules.Pair("XX", "", Proto.Date(2020, 1, 5), Proto.Date(2020, 13, 0), (Basis)7, violations);
+        RequestRules.Pair("XX", "", Proto.Date(2020, 1, 5), Proto.Date(2020, 13, 0), (Basis)7, Groups, violations);
 
         Assert.Equal(new[]
         {
@@ -38,7 +42,7 @@ public sealed class RequestRulesTests
     {
         var violations = new FieldViolations();
 
-        RequestRules.Pair("AZ", "AZ", null, null, Basis.Origin, violations);
+        RequestRules.Pair("AZ", "AZ", null, null, Basis.Origin, Groups, violations);
 
         Assert.Equal(new[] { "partner SAME_COUNTRY" }, Proto.Keys(violations));
     }

@@ -8,7 +8,7 @@ namespace EnergyTrade.UnitTests.Trade;
 public sealed class TotalsChangeTests
 {
     private static TotalsKey Key(string exporter, string importer, string origin, int month = 3) =>
-        new(exporter, importer, origin, new DateOnly(2020, month, 1));
+        new(exporter, importer, origin, new DateOnly(2020, month, 1), null, null);
 
     [Fact]
     public void The_payload_lists_each_changed_flow_and_month_once_sorted()
@@ -22,7 +22,7 @@ public sealed class TotalsChangeTests
     public void When_the_months_do_not_fit_the_payload_lists_the_flows_alone()
     {
         // 600 months of one flow: 600 × 13 bytes is over the limit, one flow is 6.
-        var keys = Enumerable.Range(0, 600).Select(i => new TotalsKey("AZ", "BY", "RU", new DateOnly(1990 + i / 12, i % 12 + 1, 1))).ToList();
+        var keys = Enumerable.Range(0, 600).Select(i => new TotalsKey("AZ", "BY", "RU", new DateOnly(1990 + i / 12, i % 12 + 1, 1), null, null)).ToList();
 
         var payload = TotalsChange.Encode(keys);
 

@@ -161,7 +161,6 @@ namespace EnergyTrade.Shipments.Data.Migrations
                         .HasColumnName("load_port");
 
                     b.Property<string>("OriginCountry")
-                        .IsRequired()
                         .HasMaxLength(2)
                         .HasColumnType("character(2)")
                         .HasColumnName("origin_country")

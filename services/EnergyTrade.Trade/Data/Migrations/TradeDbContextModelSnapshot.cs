@@ -36,9 +36,21 @@ namespace EnergyTrade.Trade.Data.Migrations
                         .HasColumnType("numeric(19,3)")
                         .HasColumnName("barrels");
 
+                    b.Property<string>("Buyer")
+                        .HasColumnType("text")
+                        .HasColumnName("buyer");
+
                     b.Property<bool>("Contributes")
                         .HasColumnType("boolean")
                         .HasColumnName("contributes");
+
+                    b.Property<DateOnly?>("DeliveryMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("delivery_month");
+
+                    b.Property<string>("DischargePort")
+                        .HasColumnType("text")
+                        .HasColumnName("discharge_port");
 
                     b.Property<string>("ExporterCountry")
                         .HasMaxLength(2)
@@ -46,11 +58,19 @@ namespace EnergyTrade.Trade.Data.Migrations
                         .HasColumnName("exporter_country")
                         .IsFixedLength();
 
+                    b.Property<string>("Grade")
+                        .HasColumnType("text")
+                        .HasColumnName("grade");
+
                     b.Property<string>("ImporterCountry")
                         .HasMaxLength(2)
                         .HasColumnType("character(2)")
                         .HasColumnName("importer_country")
                         .IsFixedLength();
+
+                    b.Property<string>("LoadPort")
+                        .HasColumnType("text")
+                        .HasColumnName("load_port");
 
                     b.Property<Guid?>("MessageId")
                         .HasColumnType("uuid")
@@ -60,11 +80,19 @@ namespace EnergyTrade.Trade.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("month");
 
+                    b.Property<bool>("NamesKnown")
+                        .HasColumnType("boolean")
+                        .HasColumnName("names_known");
+
                     b.Property<string>("OriginCountry")
                         .HasMaxLength(2)
                         .HasColumnType("character(2)")
                         .HasColumnName("origin_country")
                         .IsFixedLength();
+
+                    b.Property<string>("Shipper")
+                        .HasColumnType("text")
+                        .HasColumnName("shipper");
 
                     b.Property<decimal>("Tonnes")
                         .HasColumnType("numeric(19,3)")
@@ -145,17 +173,47 @@ namespace EnergyTrade.Trade.Data.Migrations
 
             modelBuilder.Entity("EnergyTrade.Trade.Data.TotalsRow", b =>
                 {
+                    b.Property<decimal>("Barrels")
+                        .HasColumnType("numeric(24,3)")
+                        .HasColumnName("barrels");
+
+                    b.Property<string>("Buyer")
+                        .HasColumnType("text")
+                        .HasColumnName("buyer");
+
+                    b.Property<DateOnly?>("DeliveryMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("delivery_month");
+
+                    b.Property<string>("DischargePort")
+                        .HasColumnType("text")
+                        .HasColumnName("discharge_port");
+
                     b.Property<string>("ExporterCountry")
+                        .IsRequired()
                         .HasMaxLength(2)
                         .HasColumnType("character(2)")
                         .HasColumnName("exporter_country")
                         .IsFixedLength();
 
+                    b.Property<string>("Grade")
+                        .HasColumnType("text")
+                        .HasColumnName("grade");
+
                     b.Property<string>("ImporterCountry")
+                        .IsRequired()
                         .HasMaxLength(2)
                         .HasColumnType("character(2)")
                         .HasColumnName("importer_country")
                         .IsFixedLength();
+
+                    b.Property<string>("LoadPort")
+                        .HasColumnType("text")
+                        .HasColumnName("load_port");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
 
                     b.Property<string>("OriginCountry")
                         .HasMaxLength(2)
@@ -163,17 +221,13 @@ namespace EnergyTrade.Trade.Data.Migrations
                         .HasColumnName("origin_country")
                         .IsFixedLength();
 
-                    b.Property<DateOnly>("Month")
-                        .HasColumnType("date")
-                        .HasColumnName("month");
-
-                    b.Property<decimal>("Barrels")
-                        .HasColumnType("numeric(24,3)")
-                        .HasColumnName("barrels");
-
                     b.Property<long>("ShipmentCount")
                         .HasColumnType("bigint")
                         .HasColumnName("shipment_count");
+
+                    b.Property<string>("Shipper")
+                        .HasColumnType("text")
+                        .HasColumnName("shipper");
 
                     b.Property<decimal>("Tonnes")
                         .HasColumnType("numeric(24,3)")
@@ -187,12 +241,13 @@ namespace EnergyTrade.Trade.Data.Migrations
                         .HasColumnType("numeric(24,2)")
                         .HasColumnName("value_usd");
 
+                    b.Property<decimal>("ValuedBarrels")
+                        .HasColumnType("numeric(24,3)")
+                        .HasColumnName("valued_barrels");
+
                     b.Property<long>("ValuedShipmentCount")
                         .HasColumnType("bigint")
                         .HasColumnName("valued_shipment_count");
-
-                    b.HasKey("ExporterCountry", "ImporterCountry", "OriginCountry", "Month")
-                        .HasName("pk_bilateral_totals");
 
                     b.HasIndex("ImporterCountry", "ExporterCountry", "Month")
                         .HasDatabaseName("ix_bilateral_totals_importer");
@@ -200,7 +255,34 @@ namespace EnergyTrade.Trade.Data.Migrations
                     b.HasIndex("OriginCountry", "ImporterCountry", "Month")
                         .HasDatabaseName("ix_bilateral_totals_origin");
 
+                    b.HasIndex("ExporterCountry", "ImporterCountry", "OriginCountry", "Month", "DeliveryMonth", "Shipper", "Buyer", "Grade", "LoadPort", "DischargePort")
+                        .IsUnique()
+                        .HasDatabaseName("ux_bilateral_totals_key");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("ExporterCountry", "ImporterCountry", "OriginCountry", "Month", "DeliveryMonth", "Shipper", "Buyer", "Grade", "LoadPort", "DischargePort"), false);
+
                     b.ToTable("bilateral_totals", (string)null);
+                });
+
+            modelBuilder.Entity("EnergyTrade.Trade.Data.TradeName", b =>
+                {
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Spelling")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("spelling");
+
+                    b.HasKey("Kind", "Key")
+                        .HasName("pk_trade_names");
+
+                    b.ToTable("trade_names", (string)null);
                 });
 #pragma warning restore 612, 618
         }
