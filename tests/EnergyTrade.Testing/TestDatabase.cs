@@ -43,6 +43,15 @@ public sealed class TestDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Creates the database empty, for a test that fills it as an earlier release left it before the service starts.</summary>
+    public async Task CreateAsync()
+    {
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{Name}\"", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync() => await DropAsync();
 
     /// <summary>Drops the database now, closing any connection to it (a service restarted afterwards creates it anew).</summary>
