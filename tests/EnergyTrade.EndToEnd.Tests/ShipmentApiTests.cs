@@ -81,7 +81,7 @@ public sealed class ShipmentApiTests(SystemFixture system)
         var bad = Cargo(month: 7);
         bad.ExporterCountry = "XX";
         bad.ImporterCountry = "by";
-        bad.OriginCountry = "";
+        bad.OriginCountry = "zz";
         bad.Quantity.Value = new Google.Type.Decimal { Value = "-5" };
         bad.Quantity.BarrelsPerTonne = new Google.Type.Decimal { Value = "12" };
         bad.Value = new Google.Type.Money { CurrencyCode = "EUR", Units = 5 };

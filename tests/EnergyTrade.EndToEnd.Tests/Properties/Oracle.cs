@@ -63,7 +63,8 @@ public static class Oracle
         Check("discharge_port", TextProblem(s.DischargePort, required: false, ShipmentGen.NameLimit));
         Check("exporter_country", PrivateCountries.IsKnownValid(s.ExporterCountry) ? null : "not an assigned code");
         Check("importer_country", PrivateCountries.IsKnownValid(s.ImporterCountry) ? null : "not an assigned code");
-        Check("origin_country", PrivateCountries.IsKnownValid(s.OriginCountry) ? null : "not an assigned code");
+        // Empty: the origin was not disclosed, which is allowed.
+        Check("origin_country", s.OriginCountry.Length == 0 || PrivateCountries.IsKnownValid(s.OriginCountry) ? null : "not an assigned code");
         if (s.ExporterCountry == s.ImporterCountry) Check("importer_country", "same as exporter");
         Check("quantity", QuantityProblem(s.Quantity));
         if (s.Value is { } money)

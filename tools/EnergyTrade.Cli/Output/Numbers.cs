@@ -26,6 +26,9 @@ public static class Numbers
     public static string Usd(decimal usd) => $"{Group(usd, minimumDecimals: 2)} USD";
     public static string Usd(Google.Type.Money? money) => Usd(ProtoValues.ToDecimal(money));
 
+    /// <summary>An average price per barrel; "" when nothing carried a value.</summary>
+    public static string UsdPerBarrel(Google.Type.Money? price) => price is null ? "" : $"{Group(ProtoValues.ToDecimal(price), minimumDecimals: 2)} USD/bbl";
+
     public static string Count(long count) => Group(count, minimumDecimals: 0);
 
     /// <summary>A change, signed either way: "+637,500 bbl", "-580,000 bbl", "0 bbl".</summary>

@@ -16,13 +16,22 @@ public static class TotalsView
         var partner = totals.Partner;
         var parts = new List<IRenderable>
         {
-            new Text($"{country}–{partner} trade, {Period(totals)}, {BasisText(totals.Basis)}", new Style(decoration: Decoration.Bold)),
+            new Text($"{country}–{partner} trade, {Period(totals)}, {BasisText(totals.Basis)}{(totals.PeriodBasis == PeriodBasis.Delivery ? ", by month of delivery" : "")}",
+                new Style(decoration: Decoration.Bold)),
         };
 
-        var flows = Cells.NumbersTable("Flow", "Shipments", "Barrels", "Tonnes", "Value", "Valued shipments", "Rate");
+        var flows = Cells.NumbersTable("Flow", "Shipments", "Barrels", "Tonnes", "Value", "Valued shipments", "Rate", "Average price");
         flows.AddRow(Cells.Of(FlowRow($"Exports {country} → {partner}", totals.Exports)));
         flows.AddRow(Cells.Of(FlowRow($"Imports {partner} → {country}", totals.Imports)));
+        if (totals.InTransit is { } transit)
+        {
+            flows.AddRow(Cells.Of(FlowRow($"In transit {country} → {partner} at the end", transit.Exports)));
+            flows.AddRow(Cells.Of(FlowRow($"In transit {partner} → {country} at the end", transit.Imports)));
+        }
         parts.Add(flows);
+
+        AddGroups(parts, $"Exports {country} → {partner}", totals.Exports);
+        AddGroups(parts, $"Imports {partner} → {country}", totals.Imports);
 
         AddOrigins(parts, $"Exports {country} → {partner}", country, totals.Exports);
         AddOrigins(parts, $"Imports {partner} → {country}", partner, totals.Imports);
@@ -56,7 +65,21 @@ public static class TotalsView
         Numbers.Usd(flow.Value),
         Numbers.Count(flow.ValuedShipmentCount),
         Numbers.KiloBarrelsPerDay(flow.BarrelsPerDay),
+        Numbers.UsdPerBarrel(flow.AveragePricePerBarrel),
     ];
+
+    /// <summary>A flow's groups (--group-by), largest first; an empty key is a value the shipments did not record.</summary>
+    private static void AddGroups(List<IRenderable> parts, string flowLabel, FlowTotals flow)
+    {
+        if (flow.Groups.Count == 0) return;
+        var table = Cells.NumbersTable("Group", "Shipments", "Barrels", "Tonnes", "Value", "Valued shipments", "Rate", "Average price");
+        foreach (var group in flow.Groups)
+        {
+            table.AddRow(Cells.Of(FlowRow(string.Join(" · ", group.Keys.Select(k => k.Length == 0 ? "(not recorded)" : k)), group.Totals)));
+        }
+        table.Title = new TableTitle($"{flowLabel} by group");
+        parts.Add(table);
+    }
 
     private static void AddOrigins(List<IRenderable> parts, string flowLabel, string sellerCountry, FlowTotals flow)
     {
@@ -64,7 +87,7 @@ public static class TotalsView
         var table = Cells.NumbersTable("Origin of the oil", "Shipments", "Barrels", "Tonnes", "Value");
         foreach (var origin in flow.ByOrigin)
         {
-            table.AddRow(Cells.Of(origin.OriginCountry, Numbers.Count(origin.ShipmentCount), Numbers.Barrels(origin.Barrels),
+            table.AddRow(Cells.Of(origin.Undisclosed ? "(not disclosed)" : origin.OriginCountry, Numbers.Count(origin.ShipmentCount), Numbers.Barrels(origin.Barrels),
                 Numbers.Tonnes(origin.Tonnes), Numbers.Usd(origin.Value)));
         }
         table.Title = new TableTitle($"{flowLabel} by origin");

@@ -23,13 +23,18 @@ public sealed class SeriesCommand(CliEnvironment environment) : ServiceCommand<S
     }
 
     /// <summary>Only valid after validation, which requires both months.</summary>
-    public static GetTradeSeriesRequest BuildRequest(SeriesSettings settings) => new()
+    public static GetTradeSeriesRequest BuildRequest(SeriesSettings settings)
     {
-        Country = CountryInput.Normalize(settings.Country),
-        Partner = CountryInput.Normalize(settings.Partner),
-        FirstMonth = ProtoValues.Month(settings.FirstMonth!.Value),
-        LastMonth = ProtoValues.Month(settings.LastMonth!.Value),
-        Basis = BasisInput.ToTrade(settings.OriginBasis),
-        Granularity = GranularityInput.TryParse(settings.Granularity, out var granularity) ? granularity : Granularity.Month,
-    };
+        var request = new GetTradeSeriesRequest
+        {
+            Country = CountryInput.Normalize(settings.Country),
+            Partner = CountryInput.Normalize(settings.Partner),
+            FirstMonth = ProtoValues.Month(settings.FirstMonth!.Value),
+            LastMonth = ProtoValues.Month(settings.LastMonth!.Value),
+            Basis = BasisInput.ToTrade(settings.OriginBasis),
+            Granularity = GranularityInput.TryParse(settings.Granularity, out var granularity) ? granularity : Granularity.Month,
+        };
+        settings.ApplyTo(request);
+        return request;
+    }
 }

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace EnergyTrade.Cli.Commands.Trade;
 
-public sealed class SeriesSettings : PairSettings
+public sealed class SeriesSettings : SliceSettings
 {
     /// <summary>The service's limit on one series.</summary>
     public const int MaxMonths = 600;
@@ -38,6 +38,7 @@ public sealed class SeriesSettings : PairSettings
         }
         if (Basis is { } basis && !BasisInput.TryParse(basis, allowBoth: false, out _)) problems.Add(BasisInput.Describe(basis));
         if (Granularity is { } granularity && !GranularityInput.TryParse(granularity, out _)) problems.Add(GranularityInput.Describe(granularity));
+        CheckSlice(problems);
         return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join(Environment.NewLine, problems));
     }
 

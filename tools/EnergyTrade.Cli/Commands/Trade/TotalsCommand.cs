@@ -97,19 +97,25 @@ public sealed class TotalsCommand(CliEnvironment environment) : ServiceCommand<T
         };
         if (settings.FirstMonth is { } first) request.FirstMonth = ProtoValues.Month(first);
         if (settings.LastMonth is { } last) request.LastMonth = ProtoValues.Month(last);
+        settings.ApplyTo(request);
         return request;
     }
 
     /// <summary>Only valid with both months (settings validation requires them with --compare).</summary>
-    public static CompareBilateralTotalsRequest BuildCompareRequest(TotalsSettings settings) => new()
+    public static CompareBilateralTotalsRequest BuildCompareRequest(TotalsSettings settings)
     {
-        Country = CountryInput.Normalize(settings.Country),
-        Partner = CountryInput.Normalize(settings.Partner),
-        Basis = BasisInput.ToTrade(settings.OriginBasis),
-        FirstMonth = settings.YearToDate ? null : ProtoValues.Month(settings.FirstMonth!.Value),
-        LastMonth = ProtoValues.Month(settings.LastMonth!.Value),
-        YearToDate = settings.YearToDate,
-    };
+        var request = new CompareBilateralTotalsRequest
+        {
+            Country = CountryInput.Normalize(settings.Country),
+            Partner = CountryInput.Normalize(settings.Partner),
+            Basis = BasisInput.ToTrade(settings.OriginBasis),
+            FirstMonth = settings.YearToDate ? null : ProtoValues.Month(settings.FirstMonth!.Value),
+            LastMonth = ProtoValues.Month(settings.LastMonth!.Value),
+            YearToDate = settings.YearToDate,
+        };
+        settings.ApplyTo(request);
+        return request;
+    }
 
     private static SummarizeShipmentsRequest BuildSummaryRequest(TotalsSettings settings)
     {

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace EnergyTrade.Cli.Commands.Trade;
 
-public sealed class TotalsSettings : PairSettings
+public sealed class TotalsSettings : SliceSettings
 {
     [CommandOption("--from <MONTH>")]
     [Description("First month, inclusive, YYYY-MM. Default: unbounded (required with --compare)")]
@@ -48,6 +48,8 @@ public sealed class TotalsSettings : PairSettings
             MonthRangeInput.Check(From, To, problems, Compare ? "with --compare: it compares those months with the same months a year earlier" : null);
         }
         if (Basis is { } basis && !BasisInput.TryParse(basis, allowBoth: false, out _)) problems.Add(BasisInput.Describe(basis));
+        CheckSlice(problems);
+        if (Wait > 0 && IsSliced) problems.Add("--wait compares with Shipments' own sums, which are not filtered, grouped or booked by delivery; leave those out to wait.");
         if (Wait is < 0 or > 3600) problems.Add($"--wait {Wait} is out of range; use 0 to 3600 seconds.");
         if (Compare && Wait > 0) problems.Add("--wait cannot be combined with --compare; wait with `trade totals` (or `reconcile --wait`) first.");
         return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join(Environment.NewLine, problems));
