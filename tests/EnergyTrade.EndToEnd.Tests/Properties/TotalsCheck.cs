@@ -45,10 +45,11 @@ public sealed class TotalsCheck(SystemFixture system)
         var clock = Stopwatch.StartNew();
         List<string> behind;
         var derived = new ConcurrentQueue<string>();
+        Dictionary<PairQuery, PairFigures> trade;
         for (var poll = 1; ; poll++)
         {
             derived.Clear();
-            var trade = await ReadTradeAsync(queries, derived);
+            trade = await ReadTradeAsync(queries, derived);
             behind = [.. queries.SelectMany(q => expected[q].Differences(trade[q], $"Trade {q}"))];
             if (behind.Count == 0 || clock.Elapsed > timeout) break;
             if (poll % 10 == 0 && (await RefusedAsync()).Except(before.Refused).Any()) break;
@@ -57,6 +58,7 @@ public sealed class TotalsCheck(SystemFixture system)
         CatchUp = clock.Elapsed;
         if (behind.Count > 0) failures.Add($"Trade's totals after {CatchUp.TotalSeconds:F0} s are not the model's ({behind.Count} figures):\n    " + string.Join("\n    ", behind.Take(40)));
         failures.AddRange(derived);
+        if (behind.Count == 0) failures.AddRange(await WorldAsync(queries, trade));
 
         var summary = await ReadSummaryAsync(queries);
         failures.AddRange(queries.SelectMany(q => before.Summary[q].Plus(q.Of(shipments)).Differences(summary[q], $"SummarizeShipments {q}")).Take(40));
@@ -83,10 +85,15 @@ public sealed class TotalsCheck(SystemFixture system)
             var request = new GetBilateralTotalsRequest
             {
                 Country = q.Country, Partner = q.Partner, Basis = q.OriginBasis ? EnergyTrade.Types.V1.Basis.Origin : EnergyTrade.Types.V1.Basis.Commercial,
+                GroupBy = { Dimension.Shipper, Dimension.Grade },
             };
             if (q.Month is { } m) request.FirstMonth = request.LastMonth = Month(m.Year, m.Month);
             var totals = await Ask(request, system.Trade.GetBilateralTotalsAsync(request, Deadline(60)));
             var figures = new PairFigures(FlowFigures.Of(totals.Exports), FlowFigures.Of(totals.Imports));
+            foreach (var problem in GroupProblems(totals.Exports, $"Trade {q} exports").Concat(GroupProblems(totals.Imports, $"Trade {q} imports")))
+            {
+                derived.Enqueue(problem);
+            }
             if (Usd(totals.Turnover) != figures.Exports.Value + figures.Imports.Value || Usd(totals.Balance) != figures.Exports.Value - figures.Imports.Value)
             {
                 derived.Enqueue($"Trade {q}: turnover {Usd(totals.Turnover)} and balance {Usd(totals.Balance)} do not follow from exports {figures.Exports.Value} and imports {figures.Imports.Value}");
@@ -94,6 +101,50 @@ public sealed class TotalsCheck(SystemFixture system)
             found[q] = figures;
         });
         return new Dictionary<PairQuery, PairFigures>(found);
+    }
+
+    /// <summary>
+    /// A flow's groups by shipper and grade add up to the flow, and no two of them are one company and
+    /// grade spelled differently (names match case-insensitively after trimming and collapsing spaces).
+    /// </summary>
+    private static IEnumerable<string> GroupProblems(FlowTotals flow, string label)
+    {
+        var sum = flow.Groups.Aggregate(FlowFigures.Zero, (total, g) => total.Plus(FlowFigures.Of(g.Totals)));
+        foreach (var difference in FlowFigures.Of(flow).Differences(sum, label + " (the flow, then the sum of its groups by shipper and grade)"))
+        {
+            yield return difference;
+        }
+        var keys = flow.Groups.Select(g => string.Join(" | ", g.Keys)).ToList();
+        foreach (var twins in keys.GroupBy(k => k.ToLowerInvariant()).Where(g => g.Count() > 1))
+        {
+            yield return $"{label}: groups {string.Join(", ", twins.Select(k => $"'{k}'"))} are one shipper and grade";
+        }
+    }
+
+    /// <summary>
+    /// WORLD is the sum over every partner: for each of the suite's traders, on the commercial basis,
+    /// in all months and each month checked (the traders trade only with each other).
+    /// </summary>
+    private async Task<List<string>> WorldAsync(IReadOnlyList<PairQuery> queries, IReadOnlyDictionary<PairQuery, PairFigures> trade)
+    {
+        var failures = new ConcurrentQueue<string>();
+        var months = queries.Select(q => q.Month).Distinct().ToList();
+        var asks = PrivateCountries.Traders.SelectMany(c => months.Select(m => (Country: c, Month: m))).ToList();
+        await Parallel.ForEachAsync(asks, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (ask, ct) =>
+        {
+            var expected = PairFigures.Zero;
+            foreach (var partner in PrivateCountries.Traders.Where(p => p != ask.Country))
+            {
+                if (trade.TryGetValue(new PairQuery(ask.Country, partner, false, ask.Month), out var same)) expected = expected.Plus(same);
+                else if (trade.TryGetValue(new PairQuery(partner, ask.Country, false, ask.Month), out var other)) expected = expected.Plus(new PairFigures(other.Imports, other.Exports));
+            }
+            var request = new GetBilateralTotalsRequest { Country = ask.Country, Partner = "WORLD" };
+            if (ask.Month is { } m) request.FirstMonth = request.LastMonth = Month(m.Year, m.Month);
+            var world = await Ask(request, system.Trade.GetBilateralTotalsAsync(request, Deadline(60)));
+            var label = $"Trade {ask.Country}–WORLD {(ask.Month is { } month ? month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture) : "all months")} (against the sum over its partners)";
+            foreach (var d in expected.Differences(new PairFigures(FlowFigures.Of(world.Exports), FlowFigures.Of(world.Imports)), label)) failures.Enqueue(d);
+        });
+        return [.. failures.Take(40)];
     }
 
     private async Task<Dictionary<PairQuery, PairFigures>> ReadSummaryAsync(IReadOnlyList<PairQuery> queries)

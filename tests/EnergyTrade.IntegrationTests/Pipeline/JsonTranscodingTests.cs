@@ -35,6 +35,14 @@ public sealed class JsonTranscodingTests
         var origin = JsonDocument.Parse(await trade.GetStringAsync(url + "&basis=BASIS_ORIGIN")).RootElement;
         Assert.Equal("2050000.000", origin.GetProperty("exports").GetProperty("barrels").GetProperty("value").GetString());
 
+        // The analyst's parameters travel as query parameters too: a name filter, a repeated group_by, WORLD.
+        var grouped = JsonDocument.Parse(await trade.GetStringAsync(url + "&shipper=socar&group_by=DIMENSION_ORIGIN&group_by=DIMENSION_GRADE")).RootElement;
+        var groups = grouped.GetProperty("exports").GetProperty("groups").EnumerateArray().ToList();
+        Assert.Equal("3830000.000", grouped.GetProperty("exports").GetProperty("barrels").GetProperty("value").GetString());
+        Assert.Equal(2, groups[0].GetProperty("keys").GetArrayLength());
+        var world = JsonDocument.Parse(await trade.GetStringAsync(url.Replace("/AZ/BY/", "/BY/WORLD/", StringComparison.Ordinal))).RootElement;
+        Assert.Equal("3830000.000", world.GetProperty("imports").GetProperty("barrels").GetProperty("value").GetString());
+
         using var anonymous = new HttpClient { BaseAddress = tradeProcess.HttpUrl };
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(url)).StatusCode);
         var bad = await trade.GetAsync("/v1/trade/AZ/ZZ/totals");
