@@ -25,6 +25,12 @@ public sealed class BenchOptions
     public Uri Amqp { get; private set; } = new("amqp://energytrade:energytrade@localhost:55672/");
     public string Postgres { get; private set; } = "Host=localhost;Port=55432;Username=energytrade;Password=energytrade;Database=postgres";
     public Uri Management { get; private set; } = new("http://localhost:55673");
+    /// <summary>A Trade replica that neither consumes events nor caches answers; null = phase 5 is skipped.</summary>
+    public Uri? UncachedTradeUrl { get; private set; }
+    /// <summary>Trade's database, on the server of <see cref="Postgres"/>: phase 5 loads its shipments there.</summary>
+    public string TradeDatabase { get; private set; } = "energytrade_trade";
+    public int DimensionShipments { get; private set; } = 1_000_000;
+    public int DimensionConcurrency { get; private set; } = 8;
     public string? Token { get; private set; } = Environment.GetEnvironmentVariable("ENERGYTRADE_TOKEN");
     public string? SigningKey { get; private set; } = FirstSet("ENERGYTRADE_SIGNING_KEY", "Auth__SigningKey");
     public string Issuer { get; private set; } = FirstSet("ENERGYTRADE_ISSUER", "Auth__Issuer") ?? "energytrade-local";
@@ -61,6 +67,16 @@ public sealed class BenchOptions
           --postgres CS           admin connection string for the scratch database
                                   (default Host=localhost;Port=55432;Username=energytrade;Password=energytrade;Database=postgres)
           --management URL        RabbitMQ management API, for its version (default http://localhost:55673)
+          --uncached-trade-url URL
+                                  a Trade replica started with Messaging__ConsumeEvents=false and
+                                  TotalsCache__Enabled=false, for phase 5 (grouped totals, uncached);
+                                  without it phase 5 is skipped (scripts/bench.sh starts one on
+                                  :5203 when it starts the stack)
+          --trade-database NAME   Trade's database on the --postgres server, where phase 5 loads
+                                  its shipments (default energytrade_trade)
+          --dimension-shipments N shipments phase 5 loads into one year (default 1000000)
+          --dimension-concurrency C
+                                  concurrent grouped calls in phase 5 (default 8)
           --token JWT             bearer token for the services (default $ENERGYTRADE_TOKEN)
           --signing-key KEY       or mint one with this HS256 key (default $ENERGYTRADE_SIGNING_KEY;
                                   scripts/bench.sh takes the key scripts/up.sh keeps in .run/up/secrets.env)
@@ -118,6 +134,10 @@ public sealed class BenchOptions
                 case "--trade-url": o.TradeUrl = Loopback(arg, Value()); break;
                 case "--amqp": o.Amqp = Loopback(arg, Value()); break;
                 case "--management": o.Management = Loopback(arg, Value()); break;
+                case "--uncached-trade-url": o.UncachedTradeUrl = Loopback(arg, Value()); break;
+                case "--trade-database": o.TradeDatabase = Value(); break;
+                case "--dimension-shipments": o.DimensionShipments = PositiveInt(arg, Value()); break;
+                case "--dimension-concurrency": o.DimensionConcurrency = PositiveInt(arg, Value()); break;
                 case "--postgres": o.Postgres = Value(); break;
                 case "--token": o.Token = Value(); break;
                 case "--signing-key": o.SigningKey = Value(); break;
@@ -130,7 +150,8 @@ public sealed class BenchOptions
             }
         }
         if (o.Count > 1_000_000) throw new ArgumentException("--count is at most 1,000,000");
-        if (o.Concurrency > 1_000) throw new ArgumentException("--concurrency is at most 1000");
+        if (o.Concurrency > 1_000 || o.DimensionConcurrency > 1_000) throw new ArgumentException("--concurrency and --dimension-concurrency are at most 1000");
+        if (o.DimensionShipments > 10_000_000) throw new ArgumentException("--dimension-shipments is at most 10,000,000");
         if (o.QuerySeconds > 600 || o.FreshnessSeconds > 600 || o.PostgresSeconds > 600 || o.DrainTimeoutSeconds > 3_600)
         {
             throw new ArgumentException("phase durations are at most 600 s (drain timeout 3600 s)");
@@ -141,6 +162,9 @@ public sealed class BenchOptions
     }
 
     public int EffectiveBrokerCount => BrokerCount > 0 ? BrokerCount : Count;
+
+    /// <summary><see cref="Postgres"/>, connected to Trade's database.</summary>
+    public string TradeConnectionString => new Npgsql.NpgsqlConnectionStringBuilder(Postgres) { Database = TradeDatabase }.ConnectionString;
 
     private static int PositiveInt(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0

@@ -15,6 +15,7 @@ public sealed class Clients : IDisposable
 {
     private readonly GrpcChannel _shipmentsChannel;
     private readonly GrpcChannel _tradeChannel;
+    private readonly GrpcChannel? _uncachedTradeChannel;
 
     public Clients(BenchOptions options)
     {
@@ -25,6 +26,12 @@ public sealed class Clients : IDisposable
         Shipments = new ShipmentService.ShipmentServiceClient(_shipmentsChannel);
         Trade = new TradeService.TradeServiceClient(_tradeChannel);
         TradeHealth = new Health.HealthClient(_tradeChannel);
+        if (options.UncachedTradeUrl is { } uncached)
+        {
+            _uncachedTradeChannel = Channel(uncached);
+            UncachedTrade = new TradeService.TradeServiceClient(_uncachedTradeChannel);
+            UncachedTradeHealth = new Health.HealthClient(_uncachedTradeChannel);
+        }
         Headers = BearerToken is null ? new Metadata() : new Metadata { { "Authorization", $"Bearer {BearerToken}" } };
     }
 
@@ -32,11 +39,32 @@ public sealed class Clients : IDisposable
     public ShipmentService.ShipmentServiceClient Shipments { get; }
     public TradeService.TradeServiceClient Trade { get; }
     public Health.HealthClient TradeHealth { get; }
+    /// <summary>The read-only replica without an answer cache (--uncached-trade-url); null when not given.</summary>
+    public TradeService.TradeServiceClient? UncachedTrade { get; }
+    public Health.HealthClient? UncachedTradeHealth { get; }
     /// <summary>Sent with every call (the token is checked by the services' JWT middleware, when they have one).</summary>
     public Metadata Headers { get; }
 
     public CallOptions Call(TimeSpan timeout, CancellationToken cancellationToken = default) =>
         new(Headers, DateTime.UtcNow + timeout, cancellationToken);
+
+    private static readonly HealthCheckRequest UnknownService = new() { Service = "energytrade.benchmark.no-such-service" };
+
+    /// <summary>
+    /// The empty-call ceiling: Health/Check of an unknown service, which the server answers NOT_FOUND
+    /// after looking the name up, without running any check.
+    /// </summary>
+    public async Task EmptyCallAsync(Health.HealthClient health, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await health.CheckAsync(UnknownService, Call(TimeSpan.FromSeconds(10), cancellationToken));
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            // The expected answer.
+        }
+    }
 
     private static GrpcChannel Channel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
     {
@@ -56,6 +84,7 @@ public sealed class Clients : IDisposable
     {
         _shipmentsChannel.Dispose();
         _tradeChannel.Dispose();
+        _uncachedTradeChannel?.Dispose();
     }
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using EnergyTrade.Benchmarks;
 using Grpc.Core;
 using Grpc.Health.V1;
+using Dimension = EnergyTrade.Trade.V1.Dimension;
 using Npgsql;
 
 BenchOptions options;
@@ -45,7 +46,7 @@ Console.WriteLine($"  .NET       {env.DotNet}");
 Console.WriteLine($"  PostgreSQL {env.PostgreSql}");
 Console.WriteLine($"  RabbitMQ   {env.RabbitMq}");
 Console.WriteLine($"  commit     {env.Commit}");
-Console.WriteLine($"  Shipments  {options.ShipmentsUrl}   Trade {options.TradeUrl}");
+Console.WriteLine($"  Shipments  {options.ShipmentsUrl}   Trade {options.TradeUrl}{(options.UncachedTradeUrl is { } u ? $"   uncached Trade replica {u}" : "")}");
 
 using var clients = new Clients(options);
 Console.WriteLine(clients.BearerToken is null
@@ -64,6 +65,7 @@ catch (RpcException e)
 
 var cpu = new CpuMonitor([
     ("shipments", options.ShipmentsUrl.Port), ("trade", options.TradeUrl.Port),
+    .. options.UncachedTradeUrl is { } replica ? [("replica", replica.Port)] : Array.Empty<(string, int)>(),
     ("postgres", new NpgsqlConnectionStringBuilder(options.Postgres).Port), ("rabbitmq", options.Amqp.IsDefaultPort ? 5672 : options.Amqp.Port),
 ]);
 Console.WriteLine(cpu.Available ? $"  CPU watch  {cpu.Describe()}" : "  CPU watch  unavailable (not Linux)");
@@ -84,6 +86,7 @@ FreshnessResult? freshness = null;
 ThroughputResult? queries = null, emptyCall = null, readyCheck = null;
 BrokerResult? broker = null;
 PostgresResult? postgres = null;
+DimensionResult? dimensions = null;
 var exitCode = 0;
 try
 {
@@ -111,18 +114,8 @@ try
         var (country, partner) = pairs[n % pairs.Length];
         await clients.Trade.GetBilateralTotalsAsync(Workload.Totals(country, partner, first, last), clients.Call(TimeSpan.FromSeconds(10), token));
     }, ct));
-    var unknown = new HealthCheckRequest { Service = "energytrade.benchmark.no-such-service" };
-    emptyCall = await Phase("4c empty call", () => ClosedLoop.RunAsync("empty call", options.Concurrency, duration, warmup, async (_, token) =>
-    {
-        try
-        {
-            await clients.TradeHealth.CheckAsync(unknown, clients.Call(TimeSpan.FromSeconds(10), token));
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-        {
-            // The expected answer: the server looked the name up and ran no health check.
-        }
-    }, ct));
+    emptyCall = await Phase("4c empty call", () => ClosedLoop.RunAsync("empty call", options.Concurrency, duration, warmup,
+        (_, token) => clients.EmptyCallAsync(clients.TradeHealth, token), ct));
     var ready = new HealthCheckRequest();
     readyCheck = await Phase("4c ready check", () => ClosedLoop.RunAsync("ready check", options.Concurrency, duration / 2, warmup, async (_, token) =>
         await clients.TradeHealth.CheckAsync(ready, clients.Call(TimeSpan.FromSeconds(10), token)), ct));
@@ -132,6 +125,26 @@ try
 
     // 4b. Raw PostgreSQL, same server, scratch database.
     postgres = await Phase("4b raw postgres", () => PostgresCeiling.RunAsync(options.Postgres, TimeSpan.FromSeconds(options.PostgresSeconds), [1, 8], ct));
+
+    // 5. Grouped totals over a year of many shipments, read from PostgreSQL on every call: on a replica without the answer cache.
+    if (clients.UncachedTrade is null || clients.UncachedTradeHealth is not { } replicaHealth)
+    {
+        notes.Add("Phase 5 (dimensions) skipped: no --uncached-trade-url (a Trade replica with Messaging__ConsumeEvents=false and TotalsCache__Enabled=false; scripts/bench.sh starts one when it starts the stack).");
+    }
+    else
+    {
+        var dimensionBench = new DimensionBench(options, clients);
+        var load = await Phase("5 dimensions load", () => dimensionBench.LoadAsync(ct));
+        dimensions = new DimensionResult(load, DimensionBench.CheckedPairs, await dimensionBench.CheckAsync(ct));
+        if (!dimensions.Exact) exitCode = 1;
+        dimensions = dimensions with { ByGrade = await Phase("5 by grade", () => dimensionBench.MeasureAsync(Dimension.Grade, ct)) };
+        dimensions = dimensions with { ByShipper = await Phase("5 by shipper", () => dimensionBench.MeasureAsync(Dimension.Shipper, ct)) };
+        dimensions = dimensions with
+        {
+            ReplicaEmptyCall = await Phase("5 replica empty call", () => ClosedLoop.RunAsync("replica empty call", options.DimensionConcurrency, duration / 2, warmup,
+                (_, token) => clients.EmptyCallAsync(replicaHealth, token), ct)),
+        };
+    }
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)
 {
@@ -154,7 +167,7 @@ if (contended.Count > 0)
 }
 
 var results = new BenchResults(options, env, startedAt, Clock.Seconds(wall, Clock.Now), ingest, freshness, queries, emptyCall, readyCheck,
-    broker, postgres, usages, notes);
+    broker, postgres, dimensions, usages, notes);
 var table = Report.Table(results);
 var cpuTable = cpu.Available ? Report.CpuTable(usages) : "";
 Console.WriteLine();

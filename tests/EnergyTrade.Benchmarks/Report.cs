@@ -15,6 +15,7 @@ public sealed record BenchResults(
     ThroughputResult? ReadyCheck,
     BrokerResult? Broker,
     PostgresResult? Postgres,
+    DimensionResult? Dimensions,
     IReadOnlyList<CpuUsage> Cpu,
     IReadOnlyList<string> Notes);
 
@@ -25,6 +26,7 @@ public static class Report
     public const double IngestShareOfBroker = 0.50;
     public const double FreshnessP99TargetMs = 100;
     public const double QueriesShareOfEmptyCall = 0.70;
+    public const double GroupedP99TargetMs = 20;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -96,6 +98,30 @@ public static class Report
             rows.Add(["4c", F($"for reference: Health/Check \"\" (runs Trade's readiness checks) at C={rc.Concurrency}"), Rate(rc), "", "", "", ""]);
         }
 
+        // 5. Dimensions
+        if (r.Dimensions is { } d)
+        {
+            var l = d.Load;
+            rows.Add(["5", F($"load: {l.Shipments:N0} shipments, {l.Pairs} pairs, year {l.Year}, set-based SQL into Trade's applied_shipments, bilateral_totals and trade_names"),
+                F($"{l.Seconds:0.0} s ({l.ShipmentsPerSecond:N0} shipments/s): {l.TotalsRows:N0} totals rows ({l.Shipments / (double)Math.Max(1, l.TotalsRows):N0} shipments a row, {l.TotalsRows / l.Pairs:N0} a pair)"),
+                "", "", "", ""]);
+            rows.Add(["5", F($"exactness, {d.CheckedPairs} pairs by grade and by shipper: groups' barrels and counts = the flow's = SQL sums over applied_shipments"),
+                d.Exact ? "exact" : $"NOT EXACT: {d.Problem}", "", "", "exact", Met(d.Exact)]);
+            var empty = r.EmptyCall;
+            foreach (var (by, run) in d.Measured)
+            {
+                var ratio = empty is { Calls: > 0 } ? run.PerSecond / empty.PerSecond : double.NaN;
+                rows.Add(["5", F($"GetBilateralTotals group_by {by}, uncached replica, C={run.Concurrency} ({l.Pairs} pairs, 12 months of {l.Year})"), Rate(run, max: true),
+                    empty is null ? "empty call: n/a" : F($"empty call {empty.PerSecond:N0} calls/s (4c)"), Pct(ratio),
+                    F($"p99 ≤ {GroupedP99TargetMs:0} ms"), Met(d.Exact && run.Errors == 0 && run.Latency.P99 <= GroupedP99TargetMs)]);
+            }
+            if (d.ReplicaEmptyCall is { Calls: > 0 } re)
+            {
+                var shares = string.Join(", ", d.Measured.Select(m => F($"by {m.By} {m.Calls.PerSecond / re.PerSecond * 100:0}%")));
+                rows.Add(["5", F($"for reference: the empty call on the uncached replica at C={re.Concurrency}"), Rate(re), "", shares, "", ""]);
+            }
+        }
+
         var sb = new StringBuilder();
         sb.AppendLine("| # | measure | result | ceiling | ratio | target | met |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
@@ -130,7 +156,7 @@ public static class Report
         sb.AppendLine($"- machine: {e.Cores} cores, {e.Memory}, {e.Os}; load average at start {e.LoadAverage}");
         sb.AppendLine($"- runtimes: {e.DotNet}; PostgreSQL {e.PostgreSql}; RabbitMQ {e.RabbitMq}");
         sb.AppendLine($"- commit {e.Commit}");
-        sb.AppendLine(F($"- parameters: --count {o.Count} --concurrency {o.Concurrency} --warmup {o.Warmup} --freshness-method {(o.FreshnessWatch ? "watch" : "poll")} --query-seconds {o.QuerySeconds} --freshness-seconds {o.FreshnessSeconds} --postgres-seconds {o.PostgresSeconds} --broker-count {o.EffectiveBrokerCount} --seed {o.Seed}; wall time {r.WallSeconds:0} s"));
+        sb.AppendLine(F($"- parameters: --count {o.Count} --concurrency {o.Concurrency} --warmup {o.Warmup} --freshness-method {(o.FreshnessWatch ? "watch" : "poll")} --query-seconds {o.QuerySeconds} --freshness-seconds {o.FreshnessSeconds} --postgres-seconds {o.PostgresSeconds} --broker-count {o.EffectiveBrokerCount} --dimension-shipments {o.DimensionShipments} --dimension-concurrency {o.DimensionConcurrency}{(o.UncachedTradeUrl is { } u ? $" --uncached-trade-url {u.ToString().TrimEnd('/')}" : "")} --seed {o.Seed}; wall time {r.WallSeconds:0} s"));
         sb.AppendLine();
         sb.Append(table);
         if (cpu.Length > 0)
@@ -147,8 +173,8 @@ public static class Report
         return sb.ToString();
     }
 
-    private static string Rate(ThroughputResult t) =>
-        F($"{t.PerSecond:N0} calls/s, p50 {t.Latency.P50:0.00} ms, p99 {t.Latency.P99:0.00} ms{(t.Errors > 0 ? $", {t.Errors:N0} errors ({t.FirstError})" : "")}");
+    private static string Rate(ThroughputResult t, bool max = false) =>
+        F($"{t.PerSecond:N0} calls/s, p50 {t.Latency.P50:0.00} ms, p99 {t.Latency.P99:0.00} ms{(max ? F($", max {t.Latency.Max:0.00} ms") : "")}{(t.Errors > 0 ? $", {t.Errors:N0} errors ({t.FirstError})" : "")}");
 
     private static string Lat(LatencySummary l) => F($"p50 {l.P50:0.0} ms, p99 {l.P99:0.0} ms, max {l.Max:0.0} ms");
 
