@@ -9,6 +9,9 @@ namespace EnergyTrade.Trade.Api;
 /// here as SQL, and its extension to WORLD and groups), the month basis, the filters, the groups, the
 /// sums and reading them back. A one-country pair keeps its predicates literal, so PostgreSQL can
 /// use ux_bilateral_totals_key and ix_bilateral_totals_importer, or ix_bilateral_totals_origin.
+/// Which range ends are bounded is part of a statement's shape rather than a NULL test on a
+/// parameter: "(@first IS NULL OR month >= @first)" made PostgreSQL plan every execution afresh
+/// (docs/benchmarks.md, the dimensions phase), a fixed shape lets it reuse a generic plan.
 /// </summary>
 internal static class TotalsSql
 {
@@ -38,7 +41,7 @@ internal static class TotalsSql
             SELECT {columns}, {Sums}
             FROM bilateral_totals
             WHERE {Between(q, period)}
-              AND {period} IS NOT NULL AND (@first::date IS NULL OR {period} >= @first) AND (@last::date IS NULL OR {period} <= @last)
+              AND {period} IS NOT NULL{(q.Range.First is null ? "" : $" AND {period} >= @first")}{(q.Range.Last is null ? "" : $" AND {period} <= @last")}
               {Filters(q)}
             GROUP BY {columns}
             """;
@@ -56,7 +59,7 @@ internal static class TotalsSql
             SELECT {columns}, {Sums}
             FROM bilateral_totals
             WHERE {Between(q, "month")}
-              AND (@last::date IS NULL OR month <= @last) AND (delivery_month IS NULL OR delivery_month > @last)
+              AND {(q.Range.Last is null ? "delivery_month IS NULL" : "month <= @last AND (delivery_month IS NULL OR delivery_month > @last)")}
               {Filters(q)}
             GROUP BY {columns}
             """;
@@ -127,8 +130,8 @@ internal static class TotalsSql
             parameters.Add(new NpgsqlParameter("joined", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = spans.Select(s => s.First).ToArray() });
             parameters.Add(new NpgsqlParameter("left", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = spans.Select(s => s.Last).ToArray() });
         }
-        if (withFirst) parameters.Add(new NpgsqlParameter<DateOnly?>("first", NpgsqlDbType.Date) { TypedValue = q.Range.First });
-        parameters.Add(new NpgsqlParameter<DateOnly?>("last", NpgsqlDbType.Date) { TypedValue = q.Range.Last });
+        if (withFirst && q.Range.First is { } first) parameters.Add(new NpgsqlParameter<DateOnly>("first", NpgsqlDbType.Date) { TypedValue = first });
+        if (q.Range.Last is { } last) parameters.Add(new NpgsqlParameter<DateOnly>("last", NpgsqlDbType.Date) { TypedValue = last });
         foreach (var (dimension, key) in q.Slice.Filters())
         {
             parameters.Add(new NpgsqlParameter(Dimensions.Column(dimension), NpgsqlDbType.Text) { Value = key });
