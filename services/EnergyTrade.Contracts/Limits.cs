@@ -12,6 +12,11 @@ public static class Limits
     /// <summary>The smallest quantity a shipment may have in barrels and in tonnes after conversion: the unit of the normalised scale.</summary>
     public const decimal MinQuantity = 0.001m;
     public const decimal MaxValueUsd = 1_000_000_000_000m;
+    /// <summary>
+    /// The factor for a quantity that gives none and whose grade the catalogue does not know
+    /// (<see cref="Grades.GradeCatalogue.StandardFactor"/>): average crude, as the Energy Institute's
+    /// Statistical Review of World Energy converts it.
+    /// </summary>
     public const decimal DefaultBarrelsPerTonne = 7.33m;
     public const decimal MinBarrelsPerTonne = 5m;
     public const decimal MaxBarrelsPerTonne = 10m;

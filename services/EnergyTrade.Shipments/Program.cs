@@ -1,3 +1,4 @@
+using EnergyTrade.Contracts.Grades;
 using EnergyTrade.Outbox;
 using EnergyTrade.Persistence;
 using EnergyTrade.ServiceDefaults;
@@ -30,6 +31,9 @@ builder.Services.AddHostedService<RepublishWorker>();
 builder.Services.AddHealthChecks()
     .AddDbContextCheck<ShipmentsDbContext>("postgresql", tags: [ServiceDefaultsExtensions.ReadyTag])
     .AddCheck<OutboxHealthCheck<ShipmentsDbContext>>("outbox", tags: [ServiceDefaultsExtensions.ReadyTag]);
+
+// Loading checks every entry: a broken catalogue stops the service here, not at its first create.
+_ = GradeCatalogue.Standard;
 
 var app = builder.Build();
 

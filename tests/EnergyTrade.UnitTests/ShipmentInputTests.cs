@@ -68,8 +68,7 @@ public sealed class ShipmentInputTests
         Assert.Null(input.DeliveryDate);
         Assert.Null(input.LoadPort);
         Assert.Null(input.DischargePort);
-        Assert.Equal(Limits.DefaultBarrelsPerTonne, input.BarrelsPerTonne);
-        Assert.Equal(7.33m, input.BarrelsPerTonne);
+        Assert.Equal(7.40m, input.BarrelsPerTonne); // Azeri Light's standard factor: see StandardFactorTests
         Assert.False(input.BarrelsPerTonneGiven);
     }
 

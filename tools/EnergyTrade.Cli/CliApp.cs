@@ -1,4 +1,5 @@
 using EnergyTrade.Cli.Commands;
+using EnergyTrade.Cli.Commands.Grades;
 using EnergyTrade.Cli.Commands.Reconcile;
 using EnergyTrade.Cli.Commands.Shipments;
 using EnergyTrade.Cli.Commands.Trade;
@@ -58,6 +59,14 @@ public static class CliApp
                 shipments.AddCommand<RepublishCommand>("republish")
                     .WithDescription("Publish the current snapshot of every matching shipment again, so Trade can rebuild its totals: an admin operation (shipments:admin) shown with a progress bar; --cancel stops one. Harmless to repeat.")
                     .WithExample("shipments", "republish", "--exporter", "AZ", "--importer", "BY", "--from", "2020-01", "--to", "2020-04");
+            });
+            config.AddBranch("grades", grades =>
+            {
+                grades.SetDescription("The reference catalogue of crude grades (the Shipments service).");
+                grades.AddCommand<ListGradesCommand>("list")
+                    .WithDescription("Every grade: aliases, typical origin, API gravity and the standard barrels per tonne a shipment of it without a factor converts at.")
+                    .WithExample("grades", "list")
+                    .WithExample("grades", "list", "--output", "json");
             });
             config.AddBranch("trade", trade =>
             {

@@ -1,4 +1,5 @@
 using EnergyTrade.Contracts;
+using EnergyTrade.Contracts.Grades;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
 using V1 = EnergyTrade.Shipments.V1;
@@ -17,6 +18,7 @@ public sealed record ShipmentInput
     public required string Grade { get; init; }
     public required decimal QuantityValue { get; init; }
     public required QuantityUnit QuantityUnit { get; init; }
+    /// <summary>The factor given, else the grade's standard factor (<see cref="GradeCatalogue.StandardFactor"/>).</summary>
     public required decimal BarrelsPerTonne { get; init; }
     public required bool BarrelsPerTonneGiven { get; init; }
     public required decimal? ValueUsd { get; init; }
@@ -44,7 +46,7 @@ public sealed record ShipmentInput
         var origin = shipment.OriginCountry.Length == 0 ? null : Country(SnapshotField.OriginCountry, shipment.OriginCountry, report);
         if (exporter is not null && importer is not null) report.Add(ShipmentRules.DistinctCountries(exporter, importer));
         var grade = Text(SnapshotField.Grade, shipment.Grade, required: true, report);
-        var (quantity, unit, factor, factorGiven) = Quantity(shipment.Quantity, report);
+        var (quantity, unit, factor, factorGiven) = Quantity(shipment.Quantity, GradeCatalogue.Standard.StandardFactor(grade ?? ""), report);
         var value = Value(shipment.Value, report);
 
         DateOnly loadDate = default;
@@ -142,12 +144,13 @@ public sealed record ShipmentInput
         return violation is null ? code : null;
     }
 
-    private static (decimal Value, QuantityUnit Unit, decimal Factor, bool FactorGiven) Quantity(V1.Quantity? quantity, Reporter report)
+    /// <param name="standardFactor">What converts the quantity when it gives no factor: the grade's.</param>
+    private static (decimal Value, QuantityUnit Unit, decimal Factor, bool FactorGiven) Quantity(V1.Quantity? quantity, decimal standardFactor, Reporter report)
     {
         if (quantity is null)
         {
             report.Add("quantity", "is required.", "REQUIRED");
-            return (0, QuantityUnit.Barrels, Limits.DefaultBarrelsPerTonne, false);
+            return (0, QuantityUnit.Barrels, standardFactor, false);
         }
 
         decimal value = 0;
@@ -178,7 +181,7 @@ public sealed record ShipmentInput
             report.Add("quantity.unit", "is required: UNIT_BARRELS or UNIT_METRIC_TONNES.", "REQUIRED");
         }
 
-        var factor = Limits.DefaultBarrelsPerTonne;
+        var factor = standardFactor;
         var factorGiven = quantity.BarrelsPerTonne is not null;
         var factorSound = true;
         if (factorGiven)
@@ -198,7 +201,7 @@ public sealed record ShipmentInput
 
         // Only a quantity whose parts are sound can be converted and judged as barrels and tonnes.
         if (valueSound && factorSound && unit != 0) report.Add(ShipmentRules.Converted(value, unit, factor));
-        return (value, unit, factorGiven ? factor : Limits.DefaultBarrelsPerTonne, factorGiven);
+        return (value, unit, factorGiven ? factor : standardFactor, factorGiven);
     }
 
     private static decimal? Value(Google.Type.Money? money, Reporter report)

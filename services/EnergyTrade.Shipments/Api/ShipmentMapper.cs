@@ -24,7 +24,9 @@ public static partial class ShipmentMapper
             {
                 Value = ProtoConvert.ToProtoDecimal(s.QuantityValue),
                 Unit = s.QuantityUnit == QuantityUnit.Barrels ? V1.Quantity.Types.Unit.Barrels : V1.Quantity.Types.Unit.MetricTonnes,
-                BarrelsPerTonne = s.BarrelsPerTonneGiven ? ProtoConvert.ToProtoDecimal(s.BarrelsPerTonne) : null,
+                // The factor the figures were converted with, given or standard: the reader sees what
+                // was used, and an update that leaves it alone carries it over unchanged.
+                BarrelsPerTonne = ProtoConvert.ToProtoDecimal(s.BarrelsPerTonne),
             },
             Barrels = ProtoConvert.ToProtoDecimal(s.Barrels),
             Tonnes = ProtoConvert.ToProtoDecimal(s.Tonnes),

@@ -46,8 +46,11 @@ public sealed partial class ShipmentsGrpcService
         else mask.Merge(patch, merged, ReplaceFields);
         var input = ShipmentInput.Parse(merged, "shipment.", violations);
         violations.ThrowIfAny();
+        // Merged from the stored shipment, the factor stays as recorded unless the mask replaced it; and
+        // while it is the same figure it stays what it was, given by a caller or the grade's standard.
+        if (input.BarrelsPerTonne == shipment.BarrelsPerTonne) input = input with { BarrelsPerTonneGiven = shipment.BarrelsPerTonneGiven };
 
-        var current = ShipmentInput.Parse(shipment.ToProto(), "", new FieldViolations());
+        var current = ShipmentInput.Parse(shipment.ToProto(), "", new FieldViolations()) with { BarrelsPerTonneGiven = shipment.BarrelsPerTonneGiven };
         if (input == current)
         {
             // Nothing changes: no new version and no event, so a repeated amendment is harmless.

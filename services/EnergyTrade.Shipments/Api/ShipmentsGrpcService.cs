@@ -84,8 +84,7 @@ public sealed partial class ShipmentsGrpcService(
     public override async Task<V1.ListShipmentsResponse> ListShipments(V1.ListShipmentsRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        if (request.PageSize < 0) violations.Add("page_size", "must not be negative.", "OUT_OF_RANGE");
-        var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        var pageSize = PageSize(request.PageSize, violations);
 
         var filters = ShipmentFilter.Parse(request.ExporterCountry, request.ImporterCountry, request.OriginCountry,
             request.FirstLoadDate, request.LastLoadDate, violations);
@@ -115,6 +114,13 @@ public sealed partial class ShipmentsGrpcService(
             response.NextPageToken = new PageToken(lastRow.LoadDate, lastRow.Id, filter).Encode();
         }
         return response;
+    }
+
+    /// <summary>AIP-158 for every list: 0 is the default, above the maximum is the maximum, negative is refused.</summary>
+    private static int PageSize(int requested, FieldViolations violations)
+    {
+        if (requested < 0) violations.Add("page_size", "must not be negative.", "OUT_OF_RANGE");
+        return requested == 0 ? DefaultPageSize : Math.Min(requested, MaxPageSize);
     }
 
     /// <summary>The caller's idempotency key (AIP-155): optional, at most 128 characters, no control characters.</summary>

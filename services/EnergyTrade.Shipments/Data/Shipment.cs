@@ -17,9 +17,13 @@ public sealed class Shipment
     public string Grade { get; set; } = "";
     public decimal QuantityValue { get; set; }
     public QuantityUnit QuantityUnit { get; set; }
-    /// <summary>The factor used for this shipment's conversion (given, or the 7.33 default).</summary>
+    /// <summary>
+    /// The factor used for this shipment's conversion: given, or the standard factor of its grade when
+    /// it was recorded (7.33 for a grade the catalogue did not know, and for every shipment recorded
+    /// before there was a catalogue). Kept as recorded until an update replaces it.
+    /// </summary>
     public decimal BarrelsPerTonne { get; set; }
-    /// <summary>Whether BarrelsPerTonne was given by the caller rather than defaulted.</summary>
+    /// <summary>Whether BarrelsPerTonne was given by a caller rather than taken from the grade.</summary>
     public bool BarrelsPerTonneGiven { get; set; }
     public decimal Barrels { get; set; }
     public decimal Tonnes { get; set; }

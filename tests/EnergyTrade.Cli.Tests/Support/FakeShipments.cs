@@ -1,4 +1,5 @@
 using EnergyTrade.Cli.Grpc;
+using EnergyTrade.Contracts.Grades;
 using EnergyTrade.Shipments.V1;
 using Google.Protobuf.WellKnownTypes;
 
@@ -11,7 +12,6 @@ namespace EnergyTrade.Cli.Tests.Support;
 /// </summary>
 public sealed class FakeShipments
 {
-    private const decimal DefaultBarrelsPerTonne = 7.33m;
     private readonly Lock _lock = new();
 
     public FakeShipments(FakeCallInvoker server, Shipment stored, Func<DateTimeOffset>? now = null)
@@ -64,11 +64,20 @@ public sealed class FakeShipments
     /// <summary>Runs inside UpdateShipment before anything is checked, e.g. to change the shipment "concurrently".</summary>
     public Action? BeforeUpdate { get; set; }
 
-    /// <summary>barrels and tonnes from the quantity, rounded half-even to 3 places, as the service computes them.</summary>
+    /// <summary>
+    /// barrels and tonnes from the quantity, rounded half-even to 3 places, as the service computes them;
+    /// a factor removed is the grade's standard one, which the reply then shows.
+    /// </summary>
     private static void Convert(Shipment shipment)
     {
         var quantity = ProtoValues.ToDecimal(shipment.Quantity.Value);
-        var factor = shipment.Quantity.BarrelsPerTonne is { Value.Length: > 0 } f ? ProtoValues.ToDecimal(f) : DefaultBarrelsPerTonne;
+        if (shipment.Quantity.BarrelsPerTonne is null)
+        {
+            // A copy: the merge shares the request's quantity, which the test reads back as sent.
+            shipment.Quantity = shipment.Quantity.Clone();
+            shipment.Quantity.BarrelsPerTonne = ProtoValues.Decimal(GradeCatalogue.Standard.StandardFactor(shipment.Grade));
+        }
+        var factor = ProtoValues.ToDecimal(shipment.Quantity.BarrelsPerTonne);
         var (barrels, tonnes) = shipment.Quantity.Unit == Quantity.Types.Unit.Barrels ? (quantity, quantity / factor) : (quantity * factor, quantity);
         shipment.Barrels = ProtoValues.Decimal(decimal.Round(barrels, 3) + 0.000m);
         shipment.Tonnes = ProtoValues.Decimal(decimal.Round(tonnes, 3) + 0.000m);

@@ -66,7 +66,7 @@ public static class Oracle
         // Empty: the origin was not disclosed, which is allowed.
         Check("origin_country", s.OriginCountry.Length == 0 || PrivateCountries.IsKnownValid(s.OriginCountry) ? null : "not an assigned code");
         if (s.ExporterCountry == s.ImporterCountry) Check("importer_country", "same as exporter");
-        Check("quantity", QuantityProblem(s.Quantity));
+        Check("quantity", QuantityProblem(s.Quantity, s.Grade));
         if (s.Value is { } money)
         {
             if (money.CurrencyCode != "USD") Check("value.currency_code", "not USD");
@@ -90,7 +90,7 @@ public static class Oracle
         return found;
     }
 
-    private static string? QuantityProblem(Quantity? q)
+    private static string? QuantityProblem(Quantity? q, string grade)
     {
         if (q is null) return "required";
         if (q.Value is null) return "value required";
@@ -99,7 +99,7 @@ public static class Oracle
         if (value > MaxQuantity) return "value above 10^9";
         if (value.Scale > 6) return "value has more than 6 places";
         if (q.Unit is not (Quantity.Types.Unit.Barrels or Quantity.Types.Unit.MetricTonnes)) return "unit required";
-        var factor = DefaultBarrelsPerTonne;
+        var factor = StandardFactors.For(grade);
         if (q.BarrelsPerTonne is not null)
         {
             if (!TryDecimal(q.BarrelsPerTonne, out factor)) return "barrels_per_tonne not a decimal";
@@ -139,7 +139,9 @@ public static class Oracle
         found.AddRange(CreateProblems(r, "").Where(p => !p.StartsWith("shipper", StringComparison.Ordinal) && !p.StartsWith("grade", StringComparison.Ordinal)));
         if (r.Quantity is { } q && TryDecimal(q.Value, out var value) && q.Unit is Quantity.Types.Unit.Barrels or Quantity.Types.Unit.MetricTonnes)
         {
-            var factor = q.BarrelsPerTonne is null ? DefaultBarrelsPerTonne : TryDecimal(q.BarrelsPerTonne, out var f) ? f : 0;
+            // A reply always shows the factor its figures were converted with.
+            if (q.BarrelsPerTonne is null) found.Add("no barrels_per_tonne");
+            var factor = TryDecimal(q.BarrelsPerTonne, out var f) ? f : 0;
             var expected = factor == 0 ? default : Normalise(value, q.Unit, factor);
             if (!TryDecimal(r.Barrels, out var barrels) || barrels != expected.Barrels) found.Add($"barrels {r.Barrels?.Value} ≠ {expected.Barrels}");
             if (!TryDecimal(r.Tonnes, out var tonnes) || tonnes != expected.Tonnes) found.Add($"tonnes {r.Tonnes?.Value} ≠ {expected.Tonnes}");
@@ -173,7 +175,8 @@ public static class Oracle
         TryDecimal(got.Quantity?.Value, out var gotValue);
         Same("quantity.value", askedValue, gotValue);
         Same("quantity.unit", asked.Quantity?.Unit, got.Quantity?.Unit);
-        decimal? askedFactor = asked.Quantity?.BarrelsPerTonne is { } af && TryDecimal(af, out var a) ? a : null;
+        // Asked for none, the grade's standard factor is the one used.
+        decimal? askedFactor = asked.Quantity?.BarrelsPerTonne is { } af ? TryDecimal(af, out var a) ? a : null : StandardFactors.For(asked.Grade);
         decimal? gotFactor = got.Quantity?.BarrelsPerTonne is { } gf && TryDecimal(gf, out var g) ? g : null;
         Same("quantity.barrels_per_tonne", askedFactor, gotFactor);
         Same("value", asked.Value is null ? (decimal?)null : Usd(asked.Value), got.Value is null ? null : Usd(got.Value));

@@ -62,7 +62,7 @@ public static class ShipmentView
 
     public static string Id(string name) => name.StartsWith("shipments/", StringComparison.Ordinal) ? name["shipments/".Length..] : name;
 
-    /// <summary>As recorded, with the factor that converts it when one was given: "90,000 t at 7.5 bbl/t".</summary>
+    /// <summary>As recorded, with the factor that converts it (given, or its grade's standard one): "90,000 t at 7.5 bbl/t".</summary>
     public static string Quantity(Quantity? quantity)
     {
         if (quantity is null) return "";

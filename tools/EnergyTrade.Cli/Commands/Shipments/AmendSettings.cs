@@ -47,7 +47,7 @@ public sealed class AmendSettings : GlobalSettings
     public string? Unit { get; set; }
 
     [CommandOption("--barrels-per-tonne <FACTOR>")]
-    [Description("Conversion factor between the units, 5–10; none removes it (the service then assumes 7.33)")]
+    [Description("Conversion factor between the units, 5–10; none replaces it with the grade's standard factor (7.33 for a grade the service does not know)")]
     public string? BarrelsPerTonne { get; set; }
 
     [CommandOption("--value-usd <USD>")]

@@ -32,7 +32,7 @@ public sealed class CreateSettings : GlobalSettings
     public string? Unit { get; set; }
 
     [CommandOption("--barrels-per-tonne <FACTOR>")]
-    [Description("Conversion factor between the units, 5–10 (Azeri Light ≈ 7.45). The service assumes 7.33 without it")]
+    [Description("Conversion factor between the units, 5–10. Without it the service uses the grade's standard factor (grades list), or 7.33 for a grade it does not know")]
     public string? BarrelsPerTonne { get; set; }
 
     [CommandOption("--value-usd <USD>")]
