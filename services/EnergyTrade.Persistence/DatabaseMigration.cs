@@ -12,6 +12,14 @@ public static class DatabaseMigration
     /// Creates the database if it is missing and applies pending migrations, waiting for PostgreSQL
     /// to accept connections (it may still be starting, e.g. under docker compose).
     /// </summary>
+    /// <summary>
+    /// Two replicas starting on a fresh database can both read the migration history before either
+    /// holds EF's lock, and the second then creates what the first already did. Each migration runs in
+    /// its own transaction, so the loser changed nothing, and reading the history again skips what was applied.
+    /// </summary>
+    private static bool IsRacedMigration(Exception ex) =>
+        ex is PostgresException { SqlState: PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UniqueViolation };
+
     public static async Task MigrateDatabaseAsync<TContext>(this IHost app, TimeSpan? timeout = null) where TContext : DbContext
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EnergyTrade.Migrations");
@@ -24,11 +32,15 @@ public static class DatabaseMigration
                 // again finds it (EF Core serialises the migrations themselves with a lock).
                 logger.LogInformation("Database was created by another instance meanwhile (attempt {Attempt}); migrating it", attempt);
             }
+            else if (IsRacedMigration(ex))
+            {
+                logger.LogInformation("Another instance applied a migration meanwhile (attempt {Attempt}: {Error}); migrating again from where it left the schema", attempt, ex.Message);
+            }
             else
             {
                 logger.LogWarning("PostgreSQL is not reachable yet (attempt {Attempt}: {Error}); retrying in {Delay}. Check ConnectionStrings if this persists.", attempt, ex.Message, delay);
             }
-        }, ex => ex is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase } || TransientFailures.IsTransient(ex));
+        }, ex => ex is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase } || IsRacedMigration(ex) || TransientFailures.IsTransient(ex));
         var wait = timeout ?? TimeSpan.FromSeconds(120);
         using var deadline = new CancellationTokenSource(wait, time);
         try
