@@ -46,6 +46,10 @@ energytrade shipments import "$SEED"
 step trade totals AZ BY --from 2020-01 --to 2020-04 --wait "$CATCH_UP_SECONDS"
 energytrade trade totals AZ BY --from 2020-01 --to 2020-04 --wait "$CATCH_UP_SECONDS"
 
+# The article's headline is a company's figure: SOCAR's cargoes, split by grade.
+step trade totals AZ BY --from 2020-01 --to 2020-04 --shipper socar --group-by grade
+energytrade trade totals AZ BY --from 2020-01 --to 2020-04 --shipper socar --group-by grade
+
 cat <<EOF2
 
 Try next (from $ROOT):
@@ -64,6 +68,10 @@ Try next (from $ROOT):
   energytrade shipments cancel <the id create printed> --reason "entered twice"   # on record, counted nowhere
   energytrade trade totals AZ BY --from 2020-01 --to 2020-04 --compare   # against January–April 2019
   energytrade trade series AZ BY --from 2020-01 --to 2020-06
+  energytrade trade series AZ BY --from 2020-01 --to 2020-12 --granularity quarter --group-by shipper
+  energytrade trade totals BY WORLD --from 2020-01 --to 2020-12   # Belarus against every partner
+  energytrade trade totals AZ BY --from 2020-04 --to 2020-04 --period delivery   # April's arrivals, and what was at sea
+  energytrade grades list
   energytrade trade partners AZ --order-by barrels
   energytrade shipments republish --exporter AZ --importer BY   # re-sends the snapshots; Trade counts nothing twice
   energytrade shipments import $SEED   # again: every row is already present
