@@ -134,8 +134,9 @@ namespace EnergyTrade.Trade.Data.Migrations
                 .Annotation("Npgsql:NullsDistinct", false);
 
             // Rows counted before this migration keep their figures on rows without names or delivery
-            // months (names_known false marks their shipments), so every answer that does not group or
-            // filter by name stays right; a republish moves each to its full row (docs/upgrading.md).
+            // months (names_known false marks their shipments), so every answer on the loading basis
+            // that does not group or filter by name stays right (on the delivery basis they show as in
+            // transit); a republish moves each to its full row (docs/upgrading.md).
             // Their valued barrels can be had now, from applied_shipments.
             migrationBuilder.Sql("""
                 UPDATE bilateral_totals AS t SET valued_barrels = v.barrels
@@ -150,6 +151,17 @@ namespace EnergyTrade.Trade.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // The old key (exporter, importer, origin, month) cannot hold undisclosed origins or the
+            // several rows one such key now has; refuse before changing anything rather than fail half way.
+            migrationBuilder.Sql("""
+                DO $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM bilateral_totals WHERE origin_country IS NULL)
+                       OR EXISTS (SELECT 1 FROM bilateral_totals GROUP BY exporter_country, importer_country, origin_country, month HAVING count(*) > 1) THEN
+                        RAISE EXCEPTION 'Trade''s totals hold rows the release before Dimensions cannot represent. Restore a backup taken before the upgrade, or empty bilateral_totals and applied_shipments and republish from Shipments after downgrading.';
+                    END IF;
+                END $$;
+                """);
             migrationBuilder.DropTable(
                 name: "trade_names");
 
