@@ -32,6 +32,9 @@ public sealed record ShipmentSnapshot
     /// <summary>The first day of the load month: the period the shipment counts in.</summary>
     public DateOnly Period => new(LoadDate.Year, LoadDate.Month, 1);
 
+    /// <summary>The first day of the delivery month, when there is a delivery date: the period on the delivery basis.</summary>
+    public DateOnly? DeliveryPeriod => DeliveryDate is { } d ? new(d.Year, d.Month, 1) : null;
+
     /// <summary>The rules this snapshot breaks (<see cref="ShipmentRules"/>); a consumer counts it only when there are none.</summary>
     public IReadOnlyList<RuleViolation> Problems() => ShipmentRules.Check(this);
 }

@@ -94,9 +94,9 @@ public sealed class DimensionBench(BenchOptions options, Clients clients)
     /// barrels a tonne by grade.
     /// </summary>
     private static readonly string InsertShipments = $"""
-        INSERT INTO applied_shipments (shipment_id, version, contributes, names_known, exporter_country, importer_country, origin_country,
+        INSERT INTO applied_shipments (shipment_id, version, contributes, exporter_country, importer_country, origin_country,
             month, delivery_month, shipper, buyer, grade, load_port, discharge_port, barrels, tonnes, value_usd, message_id, applied_at)
-        SELECT gen_random_uuid(), 1, true, true, (@exporters)[xi + 1], (@importers)[mi + 1], (@exporters)[xi + 1],
+        SELECT gen_random_uuid(), 1, true, (@exporters)[xi + 1], (@importers)[mi + 1], (@exporters)[xi + 1],
                loaded, (loaded + make_interval(months => late))::date,
                (@shippers)[xi * {ShippersPerExporter} + si + 1], (@buyers)[mi * {BuyersPerImporter} + bi + 1],
                (@grades)[xi * {GradesPerExporter} + gi + 1], (@load_ports)[xi * {GradesPerExporter} + gi + 1],

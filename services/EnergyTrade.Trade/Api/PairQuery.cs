@@ -31,11 +31,9 @@ public sealed record PairQuery(string Country, string Partner, MonthRange Range,
     {
         if (Partners is null) return flow.IsBetween(Country, Partner, ByOrigin);
         var seller = ByOrigin ? flow.Origin : flow.Exporter;
-        return (seller == Country && flow.Importer != Country && EverIn(Partners, flow.Importer))
-            || (flow.Importer == Country && seller != Country && EverIn(Partners, seller));
+        return (seller == Country && flow.Importer != Country && Partners.EverIncludes(flow.Importer))
+            || (flow.Importer == Country && seller != Country && Partners.EverIncludes(seller));
     }
-
-    private static bool EverIn(PartnerSet set, string country) => set.IsWorld || set.Group!.Countries.Contains(country, StringComparer.Ordinal);
 
     /// <summary>
     /// Whether a change in this month may change the answer: a month of the range, or on the delivery

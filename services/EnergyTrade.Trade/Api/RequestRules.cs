@@ -17,7 +17,9 @@ public static class RequestRules
         Country(country, "country", violations);
         if (!groups.TryGet(partner, out var members))
         {
-            Country(partner, "partner", violations, $" Use WORLD for every partner, or a group: {string.Join(", ", groups.All.Select(g => g.Code))}.");
+            // The hint is spelled out only for a code that is wrong, not on every request.
+            Country(partner, "partner", violations,
+                CountryCodes.IsAssigned(partner) ? "" : $" Use WORLD for every partner, or a group: {string.Join(", ", groups.All.Select(g => g.Code))}.");
         }
         if (country.Length > 0 && country == partner) violations.Add("partner", "must differ from country.", "SAME_COUNTRY");
         var range = MonthRange.Parse(firstMonth, lastMonth, "first_month", "last_month", violations);

@@ -21,6 +21,13 @@ internal static class TotalsSql
     /// <summary>A statement and how to bind it; the SQL depends only on the query's shape, so equal shapes share a prepared plan.</summary>
     public sealed record Statement(string Sql, Action<NpgsqlParameterCollection> Bind)
     {
+        public NpgsqlCommand CreateCommand(NpgsqlDataSource dataSource)
+        {
+            var command = dataSource.CreateCommand(Sql);
+            Bind(command.Parameters);
+            return command;
+        }
+
         public NpgsqlBatchCommand ToBatchCommand()
         {
             var command = new NpgsqlBatchCommand(Sql);
@@ -41,7 +48,7 @@ internal static class TotalsSql
             SELECT {columns}, {Sums}
             FROM bilateral_totals
             WHERE {Between(q, period)}
-              AND {period} IS NOT NULL{(q.Range.First is null ? "" : $" AND {period} >= @first")}{(q.Range.Last is null ? "" : $" AND {period} <= @last")}
+              AND {period} IS NOT NULL{InRange(period, q.Range)}
               {Filters(q)}
             GROUP BY {columns}
             """;
@@ -69,29 +76,35 @@ internal static class TotalsSql
     private static IEnumerable<string> GroupColumns(PairQuery q) => q.Slice.GroupBy.Dimensions.Select(Dimensions.Column);
 
     /// <summary>
-    /// A country's sums ($1 country, $2–$3 the range) per partner, direction and origin. Rows whose
-    /// shipments were all cancelled are no trade; nor, on the origin basis, is oil re-imported into
-    /// its own country of production, or oil whose origin was not disclosed (it names no partner).
+    /// A country's sums per partner, direction and origin. Rows whose shipments were all cancelled
+    /// are no trade; nor, on the origin basis, is oil re-imported into its own country of production,
+    /// or oil whose origin was not disclosed (it names no partner).
     /// </summary>
-    public static string Partners(bool byOrigin)
+    public static Statement Partners(string country, MonthRange range, bool byOrigin)
     {
         var seller = TotalsFlow.SellerColumn(byOrigin);
-        return $"""
-            SELECT CASE WHEN importer_country = $1 THEN {seller} ELSE importer_country END, importer_country, origin_country, {Sums}
+        var sql = $"""
+            SELECT CASE WHEN importer_country = @country THEN {seller} ELSE importer_country END, importer_country, origin_country, {Sums}
             FROM bilateral_totals
-            WHERE ({seller} = $1 OR importer_country = $1) AND shipment_count <> 0
-              {(byOrigin ? "AND origin_country IS NOT NULL AND origin_country <> importer_country" : "")}
-              AND ($2::date IS NULL OR month >= $2) AND ($3::date IS NULL OR month <= $3)
+            WHERE ({seller} = @country OR importer_country = @country) AND shipment_count <> 0
+              {(byOrigin ? "AND origin_country IS NOT NULL AND origin_country <> importer_country" : "")}{InRange("month", range)}
             GROUP BY 1, importer_country, origin_country
             """;
+        return new Statement(sql, p =>
+        {
+            p.Add(Country("country", country));
+            BindRange(p, range, withFirst: true);
+        });
     }
 
-    /// <summary>The parameters of <see cref="Partners"/>: the country, then the range.</summary>
-    public static void BindPartners(NpgsqlParameterCollection parameters, string country, MonthRange range)
+    /// <summary>The bounded ends of the range on <paramref name="column"/>, as part of the statement's shape (see the class summary).</summary>
+    private static string InRange(string column, MonthRange range) =>
+        (range.First is null ? "" : $" AND {column} >= @first") + (range.Last is null ? "" : $" AND {column} <= @last");
+
+    private static void BindRange(NpgsqlParameterCollection parameters, MonthRange range, bool withFirst)
     {
-        parameters.Add(Country(null, country));
-        parameters.Add(new NpgsqlParameter<DateOnly?> { NpgsqlDbType = NpgsqlDbType.Date, TypedValue = range.First });
-        parameters.Add(new NpgsqlParameter<DateOnly?> { NpgsqlDbType = NpgsqlDbType.Date, TypedValue = range.Last });
+        if (withFirst && range.First is { } first) parameters.Add(new NpgsqlParameter<DateOnly>("first", NpgsqlDbType.Date) { TypedValue = first });
+        if (range.Last is { } last) parameters.Add(new NpgsqlParameter<DateOnly>("last", NpgsqlDbType.Date) { TypedValue = last });
     }
 
     /// <summary>
@@ -130,8 +143,7 @@ internal static class TotalsSql
             parameters.Add(new NpgsqlParameter("joined", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = spans.Select(s => s.First).ToArray() });
             parameters.Add(new NpgsqlParameter("left", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = spans.Select(s => s.Last).ToArray() });
         }
-        if (withFirst && q.Range.First is { } first) parameters.Add(new NpgsqlParameter<DateOnly>("first", NpgsqlDbType.Date) { TypedValue = first });
-        if (q.Range.Last is { } last) parameters.Add(new NpgsqlParameter<DateOnly>("last", NpgsqlDbType.Date) { TypedValue = last });
+        BindRange(parameters, q.Range, withFirst);
         foreach (var (dimension, key) in q.Slice.Filters())
         {
             parameters.Add(new NpgsqlParameter(Dimensions.Column(dimension), NpgsqlDbType.Text) { Value = key });
@@ -139,8 +151,7 @@ internal static class TotalsSql
     }
 
     /// <summary>character(2), like the columns: a text parameter would make PostgreSQL compare as text and skip the indexes.</summary>
-    private static NpgsqlParameter Country(string? name, string code) =>
-        name is null ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Char, Value = code } : new NpgsqlParameter(name, NpgsqlDbType.Char) { Value = code };
+    private static NpgsqlParameter Country(string name, string code) => new(name, NpgsqlDbType.Char) { Value = code };
 
     /// <summary>
     /// One row of <see cref="Pair"/> or <see cref="InTransit"/>: the group keys from <paramref name="keysAt"/>

@@ -19,11 +19,8 @@ public sealed class TotalsStore(TotalsCache cache, NpgsqlDataSource dataSource, 
     {
         var months = new List<DateOnly>();
         var sums = new List<FlowSums>();
-        await using (var command = dataSource.CreateCommand())
+        await using (var command = TotalsSql.Pair(q, perMonth: true).CreateCommand(dataSource))
         {
-            var statement = TotalsSql.Pair(q, perMonth: true);
-            command.CommandText = statement.Sql;
-            statement.Bind(command.Parameters);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -39,8 +36,7 @@ public sealed class TotalsStore(TotalsCache cache, NpgsqlDataSource dataSource, 
     public async Task<IReadOnlyList<PartnerFlowSums>> PartnersAsync(string country, MonthRange range, Basis basis, CancellationToken cancellationToken)
     {
         var sums = new List<PartnerFlowSums>();
-        await using var command = dataSource.CreateCommand(TotalsSql.Partners(basis == Basis.Origin));
-        TotalsSql.BindPartners(command.Parameters, country, range);
+        await using var command = TotalsSql.Partners(country, range, basis == Basis.Origin).CreateCommand(dataSource);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

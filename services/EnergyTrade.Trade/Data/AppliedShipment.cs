@@ -17,16 +17,16 @@ public sealed class AppliedShipment
     public string? OriginCountry { get; set; }
     public DateOnly? Month { get; set; }
     public DateOnly? DeliveryMonth { get; set; }
+    /// <summary>
+    /// Null on a contributing row only when it was counted before Trade kept names and delivery
+    /// months: the same version arriving again (a republish) is then applied once more, moving it to
+    /// its full row.
+    /// </summary>
     public string? Shipper { get; set; }
     public string? Buyer { get; set; }
     public string? Grade { get; set; }
     public string? LoadPort { get; set; }
     public string? DischargePort { get; set; }
-    /// <summary>
-    /// False for a contribution counted before Trade kept names and delivery months: the same version
-    /// arriving again (a republish) is then applied once more, moving it to its full row.
-    /// </summary>
-    public bool NamesKnown { get; set; } = true;
     public decimal Barrels { get; set; }
     public decimal Tonnes { get; set; }
     public decimal? ValueUsd { get; set; }

@@ -36,6 +36,9 @@ public sealed class PartnerSet
     public bool Contains(string country, DateOnly month) =>
         IsWorld || _periods.TryGetValue(country, out var periods) && periods.Any(p => p.CountsFor(month));
 
+    /// <summary>Whether <paramref name="country"/> counts for any month at all; always true for WORLD.</summary>
+    public bool EverIncludes(string country) => IsWorld || _periods.ContainsKey(country);
+
     /// <summary>
     /// Per member, the inclusive runs of months (first-of-month dates; Last null while it lasts) in which it counts, ordered
     /// by country and month; runs of one country neither overlap nor touch. A query can filter on these as month ranges:

@@ -7,14 +7,12 @@ public sealed record Contribution(TotalsKey Key, decimal Barrels, decimal Tonnes
 {
     /// <summary>An active shipment contributes its figures; a cancelled one contributes nothing.</summary>
     public static Contribution? Of(ShipmentSnapshot s) => s.State == ShipmentState.Active
-        ? new Contribution(new TotalsKey(s.ExporterCountry, s.ImporterCountry, s.OriginCountry, s.Period, MonthOf(s.DeliveryDate), ShipmentNames.Of(s)),
+        ? new Contribution(new TotalsKey(s.ExporterCountry, s.ImporterCountry, s.OriginCountry, s.Period, s.DeliveryPeriod, ShipmentNames.Of(s)),
             s.Barrels, s.Tonnes, s.ValueUsd)
         : null;
 
     /// <summary>The barrels a price per barrel is over: only those of a shipment that carries a value.</summary>
     public decimal ValuedBarrels => ValueUsd.HasValue ? Barrels : 0;
-
-    private static DateOnly? MonthOf(DateOnly? date) => date is { } d ? new DateOnly(d.Year, d.Month, 1) : null;
 }
 
 /// <summary>A change to one totals row; counts may be negative when a contribution is withdrawn.</summary>

@@ -52,14 +52,14 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
         await using (var claimAndLock = new NpgsqlBatch(connection, transaction))
         {
             var claim = new NpgsqlBatchCommand("""
-                INSERT INTO applied_shipments (shipment_id, version, contributes, names_known, barrels, tonnes, applied_at)
-                SELECT id, 0, false, true, 0, 0, $2 FROM unnest($1::uuid[]) AS id ORDER BY id
+                INSERT INTO applied_shipments (shipment_id, version, contributes, barrels, tonnes, applied_at)
+                SELECT id, 0, false, 0, 0, $2 FROM unnest($1::uuid[]) AS id ORDER BY id
                 ON CONFLICT (shipment_id) DO NOTHING
                 """);
             claim.Parameters.Add(new NpgsqlParameter { Value = ids });
             claim.Parameters.Add(new NpgsqlParameter { Value = now });
             var select = new NpgsqlBatchCommand("""
-                SELECT shipment_id, version, contributes, names_known, exporter_country, importer_country, origin_country, month, delivery_month,
+                SELECT shipment_id, version, contributes, exporter_country, importer_country, origin_country, month, delivery_month,
                        shipper, buyer, grade, load_port, discharge_port, barrels, tonnes, value_usd
                 FROM applied_shipments WHERE shipment_id = ANY($1) ORDER BY shipment_id FOR UPDATE
                 """);
@@ -132,27 +132,27 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
     }
 
     /// <summary>A shipment's row in applied_shipments as the apply found it.</summary>
-    private sealed record Applied(long Version, bool NamesKnown, Contribution? Contribution)
+    private sealed record Applied(long Version, Contribution? Contribution)
     {
         /// <summary>
         /// A newer version replaces this one; so does the same version when this contribution was
-        /// counted before Trade kept names, so a republish moves it to its full row.
+        /// counted before Trade kept names (it has none), so a republish moves it to its full row.
         /// </summary>
-        public bool IsSupersededBy(long version) => version > Version || (version == Version && !NamesKnown && Contribution is not null);
+        public bool IsSupersededBy(long version) => version > Version || (version == Version && Contribution is { Key.Names: null });
 
         public static Applied Read(NpgsqlDataReader r)
         {
-            var namesKnown = r.GetBoolean(3);
             var contribution = r.GetBoolean(2)
                 ? new Contribution(
-                    new TotalsKey(r.GetString(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateOnly>(7),
-                        r.IsDBNull(8) ? null : r.GetFieldValue<DateOnly>(8),
-                        namesKnown
-                            ? new ShipmentNames(r.GetString(9), NullableString(r, 10), r.GetString(11), NullableString(r, 12), NullableString(r, 13))
-                            : null),
-                    r.GetDecimal(14), r.GetDecimal(15), r.IsDBNull(16) ? null : r.GetDecimal(16))
+                    new TotalsKey(r.GetString(3), r.GetString(4), NullableString(r, 5), r.GetFieldValue<DateOnly>(6),
+                        r.IsDBNull(7) ? null : r.GetFieldValue<DateOnly>(7),
+                        // A shipper is required, so a contribution without one was counted before names were kept.
+                        r.IsDBNull(8)
+                            ? null
+                            : new ShipmentNames(r.GetString(8), NullableString(r, 9), r.GetString(10), NullableString(r, 11), NullableString(r, 12))),
+                    r.GetDecimal(13), r.GetDecimal(14), r.IsDBNull(15) ? null : r.GetDecimal(15))
                 : null;
-            return new Applied(r.GetInt64(1), namesKnown, contribution);
+            return new Applied(r.GetInt64(1), contribution);
         }
 
         private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
@@ -208,7 +208,7 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
             var c = Contribution.Of(a.Snapshot);
             return new AppliedShipment
             {
-                ShipmentId = a.Snapshot.ShipmentId, Version = a.Snapshot.Version, Contributes = c is not null, NamesKnown = true,
+                ShipmentId = a.Snapshot.ShipmentId, Version = a.Snapshot.Version, Contributes = c is not null,
                 ExporterCountry = c?.Key.ExporterCountry, ImporterCountry = c?.Key.ImporterCountry, OriginCountry = c?.Key.OriginCountry,
                 Month = c?.Key.Month, DeliveryMonth = c?.Key.DeliveryMonth,
                 Shipper = c?.Key.Names?.Shipper, Buyer = c?.Key.Names?.Buyer, Grade = c?.Key.Names?.Grade,

@@ -100,12 +100,6 @@ namespace EnergyTrade.Trade.Data.Migrations
                 type: "text",
                 nullable: true);
 
-            migrationBuilder.AddColumn<bool>(
-                name: "names_known",
-                table: "applied_shipments",
-                type: "boolean",
-                nullable: false,
-                defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
                 name: "shipper",
@@ -134,7 +128,7 @@ namespace EnergyTrade.Trade.Data.Migrations
                 .Annotation("Npgsql:NullsDistinct", false);
 
             // Rows counted before this migration keep their figures on rows without names or delivery
-            // months (names_known false marks their shipments), so every answer on the loading basis
+            // months (their applied_shipments rows have no shipper), so every answer on the loading basis
             // that does not group or filter by name stays right (on the delivery basis they show as in
             // transit); a republish moves each to its full row (docs/upgrading.md).
             // Their valued barrels can be had now, from applied_shipments.
@@ -217,9 +211,6 @@ namespace EnergyTrade.Trade.Data.Migrations
                 name: "load_port",
                 table: "applied_shipments");
 
-            migrationBuilder.DropColumn(
-                name: "names_known",
-                table: "applied_shipments");
 
             migrationBuilder.DropColumn(
                 name: "shipper",

@@ -80,9 +80,6 @@ namespace EnergyTrade.Trade.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("month");
 
-                    b.Property<bool>("NamesKnown")
-                        .HasColumnType("boolean")
-                        .HasColumnName("names_known");
 
                     b.Property<string>("OriginCountry")
                         .HasMaxLength(2)

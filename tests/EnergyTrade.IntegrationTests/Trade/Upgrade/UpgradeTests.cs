@@ -59,7 +59,7 @@ public sealed class UpgradeTests
         {
             foreach (var s in seed) await raw.PublishAsync(s);
         }
-        await Eventually.MatchAsync(() => sut.TradeDb.ScalarAsync<long>("SELECT count(*) FROM applied_shipments WHERE NOT names_known"),
+        await Eventually.MatchAsync(() => sut.TradeDb.ScalarAsync<long>("SELECT count(*) FROM applied_shipments WHERE contributes AND shipper IS NULL"),
             n => n == 0, TimeSpan.FromSeconds(60), "every cargo re-applied with its names");
 
         var republished = await Totals(Dimension.Grade);
