@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EnergyTrade.Contracts;
 
 /// <summary>The full state of one shipment at one version. Quantities and money are exact decimals.</summary>
@@ -33,6 +35,8 @@ public sealed record ShipmentSnapshot
     public DateOnly Period => new(LoadDate.Year, LoadDate.Month, 1);
 
     /// <summary>The first day of the delivery month, when there is a delivery date: the period on the delivery basis.</summary>
+    /// <remarks>Not part of the event: derived, like Period, which is on the wire only for today's consumers.</remarks>
+    [JsonIgnore]
     public DateOnly? DeliveryPeriod => DeliveryDate is { } d ? new(d.Year, d.Month, 1) : null;
 
     /// <summary>The rules this snapshot breaks (<see cref="ShipmentRules"/>); a consumer counts it only when there are none.</summary>
