@@ -5,11 +5,12 @@ namespace EnergyTrade.Trade.Api;
 
 public static class ApiExtensions
 {
-    /// <summary>The read store behind TradeService, its cache and batched reads, and the one LISTEN connection its watch streams share.</summary>
+    /// <summary>The read store behind TradeService, its cache and batched reads, its revision reports, and the one LISTEN connection its watch streams share.</summary>
     public static IHostApplicationBuilder AddTradeApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddPartnerGroups(builder.Configuration);
         builder.Services.AddSingleton<TotalsStore>();
+        builder.Services.AddSingleton<RevisionReports>();
         builder.Services.AddScoped<TotalsWatch>();
         builder.Services.AddSingleton<TotalsChangeFeed>();
         builder.Services.Configure<TotalsCacheOptions>(builder.Configuration.GetSection(TotalsCacheOptions.Section));

@@ -21,6 +21,7 @@ public static class MonthlySeries
     {
         var byMonth = sums.ToLookup(s => s.Month);
         var series = new V1.TradeSeries { Country = q.Country, Partner = q.Partner, Basis = q.Basis, Granularity = granularity, PeriodBasis = q.Period };
+        if (q.AsOf is { } asOf) series.AsOf = ProtoConvert.ToTimestamp(asOf);
         var grouped = !q.Slice.GroupBy.IsEmpty;
         foreach (var (start, end) in Buckets(first, last, granularity))
         {

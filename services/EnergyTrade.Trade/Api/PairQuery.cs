@@ -8,7 +8,7 @@ namespace EnergyTrade.Trade.Api;
 /// <summary>
 /// What every bilateral answer is asked for: a validated country and partner (a country, or a set
 /// of them: WORLD or a group), an inclusive month range, the seller basis and the month basis (never
-/// UNSPECIFIED here), and which shipments to count and how to group them.
+/// UNSPECIFIED here), which shipments to count and how to group them, and as of when.
 /// </summary>
 public sealed record PairQuery(string Country, string Partner, MonthRange Range, Basis Basis)
 {
@@ -18,6 +18,9 @@ public sealed record PairQuery(string Country, string Partner, MonthRange Range,
 
     /// <summary>The partner's members when it is WORLD or a group; null when it is one country.</summary>
     public PartnerSet? Partners { get; init; }
+
+    /// <summary>The instant the figures are as of, by Shipments' time; null for today's figures.</summary>
+    public DateTimeOffset? AsOf { get; init; }
 
     public bool ByOrigin => Basis == Basis.Origin;
 

@@ -42,6 +42,7 @@ public sealed record PairTotals(PairQuery Query, IReadOnlyList<FlowSums> Sums, I
                 Imports = FlowSums.ToFlow(InTransit.Where(s => s.Direction == FlowDirection.Imports), null, grouped),
             };
         }
+        if (Query.AsOf is { } asOf) totals.AsOf = ProtoConvert.ToTimestamp(asOf);
         var updates = Sums.Concat(InTransit ?? []).ToList();
         if (updates.Count > 0) totals.UpdateTime = ProtoConvert.ToTimestamp(updates.Max(s => s.UpdatedAt));
         return totals;

@@ -39,9 +39,9 @@ public sealed record PartnersPageToken(int Offset, string Filter)
     /// Everything that decides the ranking, with defaults resolved (UNSPECIFIED basis and order are
     /// the same query as COMMERCIAL and TURNOVER_VALUE). page_size is left out: AIP-158 lets it change between pages.
     /// </summary>
-    public static string FilterOf(string country, MonthRange range, Basis basis, OrderBy orderBy)
+    public static string FilterOf(string country, MonthRange range, Basis basis, OrderBy orderBy, DateTimeOffset? asOf = null)
     {
-        var text = $"{country}|{range.First:yyyy-MM}|{range.Last:yyyy-MM}|{(int)basis}|{(int)orderBy}";
+        var text = $"{country}|{range.First:yyyy-MM}|{range.Last:yyyy-MM}|{(int)basis}|{(int)orderBy}" + (asOf is { } t ? $"|{t.UtcTicks}" : "");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
     }
 }

@@ -11,7 +11,7 @@ public static class RefusedEvents
         var proto = new V1.RefusedEvent
         {
             MessageId = r.MessageId.ToString(),
-            Shipment = r.ShipmentId == Guid.Empty ? "" : $"shipments/{r.ShipmentId}",
+            Shipment = r.ShipmentId == Guid.Empty ? "" : Contracts.ShipmentResourceNames.Format(r.ShipmentId),
             Version = r.Version ?? 0,
             ExporterCountry = r.ExporterCountry ?? "",
             ImporterCountry = r.ImporterCountry ?? "",

@@ -26,8 +26,8 @@ public static class RequestRules
         return new PairQuery(country, partner, range, Basis(basis, violations)) { Partners = members };
     }
 
-    /// <summary>The month basis, the name filters (by their case-insensitive keys) and the grouping.</summary>
-    public static PairQuery Sliced(PairQuery q, V1.ISlicedRequest request, FieldViolations violations)
+    /// <summary>The month basis, the name filters (by their case-insensitive keys), and where the request has them the grouping and as-of instant.</summary>
+    public static PairQuery Sliced(PairQuery q, V1.IFilteredRequest request, FieldViolations violations)
     {
         var period = request.PeriodBasis;
         if (!Enum.IsDefined(period))
@@ -35,7 +35,7 @@ public static class RequestRules
             violations.Add("period_basis", $"{(int)period} is not a PeriodBasis: use PERIOD_BASIS_LOADING or PERIOD_BASIS_DELIVERY.", "INVALID_ENUM");
         }
         var groupBy = new List<V1.Dimension>();
-        foreach (var dimension in request.GroupBy)
+        foreach (var dimension in (request as V1.ISlicedRequest)?.GroupBy ?? [])
         {
             if (dimension == V1.Dimension.Unspecified || !Enum.IsDefined(dimension))
             {
@@ -51,7 +51,26 @@ public static class RequestRules
                 Filter(request.Shipper, V1.Dimension.Shipper, violations), Filter(request.Buyer, V1.Dimension.Buyer, violations),
                 Filter(request.Grade, V1.Dimension.Grade, violations), Filter(request.LoadPort, V1.Dimension.LoadPort, violations),
                 Filter(request.DischargePort, V1.Dimension.DischargePort, violations), new GroupBy([.. groupBy])),
+            AsOf = Instant((request as V1.ISlicedRequest)?.AsOf, "as_of", violations),
         };
+    }
+
+    /// <summary>
+    /// A timestamp field as an instant; null when unset. Any valid timestamp is accepted: before the
+    /// first version it answers nothing, in the future everything recorded so far (docs/revisions.md).
+    /// </summary>
+    public static DateTimeOffset? Instant(Google.Protobuf.WellKnownTypes.Timestamp? timestamp, string field, FieldViolations violations)
+    {
+        if (timestamp is null) return null;
+        try
+        {
+            return timestamp.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            violations.Add(field, "must be a valid Timestamp: from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, nanos from 0 to 999,999,999.", "INVALID_TIMESTAMP");
+            return null;
+        }
     }
 
     /// <summary>A name filter's key; null when the filter is empty (or only white space): no filter.</summary>
@@ -105,6 +124,16 @@ public static class RequestRules
             return V1.Granularity.Month;
         }
         return granularity == V1.Granularity.Unspecified ? V1.Granularity.Month : granularity;
+    }
+
+    /// <summary>For methods that answer month by month: both ends required, at most <see cref="MonthlySeries.MaxMonths"/> months.</summary>
+    public static void MonthByMonth(Google.Type.Date? firstMonth, Google.Type.Date? lastMonth, MonthRange range, FieldViolations violations)
+    {
+        RequireBothMonths(firstMonth, lastMonth, violations);
+        if (range is { First: { } f, Last: { } l } && f <= l && MonthlySeries.MonthCount(f, l) > MonthlySeries.MaxMonths)
+        {
+            violations.Add("last_month", $"is {MonthlySeries.MonthCount(f, l)} months from first_month inclusive; a series holds at most {MonthlySeries.MaxMonths}.", "RANGE_TOO_LONG");
+        }
     }
 
     /// <summary>For methods whose answer has a size per month or needs a definite range to shift.</summary>

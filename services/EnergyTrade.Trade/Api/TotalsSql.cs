@@ -46,7 +46,7 @@ internal static class TotalsSql
         var columns = string.Join(", ", ["importer_country", "origin_country", .. perMonth ? [period] : Array.Empty<string>(), .. GroupColumns(q)]);
         var sql = $"""
             SELECT {columns}, {Sums}
-            FROM bilateral_totals
+            FROM {Rows(q.AsOf)}
             WHERE {Between(q, period)}
               AND {period} IS NOT NULL{InRange(period, q.Range)}
               {Filters(q)}
@@ -64,13 +64,49 @@ internal static class TotalsSql
         var columns = string.Join(", ", ["importer_country", "origin_country", .. GroupColumns(q)]);
         var sql = $"""
             SELECT {columns}, {Sums}
-            FROM bilateral_totals
+            FROM {Rows(q.AsOf)}
             WHERE {Between(q, "month")}
               AND {(q.Range.Last is null ? "delivery_month IS NULL" : "month <= @last AND (delivery_month IS NULL OR delivery_month > @last)")}
               {Filters(q)}
             GROUP BY {columns}
             """;
         return new Statement(sql, p => Bind(p, q, withFirst: false));
+    }
+
+    /// <summary>
+    /// The versions recorded after @since and by @until that count in the query's scope, or whose
+    /// predecessor did: columns shipment_id, revision (the version), revised_at (its update_time),
+    /// sign (+1 for what the version counts, -1 for what its predecessor counted), importer and the
+    /// figures. A version and its predecessor are each tested against the pair, range and filters, so
+    /// a shipment amended into or out of scope shows with one side only. Their sum over the scope is
+    /// exactly the figures as of @until minus the figures as of @since.
+    /// </summary>
+    public static Statement Revisions(PairQuery q, DateTimeOffset since, DateTimeOffset until)
+    {
+        var period = q.ByDelivery ? "delivery_month" : "month";
+        const string Figures = "exporter_country, importer_country, origin_country, month, delivery_month, shipper, buyer, grade, load_port, discharge_port, barrels, tonnes, value_usd";
+        var sql = $"""
+            SELECT shipment_id, revision, revised_at, sign, importer_country, barrels, tonnes, value_usd
+            FROM (
+                SELECT shipment_id, version AS revision, valid_from AS revised_at, 1 AS sign, {Figures}
+                FROM shipment_versions WHERE contributes AND valid_from > @since AND valid_from <= @until
+                UNION ALL
+                SELECT p.shipment_id,
+                       (SELECT min(n.version) FROM shipment_versions n WHERE n.shipment_id = p.shipment_id AND n.version > p.version),
+                       p.valid_until, -1, {string.Join(", ", Figures.Split(", ").Select(c => "p." + c))}
+                FROM shipment_versions p WHERE p.contributes AND p.valid_until > @since AND p.valid_until <= @until
+            ) AS bilateral_totals
+            WHERE {Between(q, period)}
+              AND {period} IS NOT NULL{InRange(period, q.Range)}
+              {Filters(q)}
+            ORDER BY revised_at, shipment_id, sign
+            """;
+        return new Statement(sql, p =>
+        {
+            Bind(p, q with { AsOf = null }, withFirst: true);
+            p.Add(new NpgsqlParameter<DateTimeOffset>("since", NpgsqlDbType.TimestampTz) { TypedValue = since });
+            p.Add(new NpgsqlParameter<DateTimeOffset>("until", NpgsqlDbType.TimestampTz) { TypedValue = until });
+        });
     }
 
     private static IEnumerable<string> GroupColumns(PairQuery q) => q.Slice.GroupBy.Dimensions.Select(Dimensions.Column);
@@ -80,12 +116,12 @@ internal static class TotalsSql
     /// are no trade; nor, on the origin basis, is oil re-imported into its own country of production,
     /// or oil whose origin was not disclosed (it names no partner).
     /// </summary>
-    public static Statement Partners(string country, MonthRange range, bool byOrigin)
+    public static Statement Partners(string country, MonthRange range, bool byOrigin, DateTimeOffset? asOf)
     {
         var seller = TotalsFlow.SellerColumn(byOrigin);
         var sql = $"""
             SELECT CASE WHEN importer_country = @country THEN {seller} ELSE importer_country END, importer_country, origin_country, {Sums}
-            FROM bilateral_totals
+            FROM {Rows(asOf)}
             WHERE ({seller} = @country OR importer_country = @country) AND shipment_count <> 0
               {(byOrigin ? "AND origin_country IS NOT NULL AND origin_country <> importer_country" : "")}{InRange("month", range)}
             GROUP BY 1, importer_country, origin_country
@@ -94,7 +130,30 @@ internal static class TotalsSql
         {
             p.Add(Country("country", country));
             BindRange(p, range, withFirst: true);
+            BindAsOf(p, asOf);
         });
+    }
+
+    /// <summary>
+    /// The rows an answer sums: bilateral_totals for today's figures; as of an instant, the versions
+    /// that were the newest then, one shipment per row under the same column names, so every statement
+    /// here reads either unchanged. PostgreSQL flattens the subquery, so the pair's predicates still
+    /// reach an index (shipment_versions' mirror those of bilateral_totals).
+    /// </summary>
+    private static string Rows(DateTimeOffset? asOf) => asOf is null ? "bilateral_totals" : $"({VersionRows("valid_from <= @as_of AND (valid_until IS NULL OR valid_until > @as_of)")}) AS bilateral_totals";
+
+    /// <summary>Contributing shipment_versions that meet <paramref name="condition"/>, shaped like bilateral_totals.</summary>
+    private static string VersionRows(string condition) => $"""
+        SELECT exporter_country, importer_country, origin_country, month, delivery_month, shipper, buyer, grade, load_port, discharge_port,
+               1 AS shipment_count, barrels, tonnes, coalesce(value_usd, 0) AS value_usd,
+               CASE WHEN value_usd IS NULL THEN 0 ELSE 1 END AS valued_shipment_count,
+               CASE WHEN value_usd IS NULL THEN 0 ELSE barrels END AS valued_barrels, valid_from AS updated_at
+        FROM shipment_versions WHERE contributes AND {condition}
+        """;
+
+    private static void BindAsOf(NpgsqlParameterCollection parameters, DateTimeOffset? asOf)
+    {
+        if (asOf is { } instant) parameters.Add(new NpgsqlParameter<DateTimeOffset>("as_of", NpgsqlDbType.TimestampTz) { TypedValue = instant });
     }
 
     /// <summary>The bounded ends of the range on <paramref name="column"/>, as part of the statement's shape (see the class summary).</summary>
@@ -144,6 +203,7 @@ internal static class TotalsSql
             parameters.Add(new NpgsqlParameter("left", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = spans.Select(s => s.Last).ToArray() });
         }
         BindRange(parameters, q.Range, withFirst);
+        BindAsOf(parameters, q.AsOf);
         foreach (var (dimension, key) in q.Slice.Filters())
         {
             parameters.Add(new NpgsqlParameter(Dimensions.Column(dimension), NpgsqlDbType.Text) { Value = key });

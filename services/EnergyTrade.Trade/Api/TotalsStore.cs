@@ -8,11 +8,17 @@ namespace EnergyTrade.Trade.Api;
 /// Trade's one read store: every answer comes from bilateral_totals through <see cref="TotalsSql"/>.
 /// A pair's totals — asked for by GetBilateralTotals, CompareBilateralTotals and every watch wake-up —
 /// go through <see cref="TotalsCache"/> and <see cref="TotalsReader"/>'s batched reads; a series and
-/// a country's partners are read directly.
+/// a country's partners are read directly. So is every answer as of an instant: a version that
+/// reaches Trade late can still change it, and no notification says which.
 /// </summary>
-public sealed class TotalsStore(TotalsCache cache, NpgsqlDataSource dataSource, NameBook names)
+public sealed class TotalsStore(TotalsCache cache, TotalsReader reader, NpgsqlDataSource dataSource, NameBook names)
 {
-    public Task<TotalsCache.Answer> PairAsync(PairQuery q, CancellationToken cancellationToken) => cache.GetAsync(q, cancellationToken);
+    public async Task<TotalsCache.Answer> PairAsync(PairQuery q, CancellationToken cancellationToken)
+    {
+        if (q.AsOf is null) return await cache.GetAsync(q, cancellationToken);
+        var totals = await reader.ReadAsync(q, cancellationToken);
+        return new TotalsCache.Answer(totals, totals.ToProto());
+    }
 
     /// <summary>A pair's sums per month of its month basis, in one query; months without rows are absent (see <see cref="MonthlySeries"/>).</summary>
     public async Task<IReadOnlyList<MonthlyFlowSums>> MonthlyAsync(PairQuery q, CancellationToken cancellationToken)
@@ -33,10 +39,11 @@ public sealed class TotalsStore(TotalsCache cache, NpgsqlDataSource dataSource, 
     }
 
     /// <summary>A country's trade with each partner, both directions, summed in SQL by partner, direction and origin.</summary>
-    public async Task<IReadOnlyList<PartnerFlowSums>> PartnersAsync(string country, MonthRange range, Basis basis, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PartnerFlowSums>> PartnersAsync(string country, MonthRange range, Basis basis, DateTimeOffset? asOf,
+        CancellationToken cancellationToken)
     {
         var sums = new List<PartnerFlowSums>();
-        await using var command = TotalsSql.Partners(country, range, basis == Basis.Origin).CreateCommand(dataSource);
+        await using var command = TotalsSql.Partners(country, range, basis == Basis.Origin, asOf).CreateCommand(dataSource);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

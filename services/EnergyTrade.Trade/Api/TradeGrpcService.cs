@@ -10,11 +10,14 @@ namespace EnergyTrade.Trade.Api;
 
 /// <summary>Validates each request, then hands it to the query that answers it. Every method needs trade:read.</summary>
 [Authorize(Policy = Scopes.TradeRead)]
-public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, RefusalLog refusals, PartnerGroups groups)
+public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, RefusalLog refusals, PartnerGroups groups, RevisionReports revisions,
+    TimeProvider time)
     : V1.TradeService.TradeServiceBase
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
+    public const int DefaultMaxChanges = 100;
+    public const int MaxChanges = 1000;
 
     public override async Task<V1.BilateralTotals> GetBilateralTotals(V1.GetBilateralTotalsRequest request, ServerCallContext context)
     {
@@ -27,12 +30,8 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
         var violations = new FieldViolations();
         var q = RequestRules.Pair(request.Country, request.Partner, request.FirstMonth, request.LastMonth, request.Basis, groups, violations);
         q = RequestRules.Sliced(q, request, violations);
-        RequestRules.RequireBothMonths(request.FirstMonth, request.LastMonth, violations);
+        RequestRules.MonthByMonth(request.FirstMonth, request.LastMonth, q.Range, violations);
         var granularity = RequestRules.Granularity(request.Granularity, violations);
-        if (q.Range is { First: { } f, Last: { } l } && f <= l && MonthlySeries.MonthCount(f, l) > MonthlySeries.MaxMonths)
-        {
-            violations.Add("last_month", $"is {MonthlySeries.MonthCount(f, l)} months from first_month inclusive; a series holds at most {MonthlySeries.MaxMonths}.", "RANGE_TOO_LONG");
-        }
         violations.ThrowIfAny();
 
         var sums = await totals.MonthlyAsync(q, context.CancellationToken);
@@ -65,9 +64,10 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
         var range = MonthRange.Parse(request.FirstMonth, request.LastMonth, "first_month", "last_month", violations);
         var basis = RequestRules.Basis(request.Basis, violations);
         var orderBy = RequestRules.Order(request.OrderBy, violations);
+        var asOf = RequestRules.Instant(request.AsOf, "as_of", violations);
         if (request.PageSize < 0) violations.Add("page_size", "must not be negative.", "OUT_OF_RANGE");
         var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
-        var filter = PartnersPageToken.FilterOf(request.Country, range, basis, orderBy);
+        var filter = PartnersPageToken.FilterOf(request.Country, range, basis, orderBy, asOf);
         var offset = 0;
         if (request.PageToken.Length > 0)
         {
@@ -78,9 +78,10 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
 
         // A country has at most 248 partners, so the whole ranking is computed (grouped in SQL) and
         // paged in memory: simpler than a keyset over sums, and each page is consistent with its rank numbers.
-        var sums = await totals.PartnersAsync(request.Country, range, basis, context.CancellationToken);
+        var sums = await totals.PartnersAsync(request.Country, range, basis, asOf, context.CancellationToken);
         var ranked = PartnerRanking.Rank(sums, orderBy, range.Days);
         var response = new V1.ListPartnersResponse();
+        if (asOf is { } instant) response.AsOf = ProtoConvert.ToTimestamp(instant);
         response.Partners.AddRange(ranked.Skip(offset).Take(pageSize));
         if ((long)offset + pageSize < ranked.Count)
         {
@@ -89,10 +90,27 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
         return response;
     }
 
+    public override async Task<V1.RevisionReport> GetRevisionReport(V1.GetRevisionReportRequest request, ServerCallContext context)
+    {
+        var violations = new FieldViolations();
+        var q = RequestRules.Pair(request.Country, request.Partner, request.FirstMonth, request.LastMonth, request.Basis, groups, violations);
+        q = RequestRules.Sliced(q, request, violations);
+        RequestRules.MonthByMonth(request.FirstMonth, request.LastMonth, q.Range, violations);
+        if (request.Since is null) violations.Add("since", "is required: the instant the report's figures are revised from.", "REQUIRED");
+        var since = RequestRules.Instant(request.Since, "since", violations);
+        var until = RequestRules.Instant(request.Until, "until", violations) ?? time.GetUtcNow();
+        if (since > until) violations.Add("until", "is before since: the report runs from since to until.", "EMPTY_RANGE");
+        if (request.MaxChanges < 0) violations.Add("max_changes", "must not be negative.", "OUT_OF_RANGE");
+        violations.ThrowIfAny();
+
+        var maxChanges = request.MaxChanges == 0 ? DefaultMaxChanges : Math.Min(request.MaxChanges, MaxChanges);
+        return await revisions.BuildAsync(q, since!.Value, until, maxChanges, context.CancellationToken);
+    }
+
     public override async Task WatchBilateralTotals(V1.GetBilateralTotalsRequest request, IServerStreamWriter<V1.BilateralTotals> responseStream,
         ServerCallContext context)
     {
-        var q = ValidPair(request);
+        var q = ValidPair(request, watching: true);
         await watch.RunAsync(q, responseStream, context.CancellationToken);
     }
 
@@ -131,11 +149,15 @@ public sealed class TradeGrpcService(TotalsStore totals, TotalsWatch watch, Refu
         return new V1.DismissRefusedEventsResponse { DismissedCount = await refusals.DismissAsync(messageId, context.CancellationToken) };
     }
 
-    private PairQuery ValidPair(V1.GetBilateralTotalsRequest request)
+    private PairQuery ValidPair(V1.GetBilateralTotalsRequest request, bool watching = false)
     {
         var violations = new FieldViolations();
         var q = RequestRules.Pair(request.Country, request.Partner, request.FirstMonth, request.LastMonth, request.Basis, groups, violations);
         q = RequestRules.Sliced(q, request, violations);
+        if (watching && request.AsOf is not null)
+        {
+            violations.Add("as_of", "must be unset: a watch follows today's figures. Ask GetBilateralTotals for figures as of an instant.", "NOT_SUPPORTED");
+        }
         violations.ThrowIfAny();
         return q;
     }

@@ -7,6 +7,7 @@ public sealed class TradeDbContext(DbContextOptions<TradeDbContext> options) : D
 {
     public DbSet<TotalsRow> Totals => Set<TotalsRow>();
     public DbSet<AppliedShipment> AppliedShipments => Set<AppliedShipment>();
+    public DbSet<ShipmentVersion> ShipmentVersions => Set<ShipmentVersion>();
     public DbSet<RefusedEvent> RefusedEvents => Set<RefusedEvent>();
     public DbSet<TradeName> Names => Set<TradeName>();
 
@@ -46,6 +47,20 @@ public sealed class TradeDbContext(DbContextOptions<TradeDbContext> options) : D
             e.Property(a => a.Barrels).HasColumnType("numeric(19,3)");
             e.Property(a => a.Tonnes).HasColumnType("numeric(19,3)");
             e.Property(a => a.ValueUsd).HasColumnType("numeric(19,2)");
+        });
+
+        model.Entity<ShipmentVersion>(e =>
+        {
+            e.ToTable("shipment_versions");
+            e.HasKey(v => new { v.ShipmentId, v.Version });
+            e.Property(v => v.Barrels).HasColumnType("numeric(19,3)");
+            e.Property(v => v.Tonnes).HasColumnType("numeric(19,3)");
+            e.Property(v => v.ValueUsd).HasColumnType("numeric(19,2)");
+            // As-of reads find a pair's versions the way current reads find its totals rows: by
+            // exporter, by importer (the mirror direction) or by origin, then month.
+            e.HasIndex(v => new { v.ExporterCountry, v.ImporterCountry, v.Month }).HasDatabaseName("ix_shipment_versions_exporter");
+            e.HasIndex(v => new { v.ImporterCountry, v.ExporterCountry, v.Month }).HasDatabaseName("ix_shipment_versions_importer");
+            e.HasIndex(v => new { v.OriginCountry, v.ImporterCountry, v.Month }).HasDatabaseName("ix_shipment_versions_origin");
         });
 
         model.Entity<TradeName>(e =>

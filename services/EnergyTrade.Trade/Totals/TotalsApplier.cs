@@ -24,7 +24,8 @@ public sealed record ApplyResult(int Applied, int Ignored);
 /// Applies shipment snapshots to the totals in one transaction: each shipment's previous
 /// contribution is replaced by its newest version's, and a version not newer than the one recorded
 /// in applied_shipments changes nothing. Idempotence therefore comes from the data, not from
-/// remembering message ids, and holds for any order and any number of deliveries.
+/// remembering message ids, and holds for any order and any number of deliveries. Every version,
+/// newest or not, also goes into the history as-of answers are read from (<see cref="VersionHistory"/>).
 /// </summary>
 public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time, IServiceScopeFactory scopes, NameBook names)
 {
@@ -87,13 +88,19 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
         }
 
         IReadOnlyList<(NameKind, string, string)> newNames = [];
-        if (accepted.Count > 0)
+        // One round trip for the history, the record, the names, the totals and the notification.
+        await using (var write = new NpgsqlBatch(connection, transaction))
         {
+            // Every version goes into the history, also one too old to change today's totals: an
+            // as-of answer for the time it was the newest needs it.
+            write.BatchCommands.Add(statements.History.Record(incoming));
+            write.BatchCommands.Add(VersionHistory.CloseSpans(ids));
             var deltas = plan.Deltas();
-            // One round trip for the record, the names, the totals and the notification.
-            await using var write = new NpgsqlBatch(connection, transaction);
-            write.BatchCommands.Add(statements.RecordApplied(accepted, now));
-            write.BatchCommands.Add(RefusalLog.ClearSuperseded(accepted.Select(a => a.Snapshot.ShipmentId).ToArray()));
+            if (accepted.Count > 0)
+            {
+                write.BatchCommands.Add(statements.RecordApplied(accepted, now));
+                write.BatchCommands.Add(RefusalLog.ClearSuperseded(accepted.Select(a => a.Snapshot.ShipmentId).ToArray()));
+            }
             newNames = names.Unrecorded(accepted.Where(a => a.Snapshot.State == ShipmentState.Active).SelectMany(a => ShipmentNames.Spellings(a.Snapshot)));
             if (newNames.Count > 0) write.BatchCommands.Add(NameBook.Record(newNames));
             NpgsqlBatchCommand? notify = null;
@@ -159,7 +166,8 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
     }
 
     /// <summary>The two writes whose columns come from the EF model, so they cannot drift from the tables.</summary>
-    private sealed record Statements(UnnestRows<AppliedShipment> Applied, UnnestRows<TotalsRow> Totals, string RecordSql, string UpsertSql)
+    private sealed record Statements(UnnestRows<AppliedShipment> Applied, UnnestRows<TotalsRow> Totals, string RecordSql, string UpsertSql,
+        VersionHistory History)
     {
         public static Statements For(IServiceScopeFactory scopes)
         {
@@ -186,7 +194,8 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
                 INSERT INTO {totals.Table} AS t ({totals.ColumnList})
                 SELECT * FROM {totals.Source("d")} ORDER BY {key}
                 ON CONFLICT ({key}) DO UPDATE SET {add}, {updatedAt} = excluded.{updatedAt}
-                """);
+                """,
+                VersionHistory.For(model));
         }
 
         public NpgsqlBatchCommand RecordApplied(List<IncomingSnapshot> accepted, DateTimeOffset now)

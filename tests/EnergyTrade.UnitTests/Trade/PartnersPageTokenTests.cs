@@ -43,6 +43,8 @@ public sealed class PartnersPageTokenTests
             PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020 with { Last = new DateOnly(2020, 5, 1) }, Basis.Commercial, OrderBy.TurnoverValue),
             PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, Basis.Origin, OrderBy.TurnoverValue),
             PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, Basis.Commercial, OrderBy.Barrels),
+            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, Basis.Commercial, OrderBy.TurnoverValue, new DateTimeOffset(2020, 5, 10, 0, 0, 0, TimeSpan.Zero)),
+            PartnersPageToken.FilterOf("AZ", Jan2020ToApr2020, Basis.Commercial, OrderBy.TurnoverValue, new DateTimeOffset(2020, 5, 10, 0, 0, 0, 1, TimeSpan.Zero)),
         };
 
         Assert.Equal(filters.Length, filters.Distinct(StringComparer.Ordinal).Count());

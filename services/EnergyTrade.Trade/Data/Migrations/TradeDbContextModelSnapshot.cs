@@ -80,7 +80,6 @@ namespace EnergyTrade.Trade.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("month");
 
-
                     b.Property<string>("OriginCountry")
                         .HasMaxLength(2)
                         .HasColumnType("character(2)")
@@ -166,6 +165,101 @@ namespace EnergyTrade.Trade.Data.Migrations
                         .HasDatabaseName("ix_refused_events_shipment");
 
                     b.ToTable("refused_events", (string)null);
+                });
+
+            modelBuilder.Entity("EnergyTrade.Trade.Data.ShipmentVersion", b =>
+                {
+                    b.Property<Guid>("ShipmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shipment_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.Property<decimal>("Barrels")
+                        .HasColumnType("numeric(19,3)")
+                        .HasColumnName("barrels");
+
+                    b.Property<string>("Buyer")
+                        .HasColumnType("text")
+                        .HasColumnName("buyer");
+
+                    b.Property<bool>("Contributes")
+                        .HasColumnType("boolean")
+                        .HasColumnName("contributes");
+
+                    b.Property<DateOnly?>("DeliveryMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("delivery_month");
+
+                    b.Property<string>("DischargePort")
+                        .HasColumnType("text")
+                        .HasColumnName("discharge_port");
+
+                    b.Property<string>("ExporterCountry")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("exporter_country")
+                        .IsFixedLength();
+
+                    b.Property<string>("Grade")
+                        .HasColumnType("text")
+                        .HasColumnName("grade");
+
+                    b.Property<string>("ImporterCountry")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("importer_country")
+                        .IsFixedLength();
+
+                    b.Property<string>("LoadPort")
+                        .HasColumnType("text")
+                        .HasColumnName("load_port");
+
+                    b.Property<DateOnly?>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<string>("OriginCountry")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("origin_country")
+                        .IsFixedLength();
+
+                    b.Property<string>("Shipper")
+                        .HasColumnType("text")
+                        .HasColumnName("shipper");
+
+                    b.Property<decimal>("Tonnes")
+                        .HasColumnType("numeric(19,3)")
+                        .HasColumnName("tonnes");
+
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_until");
+
+                    b.Property<decimal?>("ValueUsd")
+                        .HasColumnType("numeric(19,2)")
+                        .HasColumnName("value_usd");
+
+                    b.HasKey("ShipmentId", "Version")
+                        .HasName("pk_shipment_versions");
+
+                    b.HasIndex("ExporterCountry", "ImporterCountry", "Month")
+                        .HasDatabaseName("ix_shipment_versions_exporter");
+
+                    b.HasIndex("ImporterCountry", "ExporterCountry", "Month")
+                        .HasDatabaseName("ix_shipment_versions_importer");
+
+                    b.HasIndex("OriginCountry", "ImporterCountry", "Month")
+                        .HasDatabaseName("ix_shipment_versions_origin");
+
+                    b.ToTable("shipment_versions", (string)null);
                 });
 
             modelBuilder.Entity("EnergyTrade.Trade.Data.TotalsRow", b =>
