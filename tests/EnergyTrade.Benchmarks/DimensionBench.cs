@@ -9,6 +9,9 @@ namespace EnergyTrade.Benchmarks;
 /// <summary>What phase 5 wrote: <see cref="Replaced"/> shipments of the previous run went first.</summary>
 public sealed record DimensionLoad(int Year, int Shipments, int Pairs, long TotalsRows, long Replaced, int NewNames, double Seconds)
 {
+    /// <summary>Rows written to shipment_versions.</summary>
+    public long Versions { get; init; }
+
     public double ShipmentsPerSecond => Shipments / Seconds;
 }
 
@@ -20,6 +23,8 @@ public sealed record DimensionResult(DimensionLoad Load, int CheckedPairs, strin
     public ThroughputResult? ByShipper { get; init; }
     /// <summary>The empty call on the replica itself, at the phase's concurrency.</summary>
     public ThroughputResult? ReplicaEmptyCall { get; init; }
+    /// <summary>Phase 6, over the same data.</summary>
+    public AsOfResult? AsOf { get; init; }
 
     /// <summary>The groupings measured, by name.</summary>
     public IEnumerable<(string By, ThroughputResult Calls)> Measured =>
@@ -57,7 +62,7 @@ public sealed class DimensionBench(BenchOptions options, Clients clients)
     public static readonly Flow[] Flows = (from e in Exporters from i in Importers select new Flow(e, i)).ToArray();
 
     /// <summary>The pairs whose answers are checked against the data before measuring: the first, the last and three between.</summary>
-    private static readonly Flow[] Checked = Enumerable.Range(0, 5).Select(k => Flows[k * (Flows.Length - 1) / 4]).ToArray();
+    public static readonly Flow[] Checked = Enumerable.Range(0, 5).Select(k => Flows[k * (Flows.Length - 1) / 4]).ToArray();
     public static int CheckedPairs => Checked.Length;
 
     // The names, one entry per exporter (or importer) and index, in the order the load's SQL indexes them.
@@ -78,11 +83,11 @@ public sealed class DimensionBench(BenchOptions options, Clients clients)
     private static string[] Per(string[] countries, int each, Func<string, int, string> name) =>
         countries.SelectMany(c => Enumerable.Range(0, each).Select(k => name(c, k))).ToArray();
 
-    private static readonly DateOnly First = new(Year, 1, 1);
-    private static readonly DateOnly Last = new(Year, 12, 1);
+    public static readonly DateOnly First = new(Year, 1, 1);
+    public static readonly DateOnly Last = new(Year, 12, 1);
 
     /// <summary>The rows of the phase: its year, its countries.</summary>
-    private const string Ours =
+    public const string Ours =
         "month BETWEEN @first AND @last AND exporter_country = ANY(@exporters::bpchar[]) AND importer_country = ANY(@importers::bpchar[])";
 
     /// <summary>
@@ -96,7 +101,7 @@ public sealed class DimensionBench(BenchOptions options, Clients clients)
     private static readonly string InsertShipments = $"""
         INSERT INTO applied_shipments (shipment_id, version, contributes, exporter_country, importer_country, origin_country,
             month, delivery_month, shipper, buyer, grade, load_port, discharge_port, barrels, tonnes, value_usd, message_id, applied_at)
-        SELECT gen_random_uuid(), 1, true, (@exporters)[xi + 1], (@importers)[mi + 1], (@exporters)[xi + 1],
+        SELECT gen_random_uuid(), {AsOfBench.Versions}, true, (@exporters)[xi + 1], (@importers)[mi + 1], (@exporters)[xi + 1],
                loaded, (loaded + make_interval(months => late))::date,
                (@shippers)[xi * {ShippersPerExporter} + si + 1], (@buyers)[mi * {BuyersPerImporter} + bi + 1],
                (@grades)[xi * {GradesPerExporter} + gi + 1], (@load_ports)[xi * {GradesPerExporter} + gi + 1],
@@ -133,6 +138,22 @@ public sealed class DimensionBench(BenchOptions options, Clients clients)
         """;
 
     /// <summary>
+    /// The history the applier would have kept of the same shipments (<see cref="AsOfBench"/>): each
+    /// recorded three times, its quantity and value revised upwards (96%, 98%, then the 100% that
+    /// applied_shipments and the totals hold), 3, 33 and 63 days after the first of its loading month.
+    /// </summary>
+    private static readonly string InsertVersions = $"""
+        INSERT INTO shipment_versions (shipment_id, version, valid_from, valid_until, contributes, exporter_country, importer_country,
+            origin_country, month, delivery_month, shipper, buyer, grade, load_port, discharge_port, barrels, tonnes, value_usd)
+        SELECT a.shipment_id, v.n, (a.month + v.days * interval '1 day' + interval '9 hours') AT TIME ZONE 'UTC',
+               CASE WHEN v.n < {AsOfBench.Versions} THEN (a.month + (v.days + 30) * interval '1 day' + interval '9 hours') AT TIME ZONE 'UTC' END,
+               true, a.exporter_country, a.importer_country, a.origin_country, a.month, a.delivery_month, a.shipper, a.buyer, a.grade,
+               a.load_port, a.discharge_port, round(a.barrels * v.share, 3), round(a.tonnes * v.share, 3), round(a.value_usd * v.share, 2)
+        FROM applied_shipments a CROSS JOIN (VALUES (1, 3, 0.96), (2, 33, 0.98), (3, 63, 1.00)) AS v(n, days, share)
+        WHERE a.contributes AND {Ours}
+        """;
+
+    /// <summary>
     /// Deletes the previous run's rows and writes this run's, in one transaction (an interrupted load
     /// leaves the previous data whole), then has PostgreSQL update its statistics as autovacuum would have.
     /// </summary>
@@ -141,12 +162,12 @@ public sealed class DimensionBench(BenchOptions options, Clients clients)
         var shipments = options.DimensionShipments;
         var database = new NpgsqlConnectionStringBuilder(options.TradeConnectionString).Database;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dimensions: loading {shipments:N0} shipments over {Flows.Length} pairs into {Year} in {database}, set-based (applied_shipments, bilateral_totals, trade_names)"));
+            $"dimensions: loading {shipments:N0} shipments over {Flows.Length} pairs into {Year} in {database}, set-based (applied_shipments, bilateral_totals, shipment_versions, trade_names)"));
         var builder = new NpgsqlConnectionStringBuilder(options.TradeConnectionString) { Pooling = false, Timeout = 15, CommandTimeout = 1_800 };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         var start = Clock.Now;
-        long replaced, written, rows;
+        long replaced, written, rows, versions;
         int names;
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
@@ -165,9 +186,11 @@ public sealed class DimensionBench(BenchOptions options, Clients clients)
                 await seed.ExecuteNonQueryAsync(cancellationToken);
             }
             await Step("previous totals deleted", $"DELETE FROM bilateral_totals WHERE {Ours}");
+            await Step("previous versions deleted", $"DELETE FROM shipment_versions WHERE {Ours}");
             replaced = await Step("previous shipments deleted", $"DELETE FROM applied_shipments WHERE {Ours}");
             written = await Step("applied_shipments written", InsertShipments);
             rows = await Step("bilateral_totals written", InsertTotals);
+            versions = await Step("shipment_versions written", InsertVersions);
             names = await Step("new trade_names", """
                 INSERT INTO trade_names (kind, key, spelling)
                 SELECT * FROM unnest(@kinds, @keys, @spellings) AS n(kind, key, spelling) ORDER BY kind, key
@@ -178,10 +201,12 @@ public sealed class DimensionBench(BenchOptions options, Clients clients)
         var analyze = Clock.Now;
         await using (var command = new NpgsqlCommand("VACUUM (ANALYZE) bilateral_totals", connection)) await command.ExecuteNonQueryAsync(cancellationToken);
         await using (var command = new NpgsqlCommand("ANALYZE applied_shipments", connection)) await command.ExecuteNonQueryAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("VACUUM (ANALYZE) shipment_versions", connection)) await command.ExecuteNonQueryAsync(cancellationToken);
         var seconds = Clock.Seconds(start, Clock.Now);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [dimensions] vacuum and analyze: {Clock.Seconds(analyze, Clock.Now):0.0} s"));
         if (written != shipments) throw new InvalidOperationException($"dimensions: wrote {written:N0} shipments, not {shipments:N0}");
-        var load = new DimensionLoad(Year, shipments, Flows.Length, rows, replaced, names, seconds);
+        if (versions != (long)shipments * AsOfBench.Versions) throw new InvalidOperationException($"dimensions: wrote {versions:N0} versions, not {AsOfBench.Versions} per shipment");
+        var load = new DimensionLoad(Year, shipments, Flows.Length, rows, replaced, names, seconds) { Versions = versions };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dimensions: {shipments:N0} shipments ({load.ShipmentsPerSecond:N0}/s) in {rows:N0} totals rows, {seconds:0.0} s; {replaced:N0} of the previous run replaced"));
         return load;
@@ -209,7 +234,7 @@ public sealed class DimensionBench(BenchOptions options, Clients clients)
 
     private static string[] Keys(string[] spellings) => spellings.Select(Names.Key).ToArray();
 
-    private static NpgsqlParameter<string[]> Texts(string name, string[] values) =>
+    public static NpgsqlParameter<string[]> Texts(string name, string[] values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values };
 
     /// <summary>

@@ -144,6 +144,14 @@ try
             ReplicaEmptyCall = await Phase("5 replica empty call", () => ClosedLoop.RunAsync("replica empty call", options.DimensionConcurrency, duration / 2, warmup,
                 (_, token) => clients.EmptyCallAsync(replicaHealth, token), ct)),
         };
+
+        // 6. As of an instant over the same year, whose shipments phase 5 recorded three times each; and today's figures beside it.
+        var asOfBench = new AsOfBench(options, clients);
+        var asOf = await asOfBench.CheckAsync(ct);
+        if (!asOf.Exact) exitCode = 1;
+        asOf = asOf with { AsOf = await Phase("6 as of", () => asOfBench.MeasureAsync(asOf: true, ct)) };
+        asOf = asOf with { Current = await Phase("6 today", () => asOfBench.MeasureAsync(asOf: false, ct)) };
+        dimensions = dimensions with { AsOf = asOf };
     }
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)
