@@ -58,6 +58,15 @@ public static partial class InstantInput
         }
     }
 
+    /// <summary>Adds a problem when <paramref name="text"/> is given and is not an instant.</summary>
+    public static void Check(string option, string? text, DateMeans date, List<string> problems)
+    {
+        if (text is not null && !TryParse(text, date, out _)) problems.Add(Describe(option, text, date));
+    }
+
+    /// <summary>The instant, or null when not given or not an instant.</summary>
+    public static Timestamp? Parse(string? text, DateMeans date) => text is not null && TryParse(text, date, out var instant) ? instant : null;
+
     /// <summary>What is wrong with <paramref name="text"/> typed after <paramref name="option"/>, and what to type instead.</summary>
     public static string Describe(string option, string text, DateMeans date)
     {

@@ -57,6 +57,7 @@ public sealed class PartnersCommand(CliEnvironment environment) : ServiceCommand
             OrderBy = settings.Order,
             PageSize = settings.PageSize ?? 0,
             PageToken = settings.PageToken ?? "",
+            AsOf = settings.AsOfInstant,
         };
         if (settings.FirstMonth is { } first) request.FirstMonth = ProtoValues.Month(first);
         if (settings.LastMonth is { } last) request.LastMonth = ProtoValues.Month(last);
