@@ -1,3 +1,5 @@
+using System.Text.Json;
+using EnergyTrade.Cli.Output;
 using EnergyTrade.Cli.Tests.Support;
 using EnergyTrade.Trade.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -103,5 +105,62 @@ public sealed class AsOfTests
         Assert.Contains("The command line has 2 problems", error);
         Assert.Contains("--from '2020-13' is not a month", error);
         Assert.Contains("has no time zone", error);
+    }
+
+    [Fact]
+    public void Every_view_says_which_instant_its_figures_are_as_of()
+    {
+        var asOf = Timestamp.FromDateTimeOffset(EndOfTenthOfMay);
+        var totals = Replies.SeedTotals();
+        totals.AsOf = asOf;
+        var previous = Replies.SeedTotals();
+        previous.FirstMonth = new Google.Type.Date { Year = 2019, Month = 1 };
+        previous.LastMonth = new Google.Type.Date { Year = 2019, Month = 4 };
+        previous.AsOf = asOf;
+        var series = Replies.SeedSeries(new GetTradeSeriesRequest
+        {
+            Country = "AZ", Partner = "BY", FirstMonth = totals.FirstMonth, LastMonth = totals.LastMonth,
+        });
+        series.AsOf = asOf;
+
+        Assert.Contains("AZ–BY trade, 2020-01 to 2020-04, as of 2020-05-10 23:59:59.999999 UTC, commercial basis", CliRun.Render(TotalsView.Render(totals)));
+        Assert.Contains("AZ–BY trade by month, 2020-01 to 2020-04, as of 2020-05-10 23:59:59.999999 UTC, commercial basis",
+            CliRun.Render(SeriesView.Render(series)));
+        Assert.Contains("AZ–BY trade, 2020-01 to 2020-04 against 2019-01 to 2019-04, as of 2020-05-10 23:59:59.999999 UTC, commercial basis",
+            CliRun.Render(ComparisonView.Render(new BilateralComparison { Current = totals, Previous = previous })));
+        Assert.Contains("AZ's trade partners by turnover value, 2020-01 to 2020-04, as of 2020-05-10 23:59:59.999999 UTC, commercial basis",
+            CliRun.Render(PartnersView.Render("AZ", "2020-01 to 2020-04", asOf, EnergyTrade.Types.V1.Basis.Commercial,
+                ListPartnersRequest.Types.OrderBy.TurnoverValue, [new PartnerTotals { Partner = "BY", Rank = 1 }])));
+    }
+
+    [Fact]
+    public void Todays_figures_name_no_instant() =>
+        Assert.DoesNotContain("as of", CliRun.Render(TotalsView.Render(Replies.SeedTotals())));
+
+    [Fact]
+    public async Task Partners_as_of_an_instant_without_trade_says_when()
+    {
+        var run = new CliRun();
+        run.Server.On<ListPartnersRequest, ListPartnersResponse>(Replies.Partners, r => new ListPartnersResponse { AsOf = r.AsOf });
+
+        await run.RunAsync("trade", "partners", "AZ", "--from", "2020-01", "--to", "2020-04", "--as-of", "2019-12-31");
+
+        Assert.Contains("AZ has no trade partners (2020-01 to 2020-04, as of 2019-12-31 23:59:59.999999 UTC).", run.Out.ToString());
+    }
+
+    [Fact]
+    public async Task Json_carries_the_as_of_instant_in_rfc_3339()
+    {
+        var run = new CliRun();
+        run.Server.On<GetBilateralTotalsRequest, BilateralTotals>(Replies.Totals, r =>
+        {
+            var totals = Replies.SeedTotals();
+            totals.AsOf = r.AsOf;
+            return totals;
+        });
+
+        Assert.Equal(0, await run.RunAsync("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04", "--as-of", "2020-05-10", "-o", "json"));
+
+        Assert.Equal("2020-05-10T23:59:59.999999Z", JsonDocument.Parse(run.Json.ToString()).RootElement.GetProperty("asOf").GetString());
     }
 }
