@@ -55,6 +55,7 @@ public sealed class InstantInputTests
     [InlineData("2020-05-10 12:00Z")]
     [InlineData("2020-05-10T12:00:00.1234567890Z")]
     [InlineData("0001-01-01T00:30+01:00")]
+    [InlineData("2020-05-10T12:00:00.٣Z")]
     [InlineData("")]
     public void Anything_else_is_not_an_instant(string text) =>
         Assert.False(InstantInput.TryParse(text, DateMeans.EndOfDay, out _));

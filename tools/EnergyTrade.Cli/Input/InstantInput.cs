@@ -23,7 +23,7 @@ public static partial class InstantInput
     /// <summary>The service records versions to the microsecond, so a day ends (and the instant before it falls) one microsecond short of the next.</summary>
     private static readonly TimeSpan Microsecond = TimeSpan.FromTicks(10);
 
-    [GeneratedRegex(@"^(?<local>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(?<fraction>\d{1,9}))?(?<zone>Z|[+-]\d{2}:\d{2})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<local>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(?:\.(?<fraction>[0-9]{1,9}))?(?<zone>Z|[+-][0-9]{2}:[0-9]{2})?$", RegexOptions.CultureInvariant)]
     private static partial Regex TimestampPattern();
 
     public static bool TryParse(string? text, DateMeans date, out Timestamp instant)
