@@ -70,7 +70,7 @@ public static class CliApp
             });
             config.AddBranch("trade", trade =>
             {
-                trade.SetDescription("Bilateral trade figures: totals, comparisons, series, partners, live changes (the Trade service).");
+                trade.SetDescription("Bilateral trade figures: totals, comparisons, series, partners, revisions, live changes (the Trade service).");
                 trade.AddCommand<TotalsCommand>("totals")
                     .WithDescription("Exports, imports, split by origin of the oil, turnover and balance between two countries.")
                     .WithExample("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04")
@@ -82,6 +82,9 @@ public static class CliApp
                 trade.AddCommand<PartnersCommand>("partners")
                     .WithDescription("A country's trade partners, ranked by turnover value or by barrels.")
                     .WithExample("trade", "partners", "AZ", "--from", "2020-01", "--to", "2020-12", "--order-by", "barrels");
+                trade.AddCommand<RevisionsCommand>("revisions")
+                    .WithDescription("How a pair's months changed since an instant: each month before and after with the change, and the shipment versions recorded in between that made it.")
+                    .WithExample("trade", "revisions", "AZ", "BY", "--from", "2020-01", "--to", "2020-04", "--since", "2020-05-01");
                 trade.AddCommand<RefusedCommand>("refused")
                     .WithDescription("Shipment events Trade refused to count (moved to its _error queue) and why; --dismiss forgets one message's refusals.")
                     .WithExample("trade", "refused")

@@ -24,6 +24,7 @@ public static class Replies
     public const string Partners = "ListPartners";
     public const string Watch = "WatchBilateralTotals";
     public const string RefusedEvents = "ListRefusedEvents";
+    public const string Revisions = "GetRevisionReport";
 
     /// <summary>The seed's cargoes by month: shipments, barrels and tonnes (the barrel lots converted at 7.33 bbl/t).</summary>
     public static readonly IReadOnlyList<(int Month, long Shipments, decimal Barrels, decimal Tonnes)> SeedMonths =

@@ -17,6 +17,18 @@ public static class MonthRangeInput
         if (Parse(from) is { } first && Parse(to) is { } last && first > last) problems.Add($"--from {first:yyyy-MM} is after --to {last:yyyy-MM}.");
     }
 
+    /// <summary>The service's limit on a month-by-month answer (a series, a revision report).</summary>
+    public const int MaxMonthByMonth = 600;
+
+    /// <summary>Adds a problem when a valid range spans more than <see cref="MaxMonthByMonth"/> months; <paramref name="holder"/> names what holds them ("a series").</summary>
+    public static void CheckMonthByMonth(string? from, string? to, string holder, List<string> problems)
+    {
+        if (Parse(from) is { } first && Parse(to) is { } last && first <= last && Count(first, last) > MaxMonthByMonth)
+        {
+            problems.Add($"--from {first:yyyy-MM} --to {last:yyyy-MM} spans {Count(first, last):#,0} months; {holder} holds at most {MaxMonthByMonth}.");
+        }
+    }
+
     /// <summary>The first day of the month, or null when not given or not a month.</summary>
     public static DateOnly? Parse(string? text) => DateInput.TryParseMonth(text, out var month) ? month : null;
 

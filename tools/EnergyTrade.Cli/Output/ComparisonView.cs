@@ -20,7 +20,7 @@ public static class ComparisonView
         var then = TotalsView.Period(previous);
         var parts = new List<IRenderable>
         {
-            new Text($"{country}–{partner} trade, {now} against {then}, {BasisInput.Text(current.Basis)}", new Style(decoration: Decoration.Bold)),
+            new Text($"{country}–{partner} trade, {now} against {then}{Instants.AsOf(current.AsOf)}, {BasisInput.Text(current.Basis)}", new Style(decoration: Decoration.Bold)),
         };
 
         var table = Cells.NumbersTable("Measure", then, now, "Change", "Change %");

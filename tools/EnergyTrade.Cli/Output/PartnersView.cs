@@ -1,4 +1,5 @@
 using EnergyTrade.Trade.V1;
+using Google.Protobuf.WellKnownTypes;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using EnergyTrade.Types.V1;
@@ -8,12 +9,14 @@ namespace EnergyTrade.Cli.Output;
 /// <summary>A country's partners, one per line in rank order: value each way, turnover, balance and barrels.</summary>
 public static class PartnersView
 {
-    public static IRenderable Render(string country, string period, Basis basis, ListPartnersRequest.Types.OrderBy order, IReadOnlyCollection<PartnerTotals> partners)
+    /// <param name="asOf">The instant the figures are as of; null for today's.</param>
+    public static IRenderable Render(string country, string period, Timestamp? asOf, Basis basis, ListPartnersRequest.Types.OrderBy order,
+        IReadOnlyCollection<PartnerTotals> partners)
     {
         var ranking = order == ListPartnersRequest.Types.OrderBy.Barrels ? "by barrels" : "by turnover value";
         var parts = new List<IRenderable>
         {
-            new Text($"{country}'s trade partners {ranking}, {period}, {Input.BasisInput.Text(basis)}", new Style(decoration: Decoration.Bold)),
+            new Text($"{country}'s trade partners {ranking}, {period}{Instants.AsOf(asOf)}, {Input.BasisInput.Text(basis)}", new Style(decoration: Decoration.Bold)),
         };
         var table = Cells.NumbersTable("Rank", "Partner", $"Exports from {country}", $"Imports to {country}", "Turnover", "Balance", "Barrels (both ways)");
         table.Columns[0].Alignment = Justify.Right;

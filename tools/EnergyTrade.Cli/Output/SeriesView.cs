@@ -16,7 +16,7 @@ public static class SeriesView
             ? "no months"
             : MonthRangeInput.Describe(ProtoValues.Format(series.Months[0].Month), ProtoValues.Format(series.Months[^1].LastMonth ?? series.Months[^1].Month));
         var size = series.Granularity switch { Granularity.Quarter => "quarter", Granularity.Year => "year", _ => "month" };
-        var title = new Text($"{country}–{partner} trade by {size}, {period}, {BasisInput.Text(series.Basis)}; " +
+        var title = new Text($"{country}–{partner} trade by {size}, {period}{Instants.AsOf(series.AsOf)}, {BasisInput.Text(series.Basis)}; " +
             $"exports {country} → {partner}, imports {partner} → {country}", new Style(decoration: Decoration.Bold));
 
         var table = Cells.NumbersTable(char.ToUpperInvariant(size[0]) + size[1..], "Exports barrels", "Exports value", "Imports barrels", "Imports value", "Turnover", "Balance");

@@ -16,7 +16,7 @@ public static class TotalsView
         var partner = totals.Partner;
         var parts = new List<IRenderable>
         {
-            new Text($"{country}–{partner} trade, {Period(totals)}, {BasisText(totals.Basis)}{(totals.PeriodBasis == PeriodBasis.Delivery ? ", by month of delivery" : "")}",
+            new Text($"{country}–{partner} trade, {Period(totals)}{Instants.AsOf(totals.AsOf)}, {BasisText(totals.Basis)}{(totals.PeriodBasis == PeriodBasis.Delivery ? ", by month of delivery" : "")}",
                 new Style(decoration: Decoration.Bold)),
         };
 

@@ -2,8 +2,8 @@ using Google.Protobuf.Collections;
 
 namespace EnergyTrade.Trade.V1;
 
-/// <summary>The month basis, filters and grouping that GetBilateralTotals, GetTradeSeries and CompareBilateralTotals share, so a client fills them once.</summary>
-public interface ISlicedRequest
+/// <summary>The month basis and name filters that every pair request shares, GetRevisionReport included, so a client fills them once.</summary>
+public interface IFilteredRequest
 {
     PeriodBasis PeriodBasis { get; set; }
     string Shipper { get; set; }
@@ -11,7 +11,14 @@ public interface ISlicedRequest
     string Grade { get; set; }
     string LoadPort { get; set; }
     string DischargePort { get; set; }
+}
+
+/// <summary>Filters, grouping and an as-of instant: what GetBilateralTotals, GetTradeSeries and CompareBilateralTotals share.</summary>
+public interface ISlicedRequest : IFilteredRequest
+{
     RepeatedField<Dimension> GroupBy { get; }
+    /// <summary>Null: today's figures.</summary>
+    Google.Protobuf.WellKnownTypes.Timestamp? AsOf { get; set; }
 }
 
 public sealed partial class GetBilateralTotalsRequest : ISlicedRequest;
@@ -19,3 +26,5 @@ public sealed partial class GetBilateralTotalsRequest : ISlicedRequest;
 public sealed partial class GetTradeSeriesRequest : ISlicedRequest;
 
 public sealed partial class CompareBilateralTotalsRequest : ISlicedRequest;
+
+public sealed partial class GetRevisionReportRequest : IFilteredRequest;

@@ -34,10 +34,10 @@ public sealed class PartnersCommand(CliEnvironment environment) : ServiceCommand
         var country = CountryInput.Normalize(settings.Country);
         if (all.Partners.Count == 0)
         {
-            Environment.Out.Write(new Text($"{country} has no trade partners ({Period(settings)}).{System.Environment.NewLine}"));
+            Environment.Out.Write(new Text($"{country} has no trade partners ({Period(settings)}{Instants.AsOf(all.AsOf)}).{System.Environment.NewLine}"));
             return ExitCodes.Success;
         }
-        Environment.Out.Write(PartnersView.Render(country, Period(settings), BasisInput.ToTrade(settings.OriginBasis), settings.Order, all.Partners));
+        Environment.Out.Write(PartnersView.Render(country, Period(settings), all.AsOf, BasisInput.ToTrade(settings.OriginBasis), settings.Order, all.Partners));
         if (all.NextPageToken.Length > 0)
         {
             Environment.Out.Write(new Text($"More on the next page: add --page-token {all.NextPageToken} (or --all).{System.Environment.NewLine}", new Style(Color.Grey)));
@@ -57,6 +57,7 @@ public sealed class PartnersCommand(CliEnvironment environment) : ServiceCommand
             OrderBy = settings.Order,
             PageSize = settings.PageSize ?? 0,
             PageToken = settings.PageToken ?? "",
+            AsOf = settings.AsOfInstant,
         };
         if (settings.FirstMonth is { } first) request.FirstMonth = ProtoValues.Month(first);
         if (settings.LastMonth is { } last) request.LastMonth = ProtoValues.Month(last);

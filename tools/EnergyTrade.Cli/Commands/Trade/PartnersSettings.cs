@@ -31,6 +31,10 @@ public sealed class PartnersSettings : GlobalSettings
     [Description("turnover (value of exports + imports, the default) or barrels (exports + imports)")]
     public string? OrderBy { get; set; }
 
+    [CommandOption("--as-of <INSTANT>")]
+    [Description(SliceSettings.AsOfDescription)]
+    public string? AsOf { get; set; }
+
     [CommandOption("--page-size <N>")]
     [Description("Partners per page, 1–1000. Default: the service's (50)")]
     public int? PageSize { get; set; }
@@ -50,6 +54,7 @@ public sealed class PartnersSettings : GlobalSettings
         var problems = new List<string>();
         MonthRangeInput.Check(From, To, problems);
         if (Basis is { } basis && !BasisInput.TryParse(basis, allowBoth: false, out _)) problems.Add(BasisInput.Describe(basis));
+        InstantInput.Check("--as-of", AsOf, DateMeans.EndOfDay, problems);
         if (OrderBy is { } order && ParseOrder(order) is null) problems.Add($"--order-by '{order}' is not an order; use turnover or barrels.");
         if (PageSize is { } size && size is < 1 or > MaxPageSize) problems.Add($"--page-size {size} is out of range; use 1 to {MaxPageSize}.");
         return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join(Environment.NewLine, problems));
@@ -58,6 +63,7 @@ public sealed class PartnersSettings : GlobalSettings
     public DateOnly? FirstMonth => MonthRangeInput.Parse(From);
     public DateOnly? LastMonth => MonthRangeInput.Parse(To);
     public bool OriginBasis => BasisInput.TryParse(Basis, allowBoth: false, out var basis) && basis == BasisChoice.Origin;
+    public Google.Protobuf.WellKnownTypes.Timestamp? AsOfInstant => InstantInput.Parse(AsOf, DateMeans.EndOfDay);
     public ListPartnersRequest.Types.OrderBy Order => ParseOrder(OrderBy) ?? ListPartnersRequest.Types.OrderBy.TurnoverValue;
 
     private static ListPartnersRequest.Types.OrderBy? ParseOrder(string? text) => text?.Trim().ToLowerInvariant() switch

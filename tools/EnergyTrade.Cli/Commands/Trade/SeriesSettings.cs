@@ -7,9 +7,6 @@ namespace EnergyTrade.Cli.Commands.Trade;
 
 public sealed class SeriesSettings : SliceSettings
 {
-    /// <summary>The service's limit on one series.</summary>
-    public const int MaxMonths = 600;
-
     [CommandOption("--from <MONTH>")]
     [Description("First month, inclusive, YYYY-MM. Required")]
     public string? From { get; set; }
@@ -32,10 +29,7 @@ public sealed class SeriesSettings : SliceSettings
         if (!global.Successful) return global;
         var problems = new List<string>();
         MonthRangeInput.Check(From, To, problems, "for a series");
-        if (FirstMonth is { } first && LastMonth is { } last && first <= last && MonthRangeInput.Count(first, last) > MaxMonths)
-        {
-            problems.Add($"--from {first:yyyy-MM} --to {last:yyyy-MM} spans {MonthRangeInput.Count(first, last):#,0} months; a series holds at most {MaxMonths}.");
-        }
+        MonthRangeInput.CheckMonthByMonth(From, To, "a series", problems);
         if (Basis is { } basis && !BasisInput.TryParse(basis, allowBoth: false, out _)) problems.Add(BasisInput.Describe(basis));
         if (Granularity is { } granularity && !GranularityInput.TryParse(granularity, out _)) problems.Add(GranularityInput.Describe(granularity));
         CheckSlice(problems);

@@ -50,6 +50,7 @@ public sealed class TotalsSettings : SliceSettings
         if (Basis is { } basis && !BasisInput.TryParse(basis, allowBoth: false, out _)) problems.Add(BasisInput.Describe(basis));
         CheckSlice(problems);
         if (Wait > 0 && IsSliced) problems.Add("--wait compares with Shipments' own sums, which are not filtered, grouped or booked by delivery; leave those out to wait.");
+        if (Wait > 0 && AsOf is not null) problems.Add("--wait compares today's figures with Shipments' own sums; leave out --as-of to wait, or --wait to see the figures as of then.");
         if (Wait is < 0 or > 3600) problems.Add($"--wait {Wait} is out of range; use 0 to 3600 seconds.");
         if (Compare && Wait > 0) problems.Add("--wait cannot be combined with --compare; wait with `trade totals` (or `reconcile --wait`) first.");
         return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join(Environment.NewLine, problems));

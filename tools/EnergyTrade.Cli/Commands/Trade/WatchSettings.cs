@@ -19,6 +19,11 @@ public sealed class WatchSettings : PairSettings
     [Description("commercial (exporter = seller's country, the default) or origin (exporter = where the oil was produced)")]
     public string? Basis { get; set; }
 
+    // Hidden and always refused: the parser would otherwise drop an unknown option silently, and the
+    // user would take today's figures for the ones asked for.
+    [CommandOption("--as-of <INSTANT>", IsHidden = true)]
+    public string? AsOf { get; set; }
+
     public override ValidationResult Validate()
     {
         var global = base.Validate();
@@ -26,6 +31,7 @@ public sealed class WatchSettings : PairSettings
         var problems = new List<string>();
         MonthRangeInput.Check(From, To, problems);
         if (Basis is { } basis && !BasisInput.TryParse(basis, allowBoth: false, out _)) problems.Add(BasisInput.Describe(basis));
+        if (AsOf is not null) problems.Add("--as-of does not apply to trade watch, which follows today's figures as they change; use trade totals --as-of for the figures as of an instant.");
         return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join(Environment.NewLine, problems));
     }
 
