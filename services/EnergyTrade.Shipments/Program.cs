@@ -6,6 +6,7 @@ using EnergyTrade.Shipments.Api;
 using EnergyTrade.Shipments.Data;
 using EnergyTrade.Shipments.Messaging;
 using EnergyTrade.Shipments.Republish;
+using EnergyTrade.Shipments.Revisions;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +19,7 @@ builder.Services.Configure<ShipmentInserterOptions>(builder.Configuration.GetSec
 builder.Services.AddSingleton<ShipmentInserter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ShipmentInserter>());
 builder.Services.AddScoped<ShipmentWriter>();
+builder.Services.AddScoped<RevisionHistory>();
 
 builder.AddShipmentsMessaging();
 

@@ -117,6 +117,21 @@ public sealed class AmendCommandTests
     }
 
     [Fact]
+    public async Task The_reason_is_sent_with_the_update_and_is_not_a_field_to_amend()
+    {
+        var (run, _) = WithUrals();
+
+        Assert.Equal(0, await run.RunAsync("shipments", "amend", Replies.UralsName, "--quantity", "85000", "--reason", " seller's final invoice "));
+
+        var request = SentUpdate(run);
+        Assert.Equal("seller's final invoice", request.Reason);
+        Assert.Equal(["quantity"], request.UpdateMask.Paths);
+
+        Assert.Equal(2, await run.RunAsync("shipments", "amend", Replies.UralsName, "--reason", "no change at all"));
+        Assert.Contains("Nothing to amend", run.Error.ToString());
+    }
+
+    [Fact]
     public async Task Json_output_is_the_amended_shipment()
     {
         var (run, _) = WithUrals();

@@ -25,16 +25,20 @@ public static class TestAuth
         ["Auth__Issuer"] = Issuer,
     };
 
+    /// <param name="authorizedParty">An "azp" claim: the client the token was issued to.</param>
     public static string Token(IEnumerable<string>? scopes = null, TimeSpan? lifetime = null, string issuer = Issuer,
-        string audience = Audience, string signingKey = SigningKey, string subject = "test-client", DateTime? notBefore = null)
+        string audience = Audience, string signingKey = SigningKey, string subject = "test-client", DateTime? notBefore = null,
+        string? authorizedParty = null)
     {
+        Claim[] claims = [new Claim("sub", subject), new Claim("scope", string.Join(' ', scopes ?? Scopes.All))];
+        if (authorizedParty is not null) claims = [.. claims, new Claim("azp", authorizedParty)];
         var now = DateTime.UtcNow;
         var start = notBefore ?? now.AddMinutes(-1);
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("scope", string.Join(' ', scopes ?? Scopes.All))]),
+            Subject = new ClaimsIdentity(claims),
             IssuedAt = start,
             NotBefore = start,
             // A given start dates the whole token (e.g. one that expired hours ago); otherwise it lives from now.

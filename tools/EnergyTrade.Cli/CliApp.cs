@@ -46,6 +46,9 @@ public static class CliApp
                 shipments.AddCommand<ListCommand>("list")
                     .WithDescription("List shipments, newest load date first.")
                     .WithExample("shipments", "list", "--exporter", "AZ", "--importer", "BY", "--from", "2020-01", "--to", "2020-04", "--all");
+                shipments.AddCommand<HistoryCommand>("history")
+                    .WithDescription("Every version of a shipment, newest first: when, what changed, by whom and why, with its barrels and state.")
+                    .WithExample("shipments", "history", "shipments/0b4f6c9e-5d2a-4c1e-9f3b-7a8d2e1c6b5a");
                 shipments.AddCommand<ImportCommand>("import")
                     .WithDescription("Record every row of a CSV file. Safe to re-run: each row's request_id makes a repeat return the shipment recorded the first time.")
                     .WithExample("shipments", "import", "seed/azerbaijan-belarus-2020.csv");

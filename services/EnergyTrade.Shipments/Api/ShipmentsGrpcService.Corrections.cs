@@ -2,6 +2,7 @@ using EnergyTrade.Contracts;
 using EnergyTrade.Contracts.Security;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
+using EnergyTrade.Shipments.Revisions;
 using Google.Protobuf.WellKnownTypes;
 using EnergyTrade.ServiceDefaults.Security;
 using Grpc.Core;
@@ -12,7 +13,7 @@ using V1 = EnergyTrade.Shipments.V1;
 
 namespace EnergyTrade.Shipments.Api;
 
-/// <summary>Amendments and cancellations: each bumps the version and publishes the full new snapshot.</summary>
+/// <summary>Amendments and cancellations: each bumps the version, records the revision and publishes the full new snapshot.</summary>
 public sealed partial class ShipmentsGrpcService
 {
     private static readonly FieldMask.MergeOptions ReplaceFields = new()
@@ -28,11 +29,9 @@ public sealed partial class ShipmentsGrpcService
     {
         var violations = new FieldViolations();
         var patch = request.Shipment ?? new V1.Shipment();
-        if (!ShipmentNames.TryParse(patch.Name, out var id))
-        {
-            violations.Add("shipment.name", $"must look like shipments/{{uuid}} (got '{Truncate(patch.Name)}').", "INVALID_NAME");
-        }
+        var id = ParseName(patch.Name, "shipment.name", violations);
         var mask = UpdateMask.Resolve(request.UpdateMask, patch, violations);
+        var reason = Reason(request.Reason, violations);
         violations.ThrowIfAny();
 
         var shipment = await LoadForChangeAsync(id, patch.Name, patch.Version, context.CancellationToken);
@@ -41,16 +40,20 @@ public sealed partial class ShipmentsGrpcService
             throw RpcErrors.FailedPrecondition($"{shipment.Name} is cancelled and can no longer be updated.", "SHIPMENT_CANCELLED", shipment.Name);
         }
 
-        var merged = shipment.ToProto();
-        if (mask is null) merged = patch;
-        else mask.Merge(patch, merged, ReplaceFields);
+        var before = shipment.ToProto();
+        var merged = patch;
+        if (mask is not null)
+        {
+            merged = before.Clone();
+            mask.Merge(patch, merged, ReplaceFields);
+        }
         var input = ShipmentInput.Parse(merged, "shipment.", violations);
         violations.ThrowIfAny();
         // Merged from the stored shipment, the factor stays as recorded unless the mask replaced it; and
         // while it is the same figure it stays what it was, given by a caller or the grade's standard.
         if (input.BarrelsPerTonne == shipment.BarrelsPerTonne) input = input with { BarrelsPerTonneGiven = shipment.BarrelsPerTonneGiven };
 
-        var current = ShipmentInput.Parse(shipment.ToProto(), "", new FieldViolations()) with { BarrelsPerTonneGiven = shipment.BarrelsPerTonneGiven };
+        var current = ShipmentInput.Parse(before, "", new FieldViolations()) with { BarrelsPerTonneGiven = shipment.BarrelsPerTonneGiven };
         if (input == current)
         {
             // Nothing changes: no new version and no event, so a repeated amendment is harmless.
@@ -61,7 +64,7 @@ public sealed partial class ShipmentsGrpcService
         shipment.Apply(input);
         ShipmentInput.Check(shipment.ToSnapshot(), "shipment.", violations);
         violations.ThrowIfAny();
-        await SaveChangeAsync(shipment, ShipmentChangeKind.Updated);
+        await SaveChangeAsync(shipment, ShipmentChangeKind.Updated, Note(context, reason, before, shipment));
         LogUpdated(shipment.Name, shipment.Version, previousBarrels, shipment.Barrels);
         return shipment.ToProto();
     }
@@ -71,16 +74,9 @@ public sealed partial class ShipmentsGrpcService
     public override async Task<V1.Shipment> CancelShipment(V1.CancelShipmentRequest request, ServerCallContext context)
     {
         var violations = new FieldViolations();
-        if (!ShipmentNames.TryParse(request.Name, out var id))
-        {
-            violations.Add("name", $"must look like shipments/{{uuid}} (got '{Truncate(request.Name)}').", "INVALID_NAME");
-        }
-        if (ShipmentRules.Text(SnapshotField.CancelReason, request.Reason, required: false, Limits.ReasonLength) is { } problem)
-        {
-            violations.Add("reason", problem.Description, problem.Reason);
-        }
+        var id = ParseName(request.Name, "name", violations);
+        var reason = Reason(request.Reason, violations);
         violations.ThrowIfAny();
-        var reason = request.Reason.Trim();
 
         var shipment = await db.Shipments.FirstOrDefaultAsync(s => s.Id == id, context.CancellationToken)
             ?? throw RpcErrors.NotFound(ShipmentResource, request.Name);
@@ -91,9 +87,10 @@ public sealed partial class ShipmentsGrpcService
         }
         CheckVersion(shipment, request.Version);
 
+        var before = shipment.ToProto();
         shipment.State = ShipmentState.Cancelled;
-        shipment.CancelReason = reason.Length > 0 ? reason : null;
-        await SaveChangeAsync(shipment, ShipmentChangeKind.Cancelled);
+        shipment.CancelReason = reason;
+        await SaveChangeAsync(shipment, ShipmentChangeKind.Cancelled, Note(context, reason, before, shipment));
         LogCancelled(shipment.Name, shipment.Version, shipment.CancelReason);
         return shipment.ToProto();
     }
@@ -114,13 +111,28 @@ public sealed partial class ShipmentsGrpcService
         }
     }
 
-    /// <summary>Commits the change as the shipment's next version, with its event.</summary>
-    private async Task SaveChangeAsync(Shipment shipment, ShipmentChangeKind kind)
+    /// <summary>Why a shipment is amended or cancelled: optional, at most 512 characters, no control characters; stored trimmed.</summary>
+    private static string? Reason(string reason, FieldViolations violations)
+    {
+        if (ShipmentRules.Text(SnapshotField.CancelReason, reason, required: false, Limits.ReasonLength) is { } problem)
+        {
+            violations.Add("reason", problem.Description, problem.Reason);
+        }
+        var trimmed = reason.Trim();
+        return trimmed.Length > 0 ? trimmed : null;
+    }
+
+    /// <summary>The revision's note for a change from <paramref name="before"/> to the shipment as it now is, made by the call's caller.</summary>
+    private static RevisionNote Note(ServerCallContext context, string? reason, V1.Shipment before, Shipment after) =>
+        new(Actor.Of(context.GetHttpContext().User), reason, ChangedFields.Between(before, after.ToProto()));
+
+    /// <summary>Commits the change as the shipment's next version, with its revision and event.</summary>
+    private async Task SaveChangeAsync(Shipment shipment, ShipmentChangeKind kind, RevisionNote note)
     {
         var readVersion = shipment.Version;
         try
         {
-            await writer.SaveChangeAsync(shipment, kind, Now());
+            await writer.SaveChangeAsync(shipment, kind, Now(), note);
         }
         catch (ConcurrentChangeException)
         {

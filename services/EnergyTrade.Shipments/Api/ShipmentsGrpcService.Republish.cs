@@ -1,6 +1,7 @@
 using EnergyTrade.Contracts.Security;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Republish;
+using EnergyTrade.Shipments.Revisions;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using V1 = EnergyTrade.Shipments.V1;
@@ -39,7 +40,7 @@ public sealed partial class ShipmentsGrpcService
         var violations = new FieldViolations();
         var filters = ShipmentFilter.Parse(request, violations);
         violations.ThrowIfAny();
-        var subject = context.GetHttpContext().User.FindFirst("sub")?.Value;
+        var subject = Actor.Of(context.GetHttpContext().User).Subject;
         var operation = await republish.StartAsync(request, filters, subject, context.CancellationToken);
         LogRepublishStarted(operation.Name, operation.TotalCount, subject);
         return operation;

@@ -3,6 +3,7 @@ using EnergyTrade.Contracts.Security;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Shipments.Data;
 using EnergyTrade.Shipments.Republish;
+using EnergyTrade.Shipments.Revisions;
 using EnergyTrade.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -16,6 +17,7 @@ public sealed partial class ShipmentsGrpcService(
     ShipmentsDbContext db,
     ShipmentWriter writer,
     RepublishOperations republish,
+    RevisionHistory revisions,
     TimeProvider time,
     ILogger<ShipmentsGrpcService> logger) : V1.ShipmentService.ShipmentServiceBase
 {
@@ -52,9 +54,11 @@ public sealed partial class ShipmentsGrpcService(
         ShipmentInput.Check(snapshot, "shipment.", violations);
         violations.ThrowIfAny();
 
-        // The row and its event commit together or not at all, in a transaction shared with
-        // whichever other creates arrived at the same moment.
-        if (!await writer.CreateAsync(shipment, snapshot))
+        // The row, its revision and its event commit together or not at all, in a transaction shared
+        // with whichever other creates arrived at the same moment.
+        var created = shipment.ToProto();
+        var note = new RevisionNote(Actor.Of(context.GetHttpContext().User), null, ChangedFields.Between(null, created));
+        if (!await writer.CreateAsync(shipment, snapshot, note))
         {
             // A retry, or a concurrent twin, with the same request_id committed first: answer with that shipment.
             var winner = await FindByRequestIdAsync(requestId, CancellationToken.None)
@@ -63,18 +67,15 @@ public sealed partial class ShipmentsGrpcService(
         }
 
         LogCreated(shipment.Name, shipment.ExporterCountry, shipment.ImporterCountry, shipment.OriginCountry, shipment.Barrels, shipment.LoadDate);
-        return shipment.ToProto();
+        return created;
     }
 
     [Authorize(Policy = Scopes.ShipmentsRead)]
     public override async Task<V1.Shipment> GetShipment(V1.GetShipmentRequest request, ServerCallContext context)
     {
-        if (!ShipmentNames.TryParse(request.Name, out var id))
-        {
-            var violations = new FieldViolations();
-            violations.Add("name", $"must look like shipments/{{uuid}} (got '{Truncate(request.Name)}').", "INVALID_NAME");
-            violations.ThrowIfAny();
-        }
+        var violations = new FieldViolations();
+        var id = ParseName(request.Name, "name", violations);
+        violations.ThrowIfAny();
         var shipment = await db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, context.CancellationToken)
             ?? throw RpcErrors.NotFound(ShipmentResource, request.Name);
         return shipment.ToProto();
@@ -114,6 +115,16 @@ public sealed partial class ShipmentsGrpcService(
             response.NextPageToken = new PageToken(lastRow.LoadDate, lastRow.Id, filter).Encode();
         }
         return response;
+    }
+
+    /// <summary>The id in a shipment's resource name, "shipments/{uuid}"; anything else is a violation on <paramref name="field"/>.</summary>
+    private static Guid ParseName(string name, string field, FieldViolations violations)
+    {
+        if (!ShipmentNames.TryParse(name, out var id))
+        {
+            violations.Add(field, $"must look like shipments/{{uuid}} (got '{Truncate(name)}').", "INVALID_NAME");
+        }
+        return id;
     }
 
     /// <summary>AIP-158 for every list: 0 is the default, above the maximum is the maximum, negative is refused.</summary>

@@ -19,6 +19,9 @@ public static class UpdateMask
         .. V1.Quantity.Descriptor.Fields.InDeclarationOrder().Select(f => "quantity." + f.Name),
     ];
 
+    /// <summary>The messages whose fields are paths of their own (quantity). After <see cref="Mutable"/>, which it is read from.</summary>
+    private static readonly HashSet<string> Parents = [.. Mutable.Where(p => p.Contains('.')).Select(p => p[..p.LastIndexOf('.')])];
+
     /// <summary>
     /// The paths an update replaces, or null for a full replacement ("*"). Without a mask, the paths
     /// are those the patch populates (AIP-134), so a client that sends only the corrected quantity
@@ -50,7 +53,7 @@ public static class UpdateMask
             var path = prefix + field.Name;
             if (!Mutable.Contains(path)) continue;
             var value = field.Accessor.GetValue(message);
-            if (field.FieldType == FieldType.Message && value is IMessage nested && Mutable.Any(p => p.StartsWith(path + ".", StringComparison.Ordinal)))
+            if (field.FieldType == FieldType.Message && value is IMessage nested && HasSubPaths(path))
             {
                 foreach (var inner in Populated(nested, path + ".")) yield return inner;
             }
@@ -60,6 +63,9 @@ public static class UpdateMask
             }
         }
     }
+
+    /// <summary>Whether the fields of the message at <paramref name="path"/> are paths of their own (quantity's are).</summary>
+    public static bool HasSubPaths(string path) => Parents.Contains(path);
 
     private static bool IsSet(object? value) => value switch
     {

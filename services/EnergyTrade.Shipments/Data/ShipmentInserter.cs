@@ -1,5 +1,6 @@
 using EnergyTrade.Persistence;
 using EnergyTrade.Outbox;
+using EnergyTrade.Shipments.Revisions;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -19,7 +20,7 @@ public sealed class ShipmentInserterOptions
 }
 
 /// <summary>
-/// Writes new shipments and their Created events for CreateShipment, many concurrent requests per
+/// Writes new shipments, their Created revisions and their Created events for CreateShipment, many concurrent requests per
 /// transaction (group commit). A commit costs PostgreSQL the same whether it holds one row or a
 /// hundred, so at thousands of creates per second one commit per call would make the database the
 /// limit; each caller still gets its answer only after its own rows have committed.
@@ -40,11 +41,11 @@ public sealed partial class ShipmentInserter(
     private InsertStatement? _statement;
 
     /// <summary>
-    /// Commits the shipment and its event; true once both are committed, false when the
+    /// Commits the shipment, its revision and its event; true once all are committed, false when the
     /// shipment's request_id was already held by another shipment (nothing was written).
     /// </summary>
-    public Task<bool> InsertAsync(Shipment shipment, OutboxMessage created) =>
-        (_batcher ?? throw new ShuttingDownException("Shipments")).EnqueueAsync(new Pending(shipment, created));
+    public Task<bool> InsertAsync(Shipment shipment, OutboxMessage created, RevisionNote note) =>
+        (_batcher ?? throw new ShuttingDownException("Shipments")).EnqueueAsync(new Pending(shipment, created, note));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -96,6 +97,7 @@ public sealed partial class ShipmentInserter(
         await using var command = new NpgsqlCommand(statement.Sql, connection);
         statement.Shipments.Bind(command.Parameters, batch.Select(p => p.Shipment).ToList());
         statement.Events.Bind(command.Parameters, batch.Select(p => p.Created).ToList());
+        InsertStatement.BindNotes(command.Parameters, batch);
 
         // One statement in its own implicit transaction: once it is sent, a lost connection leaves its commit unknown.
         return await WriteOutcomeUnknownException.Guard(async () =>
@@ -109,8 +111,9 @@ public sealed partial class ShipmentInserter(
 
     /// <summary>
     /// The group commit's one statement, its columns taken from the EF model. The shipments are inserted
-    /// with ON CONFLICT (request_id) DO NOTHING, and only those actually inserted get their outbox row,
-    /// in the same statement and so in the same transaction; it returns the ids of the inserted shipments.
+    /// with ON CONFLICT (request_id) DO NOTHING, and only those actually inserted get their revision (the
+    /// inserted row's image, with its request's note) and their outbox row, in the same statement and so
+    /// in the same transaction; it returns the ids of the inserted shipments.
     /// </summary>
     private sealed record InsertStatement(UnnestRows<Shipment> Shipments, UnnestRows<OutboxMessage> Events, string Sql)
     {
@@ -119,7 +122,13 @@ public sealed partial class ShipmentInserter(
             var shipments = new UnnestRows<Shipment>(model, "s");
             var events = new UnnestRows<OutboxMessage>(model, "e");
             var requestId = shipments.ColumnOf(nameof(Shipment.RequestId));
+            var shipmentId = shipments.ColumnOf(nameof(Shipment.Id));
             var eventShipment = events.ColumnOf(nameof(OutboxMessage.SubjectId));
+            // A request's changed fields travel as one comma-separated text: unnest cannot return arrays
+            // of arrays, and field paths hold no commas.
+            var revisions = RevisionSql.InsertFrom("i",
+                $"FROM inserted i JOIN unnest(@n_id, @n_subject, @n_client, @n_fields) AS n(id, subject, client, fields) ON n.id = i.{shipmentId}",
+                $"'{RevisionKind.Created}'", "string_to_array(n.fields, ',')", "n.subject", "n.client", "NULL");
             return new InsertStatement(shipments, events, $"""
                 WITH inserted AS (
                     INSERT INTO {shipments.Table} ({shipments.ColumnList})
@@ -128,17 +137,30 @@ public sealed partial class ShipmentInserter(
                     -- for the other's uncommitted row, so both must meet them in one order or they deadlock.
                     ORDER BY r.{requestId}
                     ON CONFLICT ({requestId}) DO NOTHING
-                    RETURNING {shipments.ColumnOf(nameof(Shipment.Id))} AS id
+                    -- Every column: the revision is the image of the row as inserted.
+                    RETURNING *
+                ),
+                revisions AS (
+                {revisions}
                 )
                 INSERT INTO {events.Table} ({events.ColumnList})
                 SELECT e.* FROM {events.Source("e")}
-                JOIN inserted ON inserted.id = e.{eventShipment}
+                JOIN inserted ON inserted.{shipmentId} = e.{eventShipment}
                 RETURNING {eventShipment}
                 """);
         }
+
+        /// <summary>Each request's revision note, one array parameter per part, matched to its shipment by id.</summary>
+        public static void BindNotes(NpgsqlParameterCollection parameters, IReadOnlyList<Pending> batch)
+        {
+            parameters.Add(new NpgsqlParameter("n_id", batch.Select(p => p.Shipment.Id).ToArray()) { DataTypeName = "uuid[]" });
+            parameters.Add(new NpgsqlParameter("n_subject", batch.Select(p => p.Note.Actor.Subject).ToArray()) { DataTypeName = "text[]" });
+            parameters.Add(new NpgsqlParameter("n_client", batch.Select(p => p.Note.Actor.Client).ToArray()) { DataTypeName = "text[]" });
+            parameters.Add(new NpgsqlParameter("n_fields", batch.Select(p => string.Join(',', p.Note.ChangedFields)).ToArray()) { DataTypeName = "text[]" });
+        }
     }
 
-    private sealed record Pending(Shipment Shipment, OutboxMessage Created);
+    private sealed record Pending(Shipment Shipment, OutboxMessage Created, RevisionNote Note);
 
     [LoggerMessage(LogLevel.Warning, "PostgreSQL refused a batch of {Count} creates; writing them one by one so only the offending request fails")]
     private partial void LogBatchRefused(Exception exception, int count);

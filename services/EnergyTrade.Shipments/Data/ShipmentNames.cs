@@ -7,6 +7,10 @@ public static class ShipmentNames
 
     public static string Format(Guid id) => Prefix + id.ToString("D");
 
+    /// <summary>A revision's name (AIP-162): "shipments/{id}@{version}".</summary>
+    public static string FormatRevision(Guid id, long version) =>
+        Format(id) + "@" + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static bool TryParse(string? name, out Guid id)
     {
         id = Guid.Empty;

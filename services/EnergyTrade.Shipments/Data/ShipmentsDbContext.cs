@@ -2,6 +2,7 @@ using EnergyTrade.Persistence;
 using EnergyTrade.Contracts;
 using EnergyTrade.Outbox;
 using EnergyTrade.Shipments.Republish;
+using EnergyTrade.Shipments.Revisions;
 using Microsoft.EntityFrameworkCore;
 
 namespace EnergyTrade.Shipments.Data;
@@ -11,6 +12,7 @@ public sealed class ShipmentsDbContext(DbContextOptions<ShipmentsDbContext> opti
     public const string RequestIdIndex = "ux_shipments_request_id";
 
     public DbSet<Shipment> Shipments => Set<Shipment>();
+    public DbSet<ShipmentRevision> ShipmentRevisions => Set<ShipmentRevision>();
     public DbSet<RepublishOperation> RepublishOperations => Set<RepublishOperation>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
@@ -44,6 +46,21 @@ public sealed class ShipmentsDbContext(DbContextOptions<ShipmentsDbContext> opti
             // Serves ListShipments: newest load_date first, id as the tie-breaker of the page token.
             e.HasIndex(s => new { s.LoadDate, s.Id }).IsDescending(true, true).HasDatabaseName("ix_shipments_load_date_id");
             e.HasIndex(s => new { s.ExporterCountry, s.ImporterCountry, s.LoadDate }).HasDatabaseName("ix_shipments_pair_load_date");
+        });
+
+        model.Entity<ShipmentRevision>(e =>
+        {
+            e.ToTable("shipment_revisions");
+            // Also serves ListShipmentRevisions: one shipment's versions, newest first, read backwards.
+            e.HasKey(r => new { r.ShipmentId, r.Version });
+            e.Property(r => r.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(r => r.ActorSubject).HasMaxLength(Actor.MaxLength);
+            e.Property(r => r.ActorClient).HasMaxLength(Actor.MaxLength);
+            e.Property(r => r.Reason).HasMaxLength(Limits.ReasonLength);
+            e.Property(r => r.ShipmentImage).HasColumnName("shipment").HasColumnType("jsonb");
+            // No foreign key to shipments: a revision is only ever written with its shipment, in the same
+            // statement or transaction, and shipments are never deleted; the check would lock every new
+            // shipment row once more in the group commit.
         });
 
         model.Entity<RepublishOperation>(e =>

@@ -95,6 +95,13 @@ public sealed class GroupCommitTests
                 $"SELECT count(*) FROM shipments s JOIN outbox_messages o ON o.shipment_id = s.id WHERE s.request_id = '{twin.RequestId}'"));
         }
 
+        // And one Created revision each, the image of the row as inserted; none for the twins that lost.
+        Assert.Equal(distinct, await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM shipment_revisions"));
+        Assert.Equal(distinct, await sut.ShipmentsDb.ScalarAsync<long>(
+            "SELECT count(*) FROM shipment_revisions r JOIN shipments s ON s.id = r.shipment_id AND s.xmin = r.xmin " +
+            "WHERE r.version = 1 AND r.kind = 'Created' AND r.update_time = s.update_time AND r.actor_subject = 'test-client' " +
+            "AND r.shipment = to_jsonb(s) - 'request_id' - 'request_fingerprint'"));
+
         // The point of the change: creates really were committed together, not one transaction each.
         var transactions = await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(DISTINCT xmin::text) FROM shipments");
         var largest = await sut.ShipmentsDb.ScalarAsync<long>($"SELECT max(n) FROM ({RowsPerTransaction}) t");
@@ -186,6 +193,8 @@ public sealed class GroupCommitTests
         Assert.Equal(background.Count + 1, await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM shipments"));
         Assert.Equal(background.Count + 1, await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"));
         Assert.Equal(0, await sut.ShipmentsDb.ScalarAsync<long>(ShipmentsWithoutEvent));
+        Assert.Equal(background.Count + 1, await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM shipment_revisions"));
+        Assert.Equal(1, await sut.ShipmentsDb.ScalarAsync<long>($"SELECT count(*) FROM shipment_revisions WHERE shipment_id = '{winnerId}'"));
 
         // A later identical retry of the winner's request is still answered with the winner.
         var winning = contenders[outcomes.ToList().FindIndex(o => o.Reply is not null)];
@@ -244,6 +253,9 @@ public sealed class GroupCommitTests
             var created = await shipments.CreateShipmentAsync(new CreateShipmentRequest { Shipment = shipment, RequestId = requestId }, Deadline());
             var read = await shipments.GetShipmentAsync(new GetShipmentRequest { Name = created.Name }, Deadline());
             Assert.Equal(created, read);
+            // Its revision's image reads back as the same shipment, every field through jsonb and back.
+            var revision = Assert.Single((await shipments.ListShipmentRevisionsAsync(new ListShipmentRevisionsRequest { Name = created.Name }, Deadline())).Revisions);
+            Assert.Equal(created, revision.Shipment);
 
             var id = IdOf(created);
             Assert.Equal(requestId.Length == 0 ? null : requestId,

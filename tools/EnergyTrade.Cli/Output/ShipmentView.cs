@@ -84,7 +84,7 @@ public static class ShipmentView
         var (from, to) => $"{from} → {to}",
     };
 
-    private static string State(Shipment.Types.State state) => state switch
+    public static string State(Shipment.Types.State state) => state switch
     {
         Shipment.Types.State.Active => "active",
         Shipment.Types.State.Cancelled => "cancelled",

@@ -296,6 +296,57 @@ namespace EnergyTrade.Shipments.Data.Migrations
 
                     b.ToTable("republish_operations", (string)null);
                 });
+
+            modelBuilder.Entity("EnergyTrade.Shipments.Revisions.ShipmentRevision", b =>
+                {
+                    b.Property<Guid>("ShipmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shipment_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.Property<string>("ActorClient")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("actor_client");
+
+                    b.Property<string>("ActorSubject")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("actor_subject");
+
+                    b.PrimitiveCollection<string[]>("ChangedFields")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("changed_fields");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ShipmentImage")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("shipment");
+
+                    b.Property<DateTimeOffset>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.HasKey("ShipmentId", "Version")
+                        .HasName("pk_shipment_revisions");
+
+                    b.ToTable("shipment_revisions", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -70,6 +70,10 @@ public sealed class AmendSettings : GlobalSettings
     [Description("\"\" removes it")]
     public string? DischargePort { get; set; }
 
+    [CommandOption("--reason <TEXT>")]
+    [Description("Why, e.g. \"seller's final invoice\"; kept with the new version (shipments history). At most 512 characters")]
+    public string? Reason { get; set; }
+
     [CommandOption("--version <N>")]
     [Description("Amend only if the shipment is still at this version (as `shipments get` showed it); else nothing changes and the command fails. " +
         "Without it the CLI reads the shipment, applies the change to what it read, and tries again if it changed in between")]
@@ -161,6 +165,6 @@ public sealed class AmendSettings : GlobalSettings
         if (DischargePort is { } dischargePort) patch.DischargePort = dischargePort.Trim();
         var mask = new FieldMask();
         mask.Paths.AddRange(MaskPaths);
-        return new UpdateShipmentRequest { Shipment = patch, UpdateMask = mask };
+        return new UpdateShipmentRequest { Shipment = patch, UpdateMask = mask, Reason = Reason?.Trim() ?? "" };
     }
 }
