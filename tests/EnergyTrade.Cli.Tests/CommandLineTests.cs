@@ -253,4 +253,13 @@ public sealed class CommandLineTests
         var run = new CliRun();
         Assert.Equal(2, await run.RunAsync("shipments", "delete"));
     }
+
+    [Fact]
+    public async Task A_mistyped_option_is_a_usage_error_naming_it_rather_than_a_different_question()
+    {
+        var run = new CliRun();
+        Assert.Equal(2, await run.RunAsync("trade", "totals", "AZ", "BY", "--form", "2020-01"));
+        Assert.Contains("form", run.Output + run.Error, StringComparison.Ordinal);
+        Assert.Empty(run.Urls);
+    }
 }

@@ -28,6 +28,9 @@ public static class CliApp
             config.Settings.Registrar.RegisterInstance(environment);
             config.SetExceptionHandler((exception, _) => HandleException(exception, environment));
             config.CancellationExitCode(ExitCodes.Cancelled);
+            // An option no command knows is an error, not silently dropped: a mistyped --form or an
+            // --as-of given to a command that has none would otherwise answer a different question.
+            config.Settings.StrictParsing = true;
 
             config.AddExample("shipments", "import", "seed/azerbaijan-belarus-2020.csv");
             config.AddExample("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04");

@@ -1,11 +1,13 @@
+using EnergyTrade.Contracts;
+
 namespace EnergyTrade.Shipments.Data;
 
-/// <summary>Resource names of the form "shipments/{id}" (AIP-122).</summary>
+/// <summary>Parsing the resource names of the form "shipments/{id}" (AIP-122), formatted by the contract both services share (<see cref="ShipmentResourceNames"/>).</summary>
 public static class ShipmentNames
 {
-    public const string Prefix = "shipments/";
+    public const string Prefix = ShipmentResourceNames.Prefix;
 
-    public static string Format(Guid id) => Prefix + id.ToString("D");
+    public static string Format(Guid id) => ShipmentResourceNames.Format(id);
 
     /// <summary>A revision's name (AIP-162): "shipments/{id}@{version}".</summary>
     public static string FormatRevision(Guid id, long version) =>
