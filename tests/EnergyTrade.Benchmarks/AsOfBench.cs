@@ -9,6 +9,8 @@ namespace EnergyTrade.Benchmarks;
 /// <summary>Phase 6's figures; <see cref="Problem"/> says how an answer differed from the data, null when every one was exact.</summary>
 public sealed record AsOfResult(long Versions, double BytesPerVersion, double HeapBytesPerVersion, int CheckedPairs, string? Problem)
 {
+    /// <summary>Shipments' shipment_revisions: rows, and bytes a row with its index and in the table; null when not measured.</summary>
+    public (long Rows, double Bytes, double HeapBytes)? Revisions { get; init; }
     public bool Exact => Problem is null;
     public ThroughputResult? AsOf { get; init; }
     public ThroughputResult? Current { get; init; }
@@ -68,7 +70,7 @@ public sealed class AsOfBench(BenchOptions options, Clients clients)
             }
             await using (var size = new NpgsqlCommand("""
                 SELECT count(*), pg_total_relation_size('shipment_versions')::float8 / greatest(count(*), 1),
-                       pg_relation_size('shipment_versions')::float8 / greatest(count(*), 1)
+                       pg_table_size('shipment_versions')::float8 / greatest(count(*), 1)
                 FROM shipment_versions
                 """, connection))
             {
@@ -97,11 +99,39 @@ public sealed class AsOfBench(BenchOptions options, Clients clients)
                     $"{flow} a year later: {later.ShipmentCount:N0} shipments {Workload.Parse(later.Barrels)} bbl, today {today.ShipmentCount:N0} shipments {Workload.Parse(today.Barrels)} bbl"));
             }
         }
+        var revisions = await RevisionBytesAsync(cancellationToken);
         var problem = differences.Count == 0 ? null : string.Join("; ", differences);
         Console.WriteLine(problem is null
             ? string.Create(CultureInfo.InvariantCulture, $"as of: exact: {DimensionBench.Checked.Length} pairs = SQL sums over the newest versions; {versions:N0} versions stored, {bytes:N0} bytes each with indexes ({heapBytes:N0} in the table)")
             : $"as of: NOT EXACT: {problem}");
-        return new AsOfResult(versions, bytes, heapBytes, DimensionBench.Checked.Length, problem);
+        return new AsOfResult(versions, bytes, heapBytes, DimensionBench.Checked.Length, problem) { Revisions = revisions };
+    }
+
+    /// <summary>What Shipments' revisions of the shipments this run and earlier ones created take; null when the database is not reachable.</summary>
+    private async Task<(long, double, double)?> RevisionBytesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(options.ShipmentsConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var size = new NpgsqlCommand("""
+                SELECT count(*), pg_total_relation_size('shipment_revisions')::float8 / greatest(count(*), 1),
+                       pg_table_size('shipment_revisions')::float8 / greatest(count(*), 1)
+                FROM shipment_revisions
+                """, connection);
+            size.CommandTimeout = 300;
+            await using var reader = await size.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var result = (reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"as of: Shipments holds {result.Item1:N0} revisions, {result.Item2:N0} bytes each with the index ({result.Item3:N0} in the table)"));
+            return result;
+        }
+        catch (Exception e) when (e is NpgsqlException or PostgresException)
+        {
+            Console.WriteLine($"as of: Shipments' revisions not measured: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Every pair's year as of <see cref="Instant"/> (or today, <paramref name="asOf"/> false), closed loop at --dimension-concurrency on the uncached replica.</summary>

@@ -29,6 +29,8 @@ public sealed class BenchOptions
     public Uri? UncachedTradeUrl { get; private set; }
     /// <summary>Trade's database, on the server of <see cref="Postgres"/>: phase 5 loads its shipments there.</summary>
     public string TradeDatabase { get; private set; } = "energytrade_trade";
+    /// <summary>Shipments' database, on the same server: phase 6 measures the bytes its revisions take there.</summary>
+    public string ShipmentsDatabase { get; private set; } = "energytrade_shipments";
     public int DimensionShipments { get; private set; } = 1_000_000;
     public int DimensionConcurrency { get; private set; } = 8;
     public string? Token { get; private set; } = Environment.GetEnvironmentVariable("ENERGYTRADE_TOKEN");
@@ -74,6 +76,9 @@ public sealed class BenchOptions
                                   :5203 when it starts the stack)
           --trade-database NAME   Trade's database on the --postgres server, where phase 5 loads
                                   its shipments (default energytrade_trade)
+          --shipments-database NAME
+                                  Shipments' database on the same server, where phase 6 measures
+                                  the bytes of a stored revision (default energytrade_shipments)
           --dimension-shipments N shipments phase 5 loads into one year (default 1000000)
           --dimension-concurrency C
                                   concurrent grouped calls in phase 5 (default 8)
@@ -136,6 +141,7 @@ public sealed class BenchOptions
                 case "--management": o.Management = Loopback(arg, Value()); break;
                 case "--uncached-trade-url": o.UncachedTradeUrl = Loopback(arg, Value()); break;
                 case "--trade-database": o.TradeDatabase = Value(); break;
+                case "--shipments-database": o.ShipmentsDatabase = Value(); break;
                 case "--dimension-shipments": o.DimensionShipments = PositiveInt(arg, Value()); break;
                 case "--dimension-concurrency": o.DimensionConcurrency = PositiveInt(arg, Value()); break;
                 case "--postgres": o.Postgres = Value(); break;
@@ -165,6 +171,9 @@ public sealed class BenchOptions
 
     /// <summary><see cref="Postgres"/>, connected to Trade's database.</summary>
     public string TradeConnectionString => new Npgsql.NpgsqlConnectionStringBuilder(Postgres) { Database = TradeDatabase }.ConnectionString;
+
+    /// <summary><see cref="Postgres"/>, connected to Shipments' database.</summary>
+    public string ShipmentsConnectionString => new Npgsql.NpgsqlConnectionStringBuilder(Postgres) { Database = ShipmentsDatabase }.ConnectionString;
 
     private static int PositiveInt(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0

@@ -127,7 +127,12 @@ public static class Report
             if (d.AsOf is { } a)
             {
                 rows.Add(["6", F($"history: {a.Versions:N0} shipment versions stored ({AsOfBench.Versions} for each of the {l.Shipments:N0} shipments of {l.Year}, plus the other phases')"),
-                    F($"{a.BytesPerVersion:N0} bytes a version with its indexes ({a.HeapBytesPerVersion:N0} in the table)"), "", "", "", ""]);
+                    F($"{a.BytesPerVersion:N0} bytes a version with its indexes ({a.HeapBytesPerVersion:N0} without indexes)"), "", "", "", ""]);
+                if (a.Revisions is { } rev)
+                {
+                    rows.Add(["6", F($"Shipments' revisions: {rev.Rows:N0} stored (one per version of every shipment the runs created; the row image as jsonb)"),
+                        F($"{rev.Bytes:N0} bytes a revision with its index ({rev.HeapBytes:N0} without it)"), "", "", "", ""]);
+                }
                 rows.Add(["5/6", F($"exactness, {a.CheckedPairs} pairs as of {AsOfBench.Instant:yyyy-MM-dd} = SQL sums over each shipment's newest version by then; a year later = today"),
                     a.Exact ? "exact" : $"NOT EXACT: {a.Problem}", "", "", "exact", Met(a.Exact)]);
                 if (a.Current is { } today)
