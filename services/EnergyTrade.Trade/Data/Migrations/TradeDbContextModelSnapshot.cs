@@ -253,11 +253,15 @@ namespace EnergyTrade.Trade.Data.Migrations
                     b.HasIndex("ExporterCountry", "ImporterCountry", "Month")
                         .HasDatabaseName("ix_shipment_versions_exporter");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ExporterCountry", "ImporterCountry", "Month"), new[] { "OriginCountry", "DeliveryMonth", "Contributes", "ValidFrom", "ValidUntil", "Barrels", "Tonnes", "ValueUsd" });
+
                     b.HasIndex("ImporterCountry", "ExporterCountry", "Month")
                         .HasDatabaseName("ix_shipment_versions_importer");
 
                     b.HasIndex("OriginCountry", "ImporterCountry", "Month")
                         .HasDatabaseName("ix_shipment_versions_origin");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("OriginCountry", "ImporterCountry", "Month"), new[] { "ExporterCountry", "DeliveryMonth", "Contributes", "ValidFrom", "ValidUntil", "Barrels", "Tonnes", "ValueUsd" });
 
                     b.ToTable("shipment_versions", (string)null);
                 });

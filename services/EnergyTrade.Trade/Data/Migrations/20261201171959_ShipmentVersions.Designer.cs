@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace EnergyTrade.Trade.Data.Migrations
 {
     [DbContext(typeof(TradeDbContext))]
-    [Migration("20261201163217_ShipmentVersions")]
+    [Migration("20261201171959_ShipmentVersions")]
     partial class ShipmentVersions
     {
         /// <inheritdoc />
@@ -256,11 +256,15 @@ namespace EnergyTrade.Trade.Data.Migrations
                     b.HasIndex("ExporterCountry", "ImporterCountry", "Month")
                         .HasDatabaseName("ix_shipment_versions_exporter");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ExporterCountry", "ImporterCountry", "Month"), new[] { "OriginCountry", "DeliveryMonth", "Contributes", "ValidFrom", "ValidUntil", "Barrels", "Tonnes", "ValueUsd" });
+
                     b.HasIndex("ImporterCountry", "ExporterCountry", "Month")
                         .HasDatabaseName("ix_shipment_versions_importer");
 
                     b.HasIndex("OriginCountry", "ImporterCountry", "Month")
                         .HasDatabaseName("ix_shipment_versions_origin");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("OriginCountry", "ImporterCountry", "Month"), new[] { "ExporterCountry", "DeliveryMonth", "Contributes", "ValidFrom", "ValidUntil", "Barrels", "Tonnes", "ValueUsd" });
 
                     b.ToTable("shipment_versions", (string)null);
                 });

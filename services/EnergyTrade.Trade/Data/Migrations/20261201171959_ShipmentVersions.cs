@@ -56,7 +56,8 @@ namespace EnergyTrade.Trade.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_shipment_versions_exporter",
                 table: "shipment_versions",
-                columns: new[] { "exporter_country", "importer_country", "month" });
+                columns: new[] { "exporter_country", "importer_country", "month" })
+                .Annotation("Npgsql:IndexInclude", new[] { "origin_country", "delivery_month", "contributes", "valid_from", "valid_until", "barrels", "tonnes", "value_usd" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_shipment_versions_importer",
@@ -66,7 +67,8 @@ namespace EnergyTrade.Trade.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_shipment_versions_origin",
                 table: "shipment_versions",
-                columns: new[] { "origin_country", "importer_country", "month" });
+                columns: new[] { "origin_country", "importer_country", "month" })
+                .Annotation("Npgsql:IndexInclude", new[] { "exporter_country", "delivery_month", "contributes", "valid_from", "valid_until", "barrels", "tonnes", "value_usd" });
         }
 
         /// <inheritdoc />
