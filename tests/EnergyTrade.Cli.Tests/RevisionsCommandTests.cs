@@ -167,8 +167,8 @@ public sealed class RevisionsCommandTests
         Assert.Matches(@"2020-01\s+│\s+700,000 bbl │\s+700,000 bbl │\s+0 bbl │", text);
         Assert.Matches(@"Total\s+│\s+1,975,000 bbl │\s+2,012,500 bbl │\s+\+37,500 bbl │\s+0 bbl │\s+0 bbl │\s+0 bbl │", text);
         Assert.Contains("Shipment versions recorded since 2020-04-30 23:59:59.999999 UTC (1 of 1)", text);
-        Assert.Matches(@"Recorded\s+│ Shipment\s+│ Version │ Kind\s+│\s+Before │\s+After │\s+Change │", text);
-        Assert.Matches(@"2020-05-20 09:30:00 UTC │ shipments/9c2e7d1a-4b3f-4e8a-b6d5-1f0a2c3e4d5b │\s+2 │ amended │ 2020-03, 600,000 bbl │ 2020-03, 637,500 bbl │\s+\+37,500 bbl │", text);
+        Assert.Matches(@"Recorded\s+│ Shipment\s+│ Version │ Kind\s+│\s+Before │\s+After │\s+Exports change │\s+Imports change │", text);
+        Assert.Matches(@"2020-05-20 09:30:00 UTC │ shipments/9c2e7d1a-4b3f-4e8a-b6d5-1f0a2c3e4d5b │\s+2 │ amended │ 2020-03, 600,000 bbl │ 2020-03, 637,500 bbl │\s+\+37,500 bbl │\s+0 bbl │", text);
         Assert.DoesNotContain("more not listed", text);
     }
 
@@ -188,8 +188,8 @@ public sealed class RevisionsCommandTests
 
         var text = CliRun.Render(RevisionReportView.Render(report));
 
-        Assert.Matches(@"│\s+1 │ created\s+│\s+— │ 2020-03, 637,500 bbl │\s+\+37,500 bbl │", text);
-        Assert.Matches(@"│\s+3 │ cancelled │ 2020-03, 637,500 bbl │\s+— │\s+-637,500 bbl │", text);
+        Assert.Matches(@"│\s+1 │ created\s+│\s+— │ 2020-03, 637,500 bbl │\s+\+37,500 bbl │\s+0 bbl │", text);
+        Assert.Matches(@"│\s+3 │ cancelled │ 2020-03, 637,500 bbl │\s+— │\s+-637,500 bbl │\s+0 bbl │", text);
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace EnergyTrade.Trade.Api;
 /// <summary>
 /// GetRevisionReport: a pair's months as of two instants, and the shipment versions recorded in
 /// between that made the difference, each with what it replaced. The figures and the versions are
-/// read from the same history, so the versions' changes add up to the difference exactly.
+/// read from the same history in one snapshot (a repeatable-read transaction: a version applied
+/// meanwhile is in all four reads or in none), so the versions' changes add up to the difference exactly.
 /// </summary>
 public sealed class RevisionReports(TotalsStore totals, NpgsqlDataSource dataSource, NameBook names)
 {
@@ -17,8 +18,10 @@ public sealed class RevisionReports(TotalsStore totals, NpgsqlDataSource dataSou
         CancellationToken cancellationToken)
     {
         var (first, last) = (q.Range.First!.Value, q.Range.Last!.Value);
-        var before = await totals.MonthlyAsync(q with { AsOf = since }, cancellationToken);
-        var after = await totals.MonthlyAsync(q with { AsOf = until }, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        var before = await totals.MonthlyAsync(connection, q with { AsOf = since }, cancellationToken);
+        var after = await totals.MonthlyAsync(connection, q with { AsOf = until }, cancellationToken);
 
         var report = new V1.RevisionReport
         {
@@ -39,10 +42,10 @@ public sealed class RevisionReports(TotalsStore totals, NpgsqlDataSource dataSou
             });
         }
 
-        var changes = await ReadChangesAsync(q, since, until, cancellationToken);
-        report.TotalChangeCount = changes.Count;
-        var listed = changes.Take(maxChanges).ToList();
-        var versions = await ReadVersionsAsync(listed.Select(c => (c.ShipmentId, c.Revision)).ToList(), cancellationToken);
+        var (listed, total) = await ReadChangesAsync(connection, q, since, until, maxChanges, cancellationToken);
+        report.TotalChangeCount = total;
+        var versions = await ReadVersionsAsync(connection, listed.Select(c => (c.ShipmentId, c.Revision)).ToList(), cancellationToken);
+        await snapshot.CommitAsync(cancellationToken);
         var spell = await SpellingsAsync(versions.Values.SelectMany(v => new[] { v.Revised, v.Previous }).OfType<VersionFigures>(), cancellationToken);
         foreach (var change in listed)
         {
@@ -79,37 +82,39 @@ public sealed class RevisionReports(TotalsStore totals, NpgsqlDataSource dataSou
         };
     }
 
-    /// <summary>The in-scope rows of <see cref="TotalsSql.Revisions"/>, one entry per version, oldest first.</summary>
-    private async Task<IReadOnlyList<VersionChange>> ReadChangesAsync(PairQuery q, DateTimeOffset since, DateTimeOffset until,
-        CancellationToken cancellationToken)
+    /// <summary>The first versions of <see cref="TotalsSql.Revisions"/>, each with its in-scope rows, oldest first; and how many there are in all.</summary>
+    private static async Task<(IReadOnlyList<VersionChange> Listed, long Total)> ReadChangesAsync(NpgsqlConnection connection, PairQuery q,
+        DateTimeOffset since, DateTimeOffset until, int maxChanges, CancellationToken cancellationToken)
     {
         var rows = new List<ChangeRow>();
-        await using (var command = TotalsSql.Revisions(q, since, until).CreateCommand(dataSource))
+        long total = 0;
+        await using (var command = TotalsSql.Revisions(q, since, until, maxChanges).CreateCommand(connection))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add(new ChangeRow(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt32(3), reader.GetString(4),
-                    reader.GetDecimal(5), reader.GetDecimal(6), reader.IsDBNull(7) ? 0 : reader.GetDecimal(7)));
+                rows.Add(new ChangeRow(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetString(3),
+                    reader.GetDecimal(4), reader.GetDecimal(5), reader.IsDBNull(6) ? 0 : reader.GetDecimal(6)));
+                total = reader.GetInt64(7);
             }
         }
         // Rows come ordered by the version's time, so each version's rows are together and in that order.
-        return rows.GroupBy(r => (r.ShipmentId, r.Revision)).Select(g => new VersionChange(g.Key.ShipmentId, g.Key.Revision, g.ToList())).ToList();
+        return (rows.GroupBy(r => (r.ShipmentId, r.Revision)).Select(g => new VersionChange(g.Key.ShipmentId, g.Key.Revision, g.ToList())).ToList(), total);
     }
 
     /// <summary>Each listed version and the one before it that Trade knows, by primary key.</summary>
-    private async Task<Dictionary<(Guid, long), (VersionFigures Revised, VersionFigures? Previous)>> ReadVersionsAsync(
-        IReadOnlyList<(Guid ShipmentId, long Version)> keys, CancellationToken cancellationToken)
+    private static async Task<Dictionary<(Guid, long), (VersionFigures Revised, VersionFigures? Previous)>> ReadVersionsAsync(
+        NpgsqlConnection connection, IReadOnlyList<(Guid ShipmentId, long Version)> keys, CancellationToken cancellationToken)
     {
         var found = new Dictionary<(Guid, long), (VersionFigures, VersionFigures?)>();
         if (keys.Count == 0) return found;
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = new NpgsqlCommand($"""
             SELECT {VersionFigures.Columns("v")}, {VersionFigures.Columns("p")}
             FROM unnest($1::uuid[], $2::bigint[]) AS k(id, version)
             JOIN shipment_versions v ON v.shipment_id = k.id AND v.version = k.version
             LEFT JOIN LATERAL (SELECT * FROM shipment_versions p WHERE p.shipment_id = k.id AND p.version < k.version
                                ORDER BY p.version DESC LIMIT 1) p ON true
-            """);
+            """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.ShipmentId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Version).ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace EnergyTrade.Trade.Api;
 
 /// <summary>
-/// Every read of bilateral_totals, in one dialect: the pair rule (<see cref="TotalsFlow.IsBetween"/>,
+/// Every read of the totals — bilateral_totals, or as of an instant the shipment_versions valid then — in one dialect: the pair rule (<see cref="TotalsFlow.IsBetween"/>,
 /// here as SQL, and its extension to WORLD and groups), the month basis, the filters, the groups, the
 /// sums and reading them back. A one-country pair keeps its predicates literal, so PostgreSQL can
 /// use ux_bilateral_totals_key and ix_bilateral_totals_importer, or ix_bilateral_totals_origin.
@@ -24,6 +24,13 @@ internal static class TotalsSql
         public NpgsqlCommand CreateCommand(NpgsqlDataSource dataSource)
         {
             var command = dataSource.CreateCommand(Sql);
+            Bind(command.Parameters);
+            return command;
+        }
+
+        public NpgsqlCommand CreateCommand(NpgsqlConnection connection)
+        {
+            var command = new NpgsqlCommand(Sql, connection);
             Bind(command.Parameters);
             return command;
         }
@@ -75,37 +82,48 @@ internal static class TotalsSql
 
     /// <summary>
     /// The versions recorded after @since and by @until that count in the query's scope, or whose
-    /// predecessor did: columns shipment_id, revision (the version), revised_at (its update_time),
-    /// sign (+1 for what the version counts, -1 for what its predecessor counted), importer and the
-    /// figures. A version and its predecessor are each tested against the pair, range and filters, so
-    /// a shipment amended into or out of scope shows with one side only. Their sum over the scope is
-    /// exactly the figures as of @until minus the figures as of @since.
+    /// predecessor did, the first <paramref name="maxVersions"/> in time order: columns shipment_id,
+    /// revision (the version), sign (+1 for what the version counts, -1 for what its predecessor
+    /// counted), importer, the figures, and the number of such versions in all. A version and its
+    /// predecessor are each tested against the pair, range and filters, so a shipment amended into or
+    /// out of scope shows with one side only. Their sum over the scope is exactly the figures as of
+    /// @until minus the figures as of @since.
     /// </summary>
-    public static Statement Revisions(PairQuery q, DateTimeOffset since, DateTimeOffset until)
+    public static Statement Revisions(PairQuery q, DateTimeOffset since, DateTimeOffset until, int maxVersions)
     {
         var period = q.ByDelivery ? "delivery_month" : "month";
-        const string Figures = "exporter_country, importer_country, origin_country, month, delivery_month, shipper, buyer, grade, load_port, discharge_port, barrels, tonnes, value_usd";
+        const string Figures = KeyColumns + ", barrels, tonnes, value_usd";
+        // Versions are numbered in time order (dense_rank) so that only the first maxVersions leave the
+        // server, each with all its rows, and the count of them all travels along on every row.
         var sql = $"""
-            SELECT shipment_id, revision, revised_at, sign, importer_country, barrels, tonnes, value_usd
+            SELECT shipment_id, revision, sign, importer_country, barrels, tonnes, value_usd, total
             FROM (
-                SELECT shipment_id, version AS revision, valid_from AS revised_at, 1 AS sign, {Figures}
-                FROM shipment_versions WHERE contributes AND valid_from > @since AND valid_from <= @until
-                UNION ALL
-                SELECT p.shipment_id,
-                       (SELECT min(n.version) FROM shipment_versions n WHERE n.shipment_id = p.shipment_id AND n.version > p.version),
-                       p.valid_until, -1, {string.Join(", ", Figures.Split(", ").Select(c => "p." + c))}
-                FROM shipment_versions p WHERE p.contributes AND p.valid_until > @since AND p.valid_until <= @until
-            ) AS bilateral_totals
-            WHERE {Between(q, period)}
-              AND {period} IS NOT NULL{InRange(period, q.Range)}
-              {Filters(q)}
-            ORDER BY revised_at, shipment_id, sign
+                SELECT ranked.*, max(rank) OVER () AS total
+                FROM (
+                    SELECT bilateral_totals.*, dense_rank() OVER (ORDER BY revised_at, shipment_id, revision) AS rank
+                    FROM (
+                        SELECT shipment_id, version AS revision, valid_from AS revised_at, 1 AS sign, {Figures}
+                        FROM shipment_versions WHERE contributes AND valid_from > @since AND valid_from <= @until
+                        UNION ALL
+                        SELECT p.shipment_id,
+                               (SELECT min(n.version) FROM shipment_versions n WHERE n.shipment_id = p.shipment_id AND n.version > p.version),
+                               p.valid_until, -1, {string.Join(", ", Figures.Split(", ").Select(c => "p." + c))}
+                        FROM shipment_versions p WHERE p.contributes AND p.valid_until > @since AND p.valid_until <= @until
+                    ) AS bilateral_totals
+                    WHERE {Between(q, period)}
+                      AND {period} IS NOT NULL{InRange(period, q.Range)}
+                      {Filters(q)}
+                ) AS ranked
+            ) AS counted
+            WHERE rank <= @max_versions
+            ORDER BY rank, sign
             """;
         return new Statement(sql, p =>
         {
             Bind(p, q with { AsOf = null }, withFirst: true);
             p.Add(new NpgsqlParameter<DateTimeOffset>("since", NpgsqlDbType.TimestampTz) { TypedValue = since });
             p.Add(new NpgsqlParameter<DateTimeOffset>("until", NpgsqlDbType.TimestampTz) { TypedValue = until });
+            p.Add(new NpgsqlParameter<long>("max_versions", NpgsqlDbType.Bigint) { TypedValue = maxVersions });
         });
     }
 
@@ -142,9 +160,12 @@ internal static class TotalsSql
     /// </summary>
     private static string Rows(DateTimeOffset? asOf) => asOf is null ? "bilateral_totals" : $"({VersionRows("valid_from <= @as_of AND (valid_until IS NULL OR valid_until > @as_of)")}) AS bilateral_totals";
 
+    /// <summary>What a totals row and a version are both keyed by: the grain of <see cref="TotalsKey"/>.</summary>
+    private const string KeyColumns = "exporter_country, importer_country, origin_country, month, delivery_month, shipper, buyer, grade, load_port, discharge_port";
+
     /// <summary>Contributing shipment_versions that meet <paramref name="condition"/>, shaped like bilateral_totals.</summary>
     private static string VersionRows(string condition) => $"""
-        SELECT exporter_country, importer_country, origin_country, month, delivery_month, shipper, buyer, grade, load_port, discharge_port,
+        SELECT {KeyColumns},
                1 AS shipment_count, barrels, tonnes, coalesce(value_usd, 0) AS value_usd,
                CASE WHEN value_usd IS NULL THEN 0 ELSE 1 END AS valued_shipment_count,
                CASE WHEN value_usd IS NULL THEN 0 ELSE barrels END AS valued_barrels, valid_from AS updated_at

@@ -5,7 +5,8 @@ using EnergyTrade.Types.V1;
 namespace EnergyTrade.Trade.Api;
 
 /// <summary>
-/// Trade's one read store: every answer comes from bilateral_totals through <see cref="TotalsSql"/>.
+/// Trade's one read store: every answer comes through <see cref="TotalsSql"/>, from bilateral_totals, or
+/// as of an instant from shipment_versions.
 /// A pair's totals — asked for by GetBilateralTotals, CompareBilateralTotals and every watch wake-up —
 /// go through <see cref="TotalsCache"/> and <see cref="TotalsReader"/>'s batched reads; a series and
 /// a country's partners are read directly. So is every answer as of an instant: a version that
@@ -23,9 +24,16 @@ public sealed class TotalsStore(TotalsCache cache, TotalsReader reader, NpgsqlDa
     /// <summary>A pair's sums per month of its month basis, in one query; months without rows are absent (see <see cref="MonthlySeries"/>).</summary>
     public async Task<IReadOnlyList<MonthlyFlowSums>> MonthlyAsync(PairQuery q, CancellationToken cancellationToken)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await MonthlyAsync(connection, q, cancellationToken);
+    }
+
+    /// <summary>The same, on a connection the caller holds (and in its transaction, if it opened one).</summary>
+    public async Task<IReadOnlyList<MonthlyFlowSums>> MonthlyAsync(NpgsqlConnection connection, PairQuery q, CancellationToken cancellationToken)
+    {
         var months = new List<DateOnly>();
         var sums = new List<FlowSums>();
-        await using (var command = TotalsSql.Pair(q, perMonth: true).CreateCommand(dataSource))
+        await using (var command = TotalsSql.Pair(q, perMonth: true).CreateCommand(connection))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

@@ -12,8 +12,8 @@ namespace EnergyTrade.IntegrationTests.Trade;
 
 /// <summary>
 /// One Trade process that received, out of order and twice, the versions of the Supsa cargo
-/// (80 kt recorded on 1 May 2020, amended to 85 kt on 20 May), a cargo recorded on 2 May and
-/// cancelled on 15 May, and a cargo that never changed, recorded in January.
+/// (loaded in March 2020, recorded as 80 kt on 1 May, amended to 85 kt on 20 May), a May cargo
+/// recorded on 2 May and cancelled on 15 May, and a January cargo that never changed.
 /// </summary>
 public sealed class AsOfFixture : IAsyncLifetime
 {
@@ -52,10 +52,10 @@ public sealed class AsOfFixture : IAsyncLifetime
         // slow consumer and a redelivery would present them.
         await raw.PublishAsync(Version(Supsa, 2, 85_000m, SupsaAmended) with { CreateTime = SupsaRecorded }, kind: ShipmentChangeKind.Updated);
         await raw.PublishAsync(Version(Steady, 1, 40_000m, SteadyRecorded, month: 1, valueUsd: 12_000_000m));
-        await raw.PublishAsync(Version(Cancelled, 2, 20_000m, CancelledAt, month: 4, state: ShipmentState.Cancelled) with { CreateTime = CancelledRecorded },
+        await raw.PublishAsync(Version(Cancelled, 2, 20_000m, CancelledAt, month: 5, state: ShipmentState.Cancelled) with { CreateTime = CancelledRecorded },
             kind: ShipmentChangeKind.Cancelled);
         await raw.PublishAsync(Version(Supsa, 1, 80_000m, SupsaRecorded));
-        await raw.PublishAsync(Version(Cancelled, 1, 20_000m, CancelledRecorded, month: 4));
+        await raw.PublishAsync(Version(Cancelled, 1, 20_000m, CancelledRecorded, month: 5));
         await raw.PublishAsync(Version(Supsa, 1, 80_000m, SupsaRecorded));
         await Eventually.MatchAsync(() => _sut.TradeDb.ScalarAsync<long>("SELECT count(*) FROM shipment_versions"),
             n => n == 5, TimeSpan.FromSeconds(60), "every version recorded");
@@ -92,19 +92,30 @@ public sealed class AsOfTests(AsOfFixture fixture) : IClassFixture<AsOfFixture>
         var then = await JanuaryToApril(At(2020, 5, 10));
         var now = await JanuaryToApril(null);
 
-        // 40 kt steady + 80 kt Supsa + 20 kt not yet cancelled, at 7.5 bbl/t.
-        Assert.Equal(1_050_000m, Dec(then.Exports.Barrels));
-        Assert.Equal(3, then.Exports.ShipmentCount);
-        // 40 kt + 85 kt; the cancelled cargo is gone.
+        // 40 kt steady + the Supsa cargo's 80 kt, then 85 kt, at 7.5 bbl/t: 5,000 t x 7.5 between them.
+        Assert.Equal(900_000m, Dec(then.Exports.Barrels));
         Assert.Equal(937_500m, Dec(now.Exports.Barrels));
+        Assert.Equal(37_500m, Dec(now.Exports.Barrels) - Dec(then.Exports.Barrels));
+        Assert.Equal(2, then.Exports.ShipmentCount);
         Assert.Equal(2, now.Exports.ShipmentCount);
-        // Without the cancellation, only the Supsa amendment is between them: 5,000 t x 7.5.
-        var asOf16May = await JanuaryToApril(At(2020, 5, 16));
-        Assert.Equal(37_500m, Dec(now.Exports.Barrels) - Dec(asOf16May.Exports.Barrels));
         Assert.Equal(At(2020, 5, 10), then.AsOf);
         Assert.Null(now.AsOf);
-        // The newest version counted then: the cancelled cargo's first version, recorded on 2 May.
-        Assert.Equal(Timestamp.FromDateTimeOffset(AsOfFixture.CancelledRecorded), then.UpdateTime);
+        // The newest version counted then: the Supsa cargo's first, recorded on 1 May.
+        Assert.Equal(Timestamp.FromDateTimeOffset(AsOfFixture.SupsaRecorded), then.UpdateTime);
+    }
+
+    [Fact]
+    public async Task A_cancelled_cargo_counts_until_the_instant_it_was_cancelled()
+    {
+        Task<BilateralTotals> May(Timestamp asOf) => Trade.GetBilateralTotalsAsync(new GetBilateralTotalsRequest
+        {
+            Country = "AZ", Partner = "BY", FirstMonth = Month(2020, 5), LastMonth = Month(2020, 5), AsOf = asOf,
+        }, Deadline()).ResponseAsync;
+
+        Assert.Equal(0, (await May(At(2020, 5, 2))).Exports.ShipmentCount);
+        Assert.Equal(150_000m, Dec((await May(Timestamp.FromDateTimeOffset(AsOfFixture.CancelledRecorded))).Exports.Barrels));
+        Assert.Equal(150_000m, Dec((await May(Timestamp.FromDateTimeOffset(AsOfFixture.CancelledAt.AddTicks(-10)))).Exports.Barrels));
+        Assert.Equal(0, (await May(Timestamp.FromDateTimeOffset(AsOfFixture.CancelledAt))).Exports.ShipmentCount);
     }
 
     [Fact]
@@ -139,14 +150,14 @@ public sealed class AsOfTests(AsOfFixture fixture) : IClassFixture<AsOfFixture>
         {
             Country = "AZ", Partner = "BY", FirstMonth = Month(2020, 1), LastMonth = Month(2020, 4), AsOf = At(2020, 5, 10),
         }, Deadline());
-        Assert.Equal([300_000m, 0m, 600_000m, 150_000m], series.Months.Select(m => Dec(m.Exports.Barrels)));
+        Assert.Equal([300_000m, 0m, 600_000m, 0m], series.Months.Select(m => Dec(m.Exports.Barrels)));
         Assert.Equal(At(2020, 5, 10), series.AsOf);
 
         var comparison = await Trade.CompareBilateralTotalsAsync(new CompareBilateralTotalsRequest
         {
             Country = "AZ", Partner = "BY", FirstMonth = Month(2020, 1), LastMonth = Month(2020, 4), AsOf = At(2020, 5, 10),
         }, Deadline());
-        Assert.Equal(1_050_000m, Dec(comparison.Current.Exports.Barrels));
+        Assert.Equal(900_000m, Dec(comparison.Current.Exports.Barrels));
         Assert.Equal(At(2020, 5, 10), comparison.Current.AsOf);
         Assert.Equal(At(2020, 5, 10), comparison.Previous.AsOf);
 
@@ -158,7 +169,7 @@ public sealed class AsOfTests(AsOfFixture fixture) : IClassFixture<AsOfFixture>
     }
 
     [Fact]
-    public async Task The_revision_report_names_the_amendment_and_the_cancellation_and_they_add_up_to_the_difference()
+    public async Task The_revision_report_since_10_May_names_the_Supsa_amendment_as_the_whole_difference()
     {
         var report = await Trade.GetRevisionReportAsync(new GetRevisionReportRequest
         {
@@ -171,20 +182,12 @@ public sealed class AsOfTests(AsOfFixture fixture) : IClassFixture<AsOfFixture>
         Assert.Equal(637_500m, Dec(march.Exports.After.Barrels));
         Assert.Equal(37_500m, Dec(march.Exports.Change.Barrels));
         Assert.Equal(5_000m, Dec(march.Exports.Change.Tonnes));
-        var april = report.Months[3];
-        Assert.Equal(-150_000m, Dec(april.Exports.Change.Barrels));
-        Assert.Equal(-1, april.Exports.Change.ShipmentCount);
-        Assert.Equal(0m, Dec(report.Months[0].Exports.Change.Barrels));
-        Assert.Equal(-112_500m, Dec(report.Exports.Change.Barrels));
+        Assert.Equal(0, march.Exports.Change.ShipmentCount);
+        Assert.All(report.Months.Where(m => m != march), m => Assert.Equal(0m, Dec(m.Exports.Change.Barrels)));
+        Assert.Equal(37_500m, Dec(report.Exports.Change.Barrels));
 
-        Assert.Equal(2, report.TotalChangeCount);
-        var (cancellation, amendment) = (report.Changes[0], report.Changes[1]);
-        Assert.Equal($"shipments/{AsOfFixture.Cancelled}", cancellation.Shipment);
-        Assert.Equal(RevisedShipment.Types.Kind.Cancelled, cancellation.Kind);
-        Assert.Null(cancellation.After);
-        Assert.Equal(150_000m, Dec(cancellation.Before.Barrels));
-        Assert.Equal(-150_000m, Dec(cancellation.Exports.Barrels));
-
+        var amendment = Assert.Single(report.Changes);
+        Assert.Equal(1, report.TotalChangeCount);
         Assert.Equal($"shipments/{AsOfFixture.Supsa}", amendment.Shipment);
         Assert.Equal(2, amendment.Version);
         Assert.Equal(RevisedShipment.Types.Kind.Amended, amendment.Kind);
@@ -195,6 +198,29 @@ public sealed class AsOfTests(AsOfFixture fixture) : IClassFixture<AsOfFixture>
         Assert.Equal("SOCAR", amendment.After.Shipper);
         Assert.Equal(37_500m, Dec(amendment.Exports.Barrels));
         Assert.Equal(0m, Dec(amendment.Imports.Barrels));
+    }
+
+    [Fact]
+    public async Task Over_January_to_May_the_report_adds_the_cancellation_and_the_versions_add_up_to_the_difference()
+    {
+        var report = await Trade.GetRevisionReportAsync(new GetRevisionReportRequest
+        {
+            Country = "AZ", Partner = "BY", FirstMonth = Month(2020, 1), LastMonth = Month(2020, 5), Since = At(2020, 5, 10),
+        }, Deadline());
+
+        var may = report.Months[4];
+        Assert.Equal(-150_000m, Dec(may.Exports.Change.Barrels));
+        Assert.Equal(-1, may.Exports.Change.ShipmentCount);
+        Assert.Equal(-112_500m, Dec(report.Exports.Change.Barrels));
+
+        Assert.Equal(2, report.TotalChangeCount);
+        var (cancellation, amendment) = (report.Changes[0], report.Changes[1]);
+        Assert.Equal($"shipments/{AsOfFixture.Cancelled}", cancellation.Shipment);
+        Assert.Equal(RevisedShipment.Types.Kind.Cancelled, cancellation.Kind);
+        Assert.Null(cancellation.After);
+        Assert.Equal(150_000m, Dec(cancellation.Before.Barrels));
+        Assert.Equal(-150_000m, Dec(cancellation.Exports.Barrels));
+        Assert.Equal($"shipments/{AsOfFixture.Supsa}", amendment.Shipment);
         // The versions' changes are the difference between the two instants' figures.
         Assert.Equal(Dec(report.Exports.Change.Barrels), report.Changes.Sum(c => Dec(c.Exports.Barrels)));
     }
@@ -204,7 +230,7 @@ public sealed class AsOfTests(AsOfFixture fixture) : IClassFixture<AsOfFixture>
     {
         var report = await Trade.GetRevisionReportAsync(new GetRevisionReportRequest
         {
-            Country = "BY", Partner = "AZ", FirstMonth = Month(2020, 1), LastMonth = Month(2020, 4), Since = At(2019, 1, 1), MaxChanges = 2,
+            Country = "BY", Partner = "AZ", FirstMonth = Month(2020, 1), LastMonth = Month(2020, 5), Since = At(2019, 1, 1), MaxChanges = 2,
         }, Deadline());
 
         Assert.Equal(5, report.TotalChangeCount);

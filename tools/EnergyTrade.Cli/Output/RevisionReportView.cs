@@ -53,14 +53,16 @@ public static class RevisionReportView
 
     private static Table Changes(RevisionReport report, string since)
     {
-        var table = Cells.NumbersTable("Recorded", "Shipment", "Version", "Kind", "Before", "After", "Change");
+        // Exports and imports apart: a version that swaps the two countries moves both, and their sum would hide it.
+        var table = Cells.NumbersTable("Recorded", "Shipment", "Version", "Kind", "Before", "After", "Exports change", "Imports change");
         table.Columns[1].Alignment = Justify.Left;
         table.Columns[3].Alignment = Justify.Left;
         foreach (var change in report.Changes)
         {
-            var barrels = ProtoValues.ToDecimal(change.Exports?.Barrels) + ProtoValues.ToDecimal(change.Imports?.Barrels);
             table.AddRow(Cells.Of(Instants.Format(change.UpdateTime), change.Shipment, Numbers.Count(change.Version), Kind(change.Kind),
-                Figures(change.Before, report.PeriodBasis), Figures(change.After, report.PeriodBasis), Numbers.Change(barrels, Numbers.Barrels)));
+                Figures(change.Before, report.PeriodBasis), Figures(change.After, report.PeriodBasis),
+                Numbers.Change(ProtoValues.ToDecimal(change.Exports?.Barrels), Numbers.Barrels),
+                Numbers.Change(ProtoValues.ToDecimal(change.Imports?.Barrels), Numbers.Barrels)));
         }
         table.Title = new TableTitle($"Shipment versions recorded since {since} ({Numbers.Count(report.Changes.Count)} of {Numbers.Count(report.TotalChangeCount)})");
         return table;

@@ -7,9 +7,10 @@ using static EnergyTrade.IntegrationTests.ServiceUnderTest;
 namespace EnergyTrade.IntegrationTests.Trade.Upgrade;
 
 /// <summary>
-/// Upgrading a Trade database that today's release (migrations up to SnakeCaseKeyNames) filled: the
-/// totals stay right through the migration, and the documented republish (docs/upgrading.md) gives
-/// the cargoes counted before it their shippers, grades and delivery months without counting any twice.
+/// Upgrading a Trade database that an earlier release (migrations up to SnakeCaseKeyNames) filled: the
+/// totals stay right through the migrations, and the documented republish (docs/upgrading.md) gives
+/// the cargoes counted before it their shippers, grades and delivery months without counting any
+/// twice, and their history Shipments' times instead of the time Trade had applied them.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class UpgradeTests
@@ -19,7 +20,7 @@ public sealed class UpgradeTests
     private static decimal Dec(Google.Type.Decimal d) => decimal.Parse(d.Value, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task Totals_counted_before_dimensions_stay_right_and_a_republish_gives_them_their_names_once()
+    public async Task Totals_counted_before_the_upgrades_stay_right_and_a_republish_gives_them_their_names_once_and_their_times()
     {
         await using var sut = await ServiceUnderTest.CreateAsync("upgrade");
         await sut.TradeDb.CreateAsync();
@@ -27,7 +28,7 @@ public sealed class UpgradeTests
         ShipmentSnapshot Cargo(int month, string grade, string origin, decimal barrels, decimal? value) =>
             RawEvents.Snapshot(Guid.NewGuid(), 1, barrels, origin: origin, year: 2020, month: month, valueUsd: value) with
             {
-                Grade = grade, DeliveryDate = new DateOnly(2020, month, 25),
+                Grade = grade, DeliveryDate = new DateOnly(2020, month, 25), CreateTime = Recorded, UpdateTime = Recorded,
             };
         ShipmentSnapshot[] seed =
         [
@@ -53,6 +54,10 @@ public sealed class UpgradeTests
         Assert.Equal(2_630_000m, Dec(migrated.Exports.ValuedBarrels));
         // Not yet known: one group without a grade.
         Assert.Equal([""], Assert.Single(migrated.Exports.Groups).Keys);
+        // History starts at the time Trade applied each version: today, not 2020.
+        Assert.Equal(5, await sut.TradeDb.ScalarAsync<long>("SELECT count(*) FROM shipment_versions v JOIN applied_shipments a USING (shipment_id, version) WHERE v.valid_from = a.applied_at AND v.shipper IS NULL"));
+        Assert.Equal(0, (await AsOf(trade, Recorded.AddMonths(1))).Exports.ShipmentCount);
+        Assert.Equal(3_830_000m, Dec((await AsOf(trade, DateTimeOffset.UtcNow.AddMinutes(1))).Exports.Barrels));
 
         // The republish: the same versions, sent again.
         await using (var raw = await RawEvents.ConnectAsync(sut.VirtualHost.AmqpUri))
@@ -76,7 +81,21 @@ public sealed class UpgradeTests
             Country = "AZ", Partner = "BY", FirstMonth = Month(2020, 1), LastMonth = Month(2020, 4), PeriodBasis = PeriodBasis.Delivery,
         }, Deadline());
         Assert.Equal(3_830_000m, Dec(delivered.Exports.Barrels));
+
+        // The republished versions brought Shipments' own time and their names into the history.
+        Assert.Equal(5, await sut.TradeDb.ScalarAsync<long>($"SELECT count(*) FROM shipment_versions WHERE valid_from = '{Recorded:O}' AND shipper IS NOT NULL"));
+        Assert.Equal(3_830_000m, Dec((await AsOf(trade, Recorded.AddMonths(1))).Exports.Barrels));
+        Assert.Equal(0, (await AsOf(trade, Recorded.AddTicks(-10))).Exports.ShipmentCount);
     }
+
+    /// <summary>When Shipments recorded the seed cargoes.</summary>
+    private static readonly DateTimeOffset Recorded = new(2020, 5, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private static Task<BilateralTotals> AsOf(TradeService.TradeServiceClient trade, DateTimeOffset instant) => trade.GetBilateralTotalsAsync(new GetBilateralTotalsRequest
+    {
+        Country = "AZ", Partner = "BY", FirstMonth = Month(2020, 1), LastMonth = Month(2020, 4),
+        AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(instant),
+    }, Deadline()).ResponseAsync;
 
     /// <summary>The rows the previous release's TotalsApplier wrote for one shipment.</summary>
     private static string CountedTheOldWay(ShipmentSnapshot s)

@@ -19,8 +19,8 @@ public sealed class WatchSettings : PairSettings
     [Description("commercial (exporter = seller's country, the default) or origin (exporter = where the oil was produced)")]
     public string? Basis { get; set; }
 
-    // Hidden and always refused: the parser would otherwise drop an unknown option silently, and the
-    // user would take today's figures for the ones asked for.
+    // Hidden and always refused: strict parsing would refuse it too, but only as an unknown option;
+    // this says why a watch has none and where the figures as of an instant are.
     [CommandOption("--as-of <INSTANT>", IsHidden = true)]
     public string? AsOf { get; set; }
 
