@@ -49,7 +49,7 @@ public static class ServiceDefaultsExtensions
             options.EnableDetailedErrors = false;
         }).AddJsonTranscoding(o =>
         {
-            // Read methods also answer HTTP/JSON (google.api.http in the protos) for curl users; error
+            // Read methods and batch creates also answer HTTP/JSON (google.api.http in the protos) for curl users; error
             // details are google.rpc messages the JSON writer must know to render.
             o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
                 Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.BadRequest.Descriptor, Google.Rpc.ResourceInfo.Descriptor,

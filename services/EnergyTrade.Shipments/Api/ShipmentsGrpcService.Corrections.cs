@@ -64,6 +64,11 @@ public sealed partial class ShipmentsGrpcService
         shipment.Apply(input);
         ShipmentInput.Check(shipment.ToSnapshot(), "shipment.", violations);
         violations.ThrowIfAny();
+        if (request.ValidateOnly)
+        {
+            // AIP-163: what the update would store, with the stored version, the one to send with the real update.
+            return shipment.ToProto();
+        }
         await SaveChangeAsync(shipment, ShipmentChangeKind.Updated, Note(context, reason, before, shipment));
         LogUpdated(shipment.Name, shipment.Version, previousBarrels, shipment.Barrels);
         return shipment.ToProto();

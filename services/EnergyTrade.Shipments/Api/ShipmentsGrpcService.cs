@@ -9,6 +9,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using Outcome = EnergyTrade.Shipments.V1.BatchCreateResult.Types.Outcome;
 using V1 = EnergyTrade.Shipments.V1;
 
 namespace EnergyTrade.Shipments.Api;
@@ -25,14 +26,31 @@ public sealed partial class ShipmentsGrpcService(
     public const int MaxPageSize = 1000;
     private const string ShipmentResource = "energytrade.shipments.v1.Shipment";
 
+    private readonly SemaphoreSlim _contextTurn = new(1, 1);
+
     [Authorize(Policy = Scopes.ShipmentsWrite)]
     [EnableRateLimiting(SecurityExtensions.WritesRateLimit)]
     public override async Task<V1.Shipment> CreateShipment(V1.CreateShipmentRequest request, ServerCallContext context)
     {
+        var (shipment, outcome) = await CreateOneAsync(request, "", request.ValidateOnly, Actor.Of(context.GetHttpContext().User));
+        if (outcome == Outcome.AlreadyPresent && !request.ValidateOnly) LogReplayed(request.RequestId, shipment.Name);
+        return shipment;
+    }
+
+    /// <summary>
+    /// One create, validated and written: the whole of CreateShipment and each item of BatchCreateShipments,
+    /// so both answer alike. Field paths in its errors start with <paramref name="prefix"/> ("requests[3]."
+    /// in a batch). Invalid content is INVALID_ARGUMENT and a request_id held by different content
+    /// ALREADY_EXISTS, both thrown as an <see cref="RpcException"/>; with <paramref name="validateOnly"/>
+    /// every check runs and nothing is written.
+    /// </summary>
+    private async Task<(V1.Shipment Shipment, Outcome Outcome)> CreateOneAsync(
+        V1.CreateShipmentRequest request, string prefix, bool validateOnly, Actor actor)
+    {
         var violations = new FieldViolations();
-        var input = ShipmentInput.Parse(request.Shipment, "shipment.", violations);
+        var input = ShipmentInput.Parse(request.Shipment, prefix + "shipment.", violations);
         var requestId = request.RequestId;
-        RequestId(requestId, violations);
+        RequestId(requestId, prefix + "request_id", violations);
         violations.ThrowIfAny();
 
         // No look-up first: the unique index on request_id decides, so the common case (a new
@@ -51,23 +69,37 @@ public sealed partial class ShipmentsGrpcService(
         };
         shipment.Apply(input);
         var snapshot = shipment.ToSnapshot();
-        ShipmentInput.Check(snapshot, "shipment.", violations);
+        ShipmentInput.Check(snapshot, prefix + "shipment.", violations);
         violations.ThrowIfAny();
+
+        var created = shipment.ToProto();
+        if (validateOnly)
+        {
+            // The create would answer a held request_id from its holder, so its check does too.
+            if (requestId.Length > 0 && await FindByRequestIdAsync(requestId) is { } earlier)
+            {
+                return (Replay(earlier, requestId, fingerprint), Outcome.AlreadyPresent);
+            }
+            // Only a write assigns an identity and times.
+            created.Name = "";
+            created.CreateTime = null;
+            created.UpdateTime = null;
+            return (created, Outcome.Valid);
+        }
 
         // The row, its revision and its event commit together or not at all, in a transaction shared
         // with whichever other creates arrived at the same moment.
-        var created = shipment.ToProto();
-        var note = new RevisionNote(Actor.Of(context.GetHttpContext().User), null, ChangedFields.Between(null, created));
+        var note = new RevisionNote(actor, null, ChangedFields.Between(null, created));
         if (!await writer.CreateAsync(shipment, snapshot, note))
         {
             // A retry, or a concurrent twin, with the same request_id committed first: answer with that shipment.
-            var winner = await FindByRequestIdAsync(requestId, CancellationToken.None)
+            var winner = await FindByRequestIdAsync(requestId)
                 ?? throw new InvalidOperationException($"request_id {requestId} conflicted but no shipment holds it.");
-            return Replay(winner, requestId, fingerprint);
+            return (Replay(winner, requestId, fingerprint), Outcome.AlreadyPresent);
         }
 
         LogCreated(shipment.Name, shipment.ExporterCountry, shipment.ImporterCountry, shipment.OriginCountry, shipment.Barrels, shipment.LoadDate);
-        return created;
+        return (created, Outcome.Created);
     }
 
     [Authorize(Policy = Scopes.ShipmentsRead)]
@@ -134,21 +166,35 @@ public sealed partial class ShipmentsGrpcService(
         return requested == 0 ? DefaultPageSize : Math.Min(requested, MaxPageSize);
     }
 
-    /// <summary>The caller's idempotency key (AIP-155): optional, at most 128 characters, no control characters.</summary>
-    private static void RequestId(string requestId, FieldViolations violations)
+    /// <summary>The caller's idempotency key (AIP-155), reported on <paramref name="field"/>: optional, at most 128 characters, no control characters.</summary>
+    private static void RequestId(string requestId, string field, FieldViolations violations)
     {
         if (requestId.Length > Limits.RequestIdLength)
         {
-            violations.Add("request_id", $"must be at most {Limits.RequestIdLength} characters (got {requestId.Length}).", "TOO_LONG");
+            violations.Add(field, $"must be at most {Limits.RequestIdLength} characters (got {requestId.Length}).", "TOO_LONG");
         }
         else if (ShipmentRules.HasControlCharacters(requestId))
         {
-            violations.Add("request_id", "must not contain control characters (U+0000–U+001F, U+007F–U+009F).", "INVALID_CHARACTERS");
+            violations.Add(field, "must not contain control characters (U+0000–U+001F, U+007F–U+009F).", "INVALID_CHARACTERS");
         }
     }
 
-    private Task<Shipment?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken) =>
-        db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.RequestId == requestId, cancellationToken);
+    /// <summary>
+    /// The shipment holding <paramref name="requestId"/>. A batch's items run side by side and share this
+    /// call's context, which takes one query at a time, so they take turns here.
+    /// </summary>
+    private async Task<Shipment?> FindByRequestIdAsync(string requestId)
+    {
+        await _contextTurn.WaitAsync(CancellationToken.None);
+        try
+        {
+            return await db.Shipments.AsNoTracking().FirstOrDefaultAsync(s => s.RequestId == requestId, CancellationToken.None);
+        }
+        finally
+        {
+            _contextTurn.Release();
+        }
+    }
 
     private V1.Shipment Replay(Shipment earlier, string requestId, string fingerprint)
     {
@@ -159,7 +205,6 @@ public sealed partial class ShipmentsGrpcService(
                 "REQUEST_ID_REUSED",
                 new Dictionary<string, string> { ["request_id"] = requestId, ["shipment"] = earlier.Name });
         }
-        LogReplayed(requestId, earlier.Name);
         return earlier.ToProto();
     }
 

@@ -7,7 +7,7 @@ using static EnergyTrade.IntegrationTests.ServiceUnderTest;
 
 namespace EnergyTrade.IntegrationTests.Pipeline;
 
-/// <summary>The read methods answer plain HTTP/JSON too, for people with curl and no gRPC client.</summary>
+/// <summary>The read methods and the batch create answer plain HTTP/JSON too, for people with curl and no gRPC client.</summary>
 [Trait("Category", "Integration")]
 public sealed class JsonTranscodingTests
 {
@@ -56,5 +56,43 @@ public sealed class JsonTranscodingTests
         var list = JsonDocument.Parse(await http.GetStringAsync("/v1/shipments?origin_country=RU")).RootElement;
         Assert.Single(list.GetProperty("shipments").EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/v1/shipments/{Guid.NewGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_batch_of_shipments_can_be_created_with_plain_http_and_each_item_reports_its_outcome()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("jsonbatch");
+        var (shipmentsProcess, _) = await sut.StartShipmentsAsync();
+        using var http = new HttpClient { BaseAddress = shipmentsProcess.HttpUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(["shipments:write"]));
+        const string Cargo = """
+            "shipper": "SOCAR", "exporter_country": "AZ", "importer_country": "BY", "origin_country": "AZ", "grade": "Azeri Light",
+            "load_date": {"year": 2020, "month": 3, "day": 28}
+            """;
+        var body = $$$"""
+            {"requests": [
+              {"request_id": "{{{Guid.NewGuid()}}}", "shipment": { {{{Cargo}}}, "quantity": {"value": {"value": "85000"}, "unit": "UNIT_METRIC_TONNES", "barrels_per_tonne": {"value": "7.45"}} }},
+              {"request_id": "{{{Guid.NewGuid()}}}", "shipment": { {{{Cargo}}}, "quantity": {"value": {"value": "0"}, "unit": "UNIT_BARRELS"} }}
+            ]}
+            """;
+
+        using var reply = await http.PostAsync("/v1/shipments:batchCreate", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var text = await reply.Content.ReadAsStringAsync();
+        Assert.True(reply.StatusCode == HttpStatusCode.OK, $"{reply.StatusCode}: {text}");
+        var answer = JsonDocument.Parse(text).RootElement;
+        var results = answer.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal("OUTCOME_CREATED", results[0].GetProperty("outcome").GetString());
+        Assert.Equal("633250.000", results[0].GetProperty("shipment").GetProperty("barrels").GetProperty("value").GetString());
+        Assert.Equal("OUTCOME_INVALID", results[1].GetProperty("outcome").GetString());
+        Assert.Equal(1, results[1].GetProperty("index").GetInt32());
+        var violation = results[1].GetProperty("status").GetProperty("details").EnumerateArray()
+            .Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.BadRequest")
+            .GetProperty("fieldViolations")[0];
+        Assert.Equal("requests[1].shipment.quantity.value", violation.GetProperty("field").GetString());
+        Assert.Single(answer.GetProperty("shipments").EnumerateArray());
+        Assert.Equal(1, await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM shipments"));
+
+        using var empty = await http.PostAsync("/v1/shipments:batchCreate", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
     }
 }
