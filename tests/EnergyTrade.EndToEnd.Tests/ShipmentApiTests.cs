@@ -63,6 +63,35 @@ public sealed class ShipmentApiTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_batch_s_created_shipments_reach_trade_s_totals_exactly_once_even_when_the_batch_is_sent_again()
+    {
+        // Their own pair and month, so the totals are this batch's alone.
+        var requests = Enumerable.Range(0, 300).Select(i => new CreateShipmentRequest
+        {
+            Shipment = Cargo(month: 11, barrels: 1_000m + i, exporter: "NO", importer: "PL"),
+            RequestId = Guid.NewGuid().ToString(),
+        }).ToList();
+        var invalid = new CreateShipmentRequest { Shipment = Cargo(month: 11, barrels: -5m, exporter: "NO", importer: "PL"), RequestId = Guid.NewGuid().ToString() };
+        var batch = new BatchCreateShipmentsRequest();
+        batch.Requests.AddRange(requests.Take(150).Append(invalid).Concat(requests.Skip(150)));
+
+        var first = await system.Shipments.BatchCreateShipmentsAsync(batch, Deadline(60));
+        var again = await system.Shipments.BatchCreateShipmentsAsync(batch, Deadline(60));
+
+        Assert.Equal(300, first.Shipments.Count);
+        Assert.Equal(BatchCreateResult.Types.Outcome.Invalid, first.Results[150].Outcome);
+        Assert.Equal(first.Shipments, again.Shipments);
+        Assert.All(again.Results.Where(r => r.Index != 150), r => Assert.Equal(BatchCreateResult.Types.Outcome.AlreadyPresent, r.Outcome));
+        var expected = requests.Sum(r => Dec(r.Shipment.Quantity.Value));
+        await Eventually.MatchAsync(() => Totals("NO", "PL", 11), t => t.Exports.ShipmentCount >= 300,
+            TimeSpan.FromSeconds(60), "the batch in the totals");
+        await Task.Delay(500);
+        var totals = await Totals("NO", "PL", 11);
+        Assert.Equal(300, totals.Exports.ShipmentCount);
+        Assert.Equal(expected, Dec(totals.Exports.Barrels));
+    }
+
+    [Fact]
     public async Task Reusing_a_request_id_for_different_content_is_already_exists()
     {
         var requestId = Guid.NewGuid().ToString();
