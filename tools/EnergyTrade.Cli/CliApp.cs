@@ -47,7 +47,7 @@ public static class CliApp
                     .WithDescription("Show one shipment.")
                     .WithExample("shipments", "get", "shipments/0b4f6c9e-5d2a-4c1e-9f3b-7a8d2e1c6b5a");
                 shipments.AddCommand<ListCommand>("list")
-                    .WithDescription("List shipments, newest load date first.")
+                    .WithDescription("List shipments, newest load date first; --all writes every page as it comes (with --output json, one shipment per line).")
                     .WithExample("shipments", "list", "--exporter", "AZ", "--importer", "BY", "--from", "2020-01", "--to", "2020-04", "--all");
                 shipments.AddCommand<HistoryCommand>("history")
                     .WithDescription("Every version of a shipment, newest first: when, what changed, by whom and why, with its barrels and state.")
