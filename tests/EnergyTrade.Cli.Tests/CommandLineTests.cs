@@ -214,6 +214,7 @@ public sealed class CommandLineTests
     [InlineData("shipments", "get", "--help")]
     [InlineData("shipments", "list", "--help")]
     [InlineData("shipments", "import", "--help")]
+    [InlineData("shipments", "export", "--help")]
     [InlineData("trade", "--help")]
     [InlineData("shipments", "amend", "--help")]
     [InlineData("shipments", "cancel", "--help")]
