@@ -179,6 +179,24 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task List_all_with_json_output_writes_one_shipment_per_line_as_each_page_comes_asking_for_the_largest_pages()
+    {
+        var run = new CliRun();
+        run.Server.On<ListShipmentsRequest, ListShipmentsResponse>(Replies.List, r => r.PageToken switch
+        {
+            "" => new ListShipmentsResponse { Shipments = { new Shipment { Name = "shipments/1" }, new Shipment { Name = "shipments/2" } }, NextPageToken = "p2" },
+            "p2" => new ListShipmentsResponse { Shipments = { new Shipment { Name = "shipments/3" } } },
+            _ => throw new InvalidOperationException(),
+        });
+
+        Assert.Equal(0, await run.RunAsync("shipments", "list", "--all", "--output", "json"));
+
+        var lines = run.Json.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["shipments/1", "shipments/2", "shipments/3"], lines.Select(line => Google.Protobuf.JsonParser.Default.Parse<Shipment>(line).Name));
+        Assert.All(run.Server.Calls, call => Assert.Equal(1000, ((ListShipmentsRequest)call.Request).PageSize));
+    }
+
+    [Fact]
     public async Task Get_accepts_a_bare_id()
     {
         var run = new CliRun();
@@ -196,6 +214,7 @@ public sealed class CommandLineTests
     [InlineData("shipments", "get", "--help")]
     [InlineData("shipments", "list", "--help")]
     [InlineData("shipments", "import", "--help")]
+    [InlineData("shipments", "export", "--help")]
     [InlineData("trade", "--help")]
     [InlineData("shipments", "amend", "--help")]
     [InlineData("shipments", "cancel", "--help")]

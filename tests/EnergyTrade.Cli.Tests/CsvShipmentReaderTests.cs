@@ -124,6 +124,19 @@ public sealed class CsvShipmentReaderTests
         Assert.Contains(result.FileError.Problems, p => p.Field == "value_usd_typo" && p.Description.Contains("unknown column"));
     }
 
+    [Fact]
+    public void The_output_only_columns_of_an_export_are_read_past_and_any_other_unknown_column_is_still_refused()
+    {
+        var result = Read(Header + ",name,version,state,barrels,tonnes,create_time,update_time",
+            Row() + ",shipments/1,3,active,675000.000,90000.000,2026-05-16T09:00:00Z,2026-05-17T09:00:00.5Z");
+
+        Assert.Null(result.FileError);
+        Assert.Empty(result.Errors);
+        Assert.Equal(90_000m, Assert.Single(result.Rows).Draft.Quantity);
+        var typo = Read(Header + ",notes", Row() + ",x");
+        Assert.Contains(typo.FileError!.Problems, p => p.Field == "notes" && p.Description.Contains("unknown column"));
+    }
+
     [Theory]
     [InlineData("r1,SOCAR,AZ,BY,AZ,Azeri Light,90000,t,7.5,,2020-03-04,,Ceyhan", 13)]
     [InlineData("r1,SOCAR,AZ,BY,AZ,Azeri Light,90000,t,7.5,,2020-03-04,,Ceyhan,Odesa,extra", 15)]

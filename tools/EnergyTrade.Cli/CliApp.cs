@@ -47,8 +47,12 @@ public static class CliApp
                     .WithDescription("Show one shipment.")
                     .WithExample("shipments", "get", "shipments/0b4f6c9e-5d2a-4c1e-9f3b-7a8d2e1c6b5a");
                 shipments.AddCommand<ListCommand>("list")
-                    .WithDescription("List shipments, newest load date first.")
+                    .WithDescription("List shipments, newest load date first; --all writes every page as it comes (with --output json, one shipment per line).")
                     .WithExample("shipments", "list", "--exporter", "AZ", "--importer", "BY", "--from", "2020-01", "--to", "2020-04", "--all");
+                shipments.AddCommand<ExportCommand>("export")
+                    .WithDescription("Write every matching shipment, read in one snapshot, as CSV that shipments import reads back (request_id: the shipment's name) or as NDJSON, to standard output or --file; rows and rows/s on stderr at a terminal.")
+                    .WithExample("shipments", "export", "--exporter", "AZ", "--from", "2020-01", "--to", "2020-12", "--file", "az-2020.csv")
+                    .WithExample("shipments", "export", "--importer", "BY", "--format", "ndjson");
                 shipments.AddCommand<HistoryCommand>("history")
                     .WithDescription("Every version of a shipment, newest first: when, what changed, by whom and why, with its barrels and state.")
                     .WithExample("shipments", "history", "shipments/0b4f6c9e-5d2a-4c1e-9f3b-7a8d2e1c6b5a");

@@ -5,7 +5,7 @@ using V1 = EnergyTrade.Shipments.V1;
 
 namespace EnergyTrade.Shipments.Api;
 
-/// <summary>The filters ListShipments and the republish share: countries and an inclusive load-date range, each optional.</summary>
+/// <summary>The filters ListShipments, ExportShipments and the republish share: countries and an inclusive load-date range, each optional.</summary>
 public sealed record ShipmentFilter(string Exporter, string Importer, string Origin, DateOnly? FirstLoadDate, DateOnly? LastLoadDate)
 {
     public static ShipmentFilter Parse(string exporter, string importer, string origin, Google.Type.Date? first, Google.Type.Date? last, FieldViolations violations)
@@ -20,6 +20,9 @@ public sealed record ShipmentFilter(string Exporter, string Importer, string Ori
     }
 
     public static ShipmentFilter Parse(V1.RepublishShipmentsRequest r, FieldViolations violations) =>
+        Parse(r.ExporterCountry, r.ImporterCountry, r.OriginCountry, r.FirstLoadDate, r.LastLoadDate, violations);
+
+    public static ShipmentFilter Parse(V1.ExportShipmentsRequest r, FieldViolations violations) =>
         Parse(r.ExporterCountry, r.ImporterCountry, r.OriginCountry, r.FirstLoadDate, r.LastLoadDate, violations);
 
     public IQueryable<Shipment> Apply(IQueryable<Shipment> query)

@@ -131,12 +131,12 @@ public sealed partial class ShipmentsGrpcService(
             }
             else
             {
-                query = query.Where(s => EF.Functions.LessThan(ValueTuple.Create(s.LoadDate, s.Id), ValueTuple.Create(token.LoadDate, token.Id)));
+                query = ShipmentOrder.After(query, token.LoadDate, token.Id);
             }
         }
         violations.ThrowIfAny();
 
-        var page = await query.OrderByDescending(s => s.LoadDate).ThenByDescending(s => s.Id)
+        var page = await ShipmentOrder.Newest(query)
             .Take(pageSize + 1)
             .ToListAsync(context.CancellationToken);
         var response = new V1.ListShipmentsResponse();

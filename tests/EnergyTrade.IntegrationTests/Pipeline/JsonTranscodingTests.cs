@@ -95,4 +95,45 @@ public sealed class JsonTranscodingTests
         using var empty = await http.PostAsync("/v1/shipments:batchCreate", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
     }
+
+    [Fact]
+    public async Task An_export_over_plain_http_writes_each_page_of_shipments_as_one_json_object_per_line()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("jsonexport");
+        var (shipmentsProcess, shipments) = await sut.StartShipmentsAsync();
+        // 1,001 from Azerbaijan (two pages) and one from Kazakhstan, which the filter leaves out.
+        var batch = new BatchCreateShipmentsRequest();
+        batch.Requests.AddRange(Enumerable.Range(0, 1_000).Select(i => new CreateShipmentRequest
+        {
+            Shipment = SeedShipments.Cargo("AZ", "Azeri Light", 1_000m + i, Quantity.Types.Unit.Barrels, null, 2020, 3, i % 28 + 1, "Supsa"),
+            RequestId = Guid.NewGuid().ToString(),
+        }));
+        await shipments.BatchCreateShipmentsAsync(batch, Deadline(120));
+        foreach (var exporter in new[] { "AZ", "KZ" })
+        {
+            var cargo = SeedShipments.Cargo("KZ", "CPC Blend", 1_200_000m, Quantity.Types.Unit.Barrels, null, 2020, 2, 14, "Novorossiysk", exporter: exporter);
+            await shipments.CreateShipmentAsync(new CreateShipmentRequest { Shipment = cargo }, Deadline());
+        }
+        using var http = new HttpClient { BaseAddress = shipmentsProcess.HttpUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(["shipments:read"]));
+
+        using var reply = await http.GetAsync("/v1/shipments:export?exporter_country=AZ");
+        var text = await reply.Content.ReadAsStringAsync();
+
+        Assert.True(reply.StatusCode == HttpStatusCode.OK, $"{reply.StatusCode}: {text}");
+        // Server streaming over JSON transcoding: each message is a JSON object on a line of its own, not one array.
+        var pages = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal([1_000, 1], pages.Select(p => p.GetProperty("shipments").GetArrayLength()));
+        var exporters = pages.SelectMany(p => p.GetProperty("shipments").EnumerateArray()).Select(s => s.GetProperty("exporterCountry").GetString());
+        Assert.All(exporters, e => Assert.Equal("AZ", e));
+        // Newest load date first: the one February cargo comes last.
+        var oldest = pages[1].GetProperty("shipments")[0].GetProperty("loadDate");
+        Assert.Equal((2020, 2, 14), (oldest.GetProperty("year").GetInt32(), oldest.GetProperty("month").GetInt32(), oldest.GetProperty("day").GetInt32()));
+
+        var bad = await http.GetAsync("/v1/shipments:export?exporter_country=ZZ");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("'ZZ' is not an officially assigned", await bad.Content.ReadAsStringAsync());
+        using var anonymous = new HttpClient { BaseAddress = shipmentsProcess.HttpUrl };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/v1/shipments:export")).StatusCode);
+    }
 }

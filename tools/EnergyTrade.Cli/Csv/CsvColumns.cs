@@ -19,6 +19,16 @@ public static class CsvColumns
     public const string DischargePort = "discharge_port";
     public const string Buyer = "buyer";
 
+    // What shipments export writes after the columns above: the shipment as recorded, which a
+    // create does not take, so an import reads past them.
+    public const string Name = "name";
+    public const string Version = "version";
+    public const string State = "state";
+    public const string Barrels = "barrels";
+    public const string Tonnes = "tonnes";
+    public const string CreateTime = "create_time";
+    public const string UpdateTime = "update_time";
+
     /// <summary>Every file must have these in its header, in any order.</summary>
     public static readonly IReadOnlyList<string> Required =
         [RequestId, Shipper, ExporterCountry, ImporterCountry, OriginCountry, Grade, Quantity, Unit, LoadDate];
@@ -27,7 +37,15 @@ public static class CsvColumns
     public static readonly IReadOnlyList<string> Optional =
         [BarrelsPerTonne, ValueUsd, DeliveryDate, LoadPort, DischargePort, Buyer];
 
+    /// <summary>An export's output-only columns: an import accepts them and takes nothing from them but <see cref="State"/>.</summary>
+    public static readonly IReadOnlyList<string> Exported = [Name, Version, State, Barrels, Tonnes, CreateTime, UpdateTime];
+
+    /// <summary>The columns an import reads.</summary>
     public static IEnumerable<string> All => Required.Concat(Optional);
+
+    /// <summary>The columns an export writes: what an import reads, in the order documented, then the output-only ones.</summary>
+    public static IEnumerable<string> Export => [RequestId, Shipper, ExporterCountry, ImporterCountry, OriginCountry, Grade, Quantity, Unit,
+        BarrelsPerTonne, ValueUsd, LoadDate, DeliveryDate, LoadPort, DischargePort, Buyer, .. Exported];
 
     /// <summary>
     /// The column a service field violation is about ("shipment.quantity.value" → "quantity"), so an

@@ -105,7 +105,7 @@ public static class CsvShipmentReader
     private static List<FieldProblem> HeaderProblems(IReadOnlyList<string> header)
     {
         var problems = new List<FieldProblem>();
-        var known = CsvColumns.All.ToHashSet(StringComparer.Ordinal);
+        var known = CsvColumns.All.Concat(CsvColumns.Exported).ToHashSet(StringComparer.Ordinal);
         foreach (var missing in CsvColumns.Required.Where(c => !header.Contains(c, StringComparer.Ordinal)))
         {
             problems.Add(new FieldProblem(missing, "required column is missing from the header."));
@@ -177,6 +177,12 @@ public static class CsvShipmentReader
         }
         var loadDate = Date(CsvColumns.LoadDate, required: true);
         var deliveryDate = Date(CsvColumns.DeliveryDate, required: false);
+        if (Text(CsvColumns.State).Equals(CsvShipmentWriter.Cancelled, StringComparison.OrdinalIgnoreCase))
+        {
+            // An export holds cancelled shipments too; created again, one would count in every total.
+            problems.Add(new FieldProblem(CsvColumns.State,
+                "is cancelled: importing the row would record it as an active shipment that counts. Delete the row, or import it and then cancel it (shipments cancel)."));
+        }
 
         if (problems.Count > 0) return (null, problems);
         return (new ShipmentDraft

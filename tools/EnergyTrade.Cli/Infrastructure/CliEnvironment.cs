@@ -18,6 +18,10 @@ public sealed class CliEnvironment
     public Func<string, string?> Variables { get; init; } = Environment.GetEnvironmentVariable;
     /// <summary>The time of day, and every wait (retries, polls): a test's clock can record waits instead of sleeping.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>Whether standard error is a terminal, where a live progress line can be redrawn; false in a log or a pipe.</summary>
+    public bool ErrorIsTerminal { get; init; }
+    /// <summary>Whether standard output is a terminal, where a progress line on standard error would be drawn among the rows.</summary>
+    public bool OutIsTerminal { get; init; }
     /// <summary>When set, calls go to this invoker instead of a real channel to the URL.</summary>
     public Func<Uri, CallInvoker>? Invokers { get; init; }
 
@@ -32,6 +36,8 @@ public sealed class CliEnvironment
         Out = Create(Console.Out, Console.IsOutputRedirected),
         Error = Create(Console.Error, Console.IsErrorRedirected),
         RawOut = Console.Out,
+        ErrorIsTerminal = !Console.IsErrorRedirected,
+        OutIsTerminal = !Console.IsOutputRedirected,
     };
 
     private static IAnsiConsole Create(TextWriter writer, bool redirected)

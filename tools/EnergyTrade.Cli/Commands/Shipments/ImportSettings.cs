@@ -10,7 +10,8 @@ public sealed class ImportSettings : GlobalSettings
     [CommandArgument(0, "<FILE>")]
     [Description("CSV file: a header row, one shipment per line, '#' starts a comment line. " +
         "Columns: request_id,shipper,exporter_country,importer_country,origin_country,grade,quantity,unit,load_date " +
-        "and optionally barrels_per_tonne,value_usd,delivery_date,load_port,discharge_port,buyer")]
+        "and optionally barrels_per_tonne,value_usd,delivery_date,load_port,discharge_port,buyer; " +
+        "the output-only columns of shipments export (name,version,state,barrels,tonnes,create_time,update_time) are read past")]
     public string File { get; set; } = "";
 
     [CommandOption("--parallel <N>")]

@@ -1,6 +1,5 @@
 using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Infrastructure;
-using EnergyTrade.Cli.Input;
 using EnergyTrade.Cli.Output;
 using EnergyTrade.Contracts.Security;
 using EnergyTrade.Shipments.V1;
@@ -8,54 +7,61 @@ using Spectre.Console;
 
 namespace EnergyTrade.Cli.Commands.Shipments;
 
-/// <summary>shipments list: one page, or with --all every page, newest load date first.</summary>
+/// <summary>
+/// shipments list: one page, or with --all every page, newest load date first. --all writes each page
+/// as it arrives (a table per page, or with --output json one Shipment per line) and keeps none, so
+/// listing millions of shipments takes no more memory than listing one page.
+/// </summary>
 public sealed class ListCommand(CliEnvironment environment) : ServiceCommand<ListSettings>(environment)
 {
     protected override async Task<int> RunAsync(ListSettings settings, CliOptions options, ServiceClients clients, CancellationToken cancellationToken)
     {
         var client = clients.Shipments(Scopes.ShipmentsRead);
         var request = BuildRequest(settings);
-        var all = await Pages.ReadAsync(request, settings.All,
+        var pages = Pages.EachAsync(request, settings.All,
             r => clients.Caller.CallAsync(clients.ShipmentsEndpoint, o => client.ListShipmentsAsync(r, o), RetryPolicy.Interactive, cancellationToken),
-            page => page.NextPageToken, (r, token) => r.PageToken = token,
-            (merged, page) =>
-            {
-                merged.Shipments.AddRange(page.Shipments);
-                merged.NextPageToken = page.NextPageToken;
-            });
+            page => page.NextPageToken, (r, token) => r.PageToken = token);
 
-        if (options.Json)
+        long count = 0;
+        ListShipmentsResponse? last = null;
+        await foreach (var page in pages)
         {
-            // With --all the pages are merged into one response, whose next_page_token is then empty.
-            WriteJson(all);
-            return ExitCodes.Success;
+            count += page.Shipments.Count;
+            last = page;
+            if (options.Json && !settings.All)
+            {
+                // One page: the ListShipmentsResponse itself, next_page_token included.
+                WriteJson(page);
+            }
+            else if (options.Json)
+            {
+                // JSON Lines, as trade watch writes: every page merged into one document would have to be held whole.
+                foreach (var shipment in page.Shipments) Environment.RawOut.WriteLine(JsonOutput.FormatLine(shipment));
+            }
+            else if (page.Shipments.Count > 0)
+            {
+                Environment.Out.Write(ShipmentView.List(page.Shipments));
+            }
         }
-        if (all.Shipments.Count == 0)
+        if (options.Json) return ExitCodes.Success;
+
+        if (count == 0)
         {
             Environment.Out.Write(new Text("No shipments match." + System.Environment.NewLine));
             return ExitCodes.Success;
         }
-        Environment.Out.Write(ShipmentView.List(all.Shipments));
-        Environment.Out.Write(new Text($"{Numbers.Count(all.Shipments.Count)} shipments.{System.Environment.NewLine}"));
-        if (all.NextPageToken.Length > 0)
+        Environment.Out.Write(new Text($"{Numbers.Count(count)} shipments.{System.Environment.NewLine}"));
+        if (!settings.All && last!.NextPageToken.Length > 0)
         {
-            Environment.Out.Write(new Text($"More on the next page: add --page-token {all.NextPageToken} (or --all).{System.Environment.NewLine}", new Style(Color.Grey)));
+            Environment.Out.Write(new Text($"More on the next page: add --page-token {last.NextPageToken} (or --all).{System.Environment.NewLine}", new Style(Color.Grey)));
         }
         return ExitCodes.Success;
     }
 
-    public static ListShipmentsRequest BuildRequest(ListSettings settings)
+    /// <summary>With --all and no --page-size, the largest pages the service gives: fewer calls for the same rows.</summary>
+    public static ListShipmentsRequest BuildRequest(ListSettings settings) => settings.ApplyTo(new ListShipmentsRequest
     {
-        var request = new ListShipmentsRequest
-        {
-            ExporterCountry = CountryInput.Normalize(settings.Exporter),
-            ImporterCountry = CountryInput.Normalize(settings.Importer),
-            OriginCountry = CountryInput.Normalize(settings.Origin),
-            PageSize = settings.PageSize ?? 0,
-            PageToken = settings.PageToken ?? "",
-        };
-        if (settings.FirstLoadDate is { } first) request.FirstLoadDate = ProtoValues.Date(first);
-        if (settings.LastLoadDate is { } last) request.LastLoadDate = ProtoValues.Date(last);
-        return request;
-    }
+        PageSize = settings.PageSize ?? (settings.All ? ListSettings.MaxPageSize : 0),
+        PageToken = settings.PageToken ?? "",
+    });
 }

@@ -1,33 +1,12 @@
 using System.ComponentModel;
-using EnergyTrade.Cli.Input;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace EnergyTrade.Cli.Commands.Shipments;
 
-public sealed class ListSettings : GlobalSettings
+public sealed class ListSettings : ShipmentFilterSettings
 {
     public const int MaxPageSize = 1000;
-
-    [CommandOption("--exporter <CODE>")]
-    [Description("Only shipments sold by this country")]
-    public string? Exporter { get; set; }
-
-    [CommandOption("--importer <CODE>")]
-    [Description("Only shipments bought by this country")]
-    public string? Importer { get; set; }
-
-    [CommandOption("--origin <CODE>")]
-    [Description("Only oil produced in this country")]
-    public string? Origin { get; set; }
-
-    [CommandOption("--from <DATE>")]
-    [Description("Earliest load date, YYYY-MM-DD, or YYYY-MM for the start of a month")]
-    public string? From { get; set; }
-
-    [CommandOption("--to <DATE>")]
-    [Description("Latest load date, inclusive: YYYY-MM-DD, or YYYY-MM for the end of a month")]
-    public string? To { get; set; }
 
     [CommandOption("--page-size <N>")]
     [Description("Shipments per page, 1–1000. Default: the service's (50)")]
@@ -46,13 +25,8 @@ public sealed class ListSettings : GlobalSettings
         var global = base.Validate();
         if (!global.Successful) return global;
         var problems = new List<string>();
-        if (From is { } from && !DateInput.TryParseDateOrMonth(from, endOfRange: false, out _)) problems.Add($"--from {DateInput.DescribeDate(from)} or YYYY-MM.");
-        if (To is { } to && !DateInput.TryParseDateOrMonth(to, endOfRange: true, out _)) problems.Add($"--to {DateInput.DescribeDate(to)} or YYYY-MM.");
-        if (FirstLoadDate is { } first && LastLoadDate is { } last && first > last) problems.Add($"--from {first:yyyy-MM-dd} is after --to {last:yyyy-MM-dd}.");
+        CheckFilters(problems);
         if (PageSize is { } size && size is < 1 or > MaxPageSize) problems.Add($"--page-size {size} is out of range; use 1 to {MaxPageSize}.");
         return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Error(string.Join(Environment.NewLine, problems));
     }
-
-    public DateOnly? FirstLoadDate => DateInput.TryParseDateOrMonth(From, endOfRange: false, out var d) ? d : null;
-    public DateOnly? LastLoadDate => DateInput.TryParseDateOrMonth(To, endOfRange: true, out var d) ? d : null;
 }

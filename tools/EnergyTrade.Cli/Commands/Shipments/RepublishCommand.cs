@@ -1,6 +1,5 @@
 using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Infrastructure;
-using EnergyTrade.Cli.Input;
 using EnergyTrade.Cli.Output;
 using EnergyTrade.Contracts.Security;
 using EnergyTrade.Shipments.V1;
@@ -119,16 +118,5 @@ public sealed class RepublishCommand(CliEnvironment environment) : ServiceComman
     private static RepublishShipmentsMetadata Metadata(Operation operation) =>
         operation.Metadata?.TryUnpack<RepublishShipmentsMetadata>(out var m) == true ? m : new RepublishShipmentsMetadata();
 
-    public static RepublishShipmentsRequest BuildRequest(RepublishSettings settings)
-    {
-        var request = new RepublishShipmentsRequest
-        {
-            ExporterCountry = CountryInput.Normalize(settings.Exporter),
-            ImporterCountry = CountryInput.Normalize(settings.Importer),
-            OriginCountry = CountryInput.Normalize(settings.Origin),
-        };
-        if (settings.FirstLoadDate is { } first) request.FirstLoadDate = ProtoValues.Date(first);
-        if (settings.LastLoadDate is { } last) request.LastLoadDate = ProtoValues.Date(last);
-        return request;
-    }
+    public static RepublishShipmentsRequest BuildRequest(RepublishSettings settings) => settings.ApplyTo(new RepublishShipmentsRequest());
 }
