@@ -5,7 +5,7 @@ namespace EnergyTrade.Trade.Data;
 /// permanent, not a time-window inbox: a duplicate or older event arriving a year later is still
 /// recognised, and an amendment can subtract exactly what the previous version added.
 /// </summary>
-public sealed class AppliedShipment
+public sealed class AppliedShipment : IContributionColumns
 {
     public Guid ShipmentId { get; set; }
     /// <summary>0 while only a lock placeholder; otherwise the applied version.</summary>

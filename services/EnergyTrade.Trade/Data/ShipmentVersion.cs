@@ -7,7 +7,7 @@ namespace EnergyTrade.Trade.Data;
 /// (out of order) may set or move. The totals as of any instant are the sums over the contributing
 /// versions valid then; bilateral_totals is the same sum for now, kept ready.
 /// </summary>
-public sealed class ShipmentVersion
+public sealed class ShipmentVersion : IContributionColumns
 {
     public Guid ShipmentId { get; set; }
     public long Version { get; set; }

@@ -212,19 +212,9 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
             return command;
         }
 
-        private static AppliedShipment Row(IncomingSnapshot a, DateTimeOffset now)
-        {
-            var c = Contribution.Of(a.Snapshot);
-            return new AppliedShipment
-            {
-                ShipmentId = a.Snapshot.ShipmentId, Version = a.Snapshot.Version, Contributes = c is not null,
-                ExporterCountry = c?.Key.ExporterCountry, ImporterCountry = c?.Key.ImporterCountry, OriginCountry = c?.Key.OriginCountry,
-                Month = c?.Key.Month, DeliveryMonth = c?.Key.DeliveryMonth,
-                Shipper = c?.Key.Names?.Shipper, Buyer = c?.Key.Names?.Buyer, Grade = c?.Key.Names?.Grade,
-                LoadPort = c?.Key.Names?.LoadPort, DischargePort = c?.Key.Names?.DischargePort,
-                Barrels = c?.Barrels ?? 0, Tonnes = c?.Tonnes ?? 0, ValueUsd = c?.ValueUsd, MessageId = a.MessageId, AppliedAt = now,
-            };
-        }
+        private static AppliedShipment Row(IncomingSnapshot a, DateTimeOffset now) =>
+            new AppliedShipment { ShipmentId = a.Snapshot.ShipmentId, Version = a.Snapshot.Version, MessageId = a.MessageId, AppliedAt = now }
+                .WithContribution(Contribution.Of(a.Snapshot));
 
         private static TotalsRow Row(TotalsDelta d, DateTimeOffset now) => new()
         {

@@ -70,17 +70,7 @@ internal sealed class VersionHistory
         return command;
     }
 
-    private static ShipmentVersion Row(Contracts.ShipmentSnapshot s)
-    {
-        var c = Contribution.Of(s);
-        return new ShipmentVersion
-        {
-            ShipmentId = s.ShipmentId, Version = s.Version, ValidFrom = s.UpdateTime.ToUniversalTime(), Contributes = c is not null,
-            ExporterCountry = c?.Key.ExporterCountry, ImporterCountry = c?.Key.ImporterCountry, OriginCountry = c?.Key.OriginCountry,
-            Month = c?.Key.Month, DeliveryMonth = c?.Key.DeliveryMonth,
-            Shipper = c?.Key.Names?.Shipper, Buyer = c?.Key.Names?.Buyer, Grade = c?.Key.Names?.Grade,
-            LoadPort = c?.Key.Names?.LoadPort, DischargePort = c?.Key.Names?.DischargePort,
-            Barrels = c?.Barrels ?? 0, Tonnes = c?.Tonnes ?? 0, ValueUsd = c?.ValueUsd,
-        };
-    }
+    private static ShipmentVersion Row(Contracts.ShipmentSnapshot s) =>
+        new ShipmentVersion { ShipmentId = s.ShipmentId, Version = s.Version, ValidFrom = s.UpdateTime.ToUniversalTime() }
+            .WithContribution(Contribution.Of(s));
 }
