@@ -30,4 +30,6 @@ public static class Limits
     public const int NameLength = 128;
     public const int RequestIdLength = 128;
     public const int ReasonLength = 512;
+    /// <summary>Creates in one BatchCreateShipments call or one ImportShipments chunk: ~170 KB, inside the services' 256 KiB request limit.</summary>
+    public const int MaxCreatesPerBatch = 1000;
 }

@@ -32,7 +32,7 @@ public sealed partial class ShipmentsGrpcService(
     [EnableRateLimiting(SecurityExtensions.WritesRateLimit)]
     public override async Task<V1.Shipment> CreateShipment(V1.CreateShipmentRequest request, ServerCallContext context)
     {
-        var (shipment, outcome) = await CreateOneAsync(request, "", request.ValidateOnly, Actor.Of(context.GetHttpContext().User));
+        var (shipment, outcome) = await CreateOneAsync(request, "", request.ValidateOnly, Actor.Of(context.GetHttpContext().User), held: null);
         if (outcome == Outcome.AlreadyPresent && !request.ValidateOnly) LogReplayed(request.RequestId, shipment.Name);
         return shipment;
     }
@@ -42,10 +42,11 @@ public sealed partial class ShipmentsGrpcService(
     /// so both answer alike. Field paths in its errors start with <paramref name="prefix"/> ("requests[3]."
     /// in a batch). Invalid content is INVALID_ARGUMENT and a request_id held by different content
     /// ALREADY_EXISTS, both thrown as an <see cref="RpcException"/>; with <paramref name="validateOnly"/>
-    /// every check runs and nothing is written.
+    /// every check runs and nothing is written. <paramref name="held"/>, when given, is what a look-up
+    /// already found for this request_id (a batch's), so none is made here.
     /// </summary>
     private async Task<(V1.Shipment Shipment, Outcome Outcome)> CreateOneAsync(
-        V1.CreateShipmentRequest request, string prefix, bool validateOnly, Actor actor)
+        V1.CreateShipmentRequest request, string prefix, bool validateOnly, Actor actor, HeldRequestIds? held)
     {
         var violations = new FieldViolations();
         var input = ShipmentInput.Parse(request.Shipment, prefix + "shipment.", violations);
@@ -72,11 +73,15 @@ public sealed partial class ShipmentsGrpcService(
         ShipmentInput.Check(snapshot, prefix + "shipment.", violations);
         violations.ThrowIfAny();
 
+        if (requestId.Length > 0 && held?.HolderOf(requestId) is { } holder)
+        {
+            return (Replay(holder, requestId, fingerprint), Outcome.AlreadyPresent);
+        }
         var created = shipment.ToProto();
         if (validateOnly)
         {
             // The create would answer a held request_id from its holder, so its check does too.
-            if (requestId.Length > 0 && await FindByRequestIdAsync(requestId) is { } earlier)
+            if (requestId.Length > 0 && held is null && await FindByRequestIdAsync(requestId) is { } earlier)
             {
                 return (Replay(earlier, requestId, fingerprint), Outcome.AlreadyPresent);
             }

@@ -11,6 +11,7 @@ namespace EnergyTrade.Cli.Csv;
 /// </summary>
 public static class CsvShipmentReader
 {
+    /// <summary>The whole file at once: for files of a size that fits in memory (tests, the seed).</summary>
     public static CsvReadResult Read(string path)
     {
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
@@ -18,6 +19,25 @@ public static class CsvShipmentReader
     }
 
     public static CsvReadResult Read(TextReader text)
+    {
+        var rows = new List<CsvShipmentRow>();
+        var errors = new List<CsvRowError>();
+        var records = Records(text, out var fileError);
+        if (fileError is not null) return new CsvReadResult([], [], fileError);
+        foreach (var record in records)
+        {
+            if (record is CsvShipmentRow row) rows.Add(row);
+            else errors.Add((CsvRowError)record);
+        }
+        return new CsvReadResult(rows, errors);
+    }
+
+    /// <summary>
+    /// The file's records one at a time, in file order, so a file of millions of rows is never held:
+    /// each is a <see cref="CsvShipmentRow"/> or a <see cref="CsvRowError"/>. The header is read first;
+    /// when it cannot be used, <paramref name="fileError"/> says why and there are no records.
+    /// </summary>
+    public static IEnumerable<CsvRecord> Records(TextReader text, out CsvRowError? fileError)
     {
         var malformed = new Dictionary<long, CsvMalformedReason>();
         var options = new CsvReaderOptions
@@ -34,24 +54,32 @@ public static class CsvShipmentReader
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             OnMalformedRecord = record => malformed.TryAdd(record.LineNumber, record.Reason),
         };
-        using var csv = CsvReader.Create(text, options, leaveOpen: true);
+        var csv = CsvReader.Create(text, options, leaveOpen: true);
 
         csv.ReadHeader();
         var header = csv.Headers;
         if (header.Count == 0 || header.All(string.IsNullOrEmpty))
         {
-            return FileError(1, $"the file has no header row; expected the columns {string.Join(",", CsvColumns.All)}.");
+            csv.Dispose();
+            fileError = new CsvRowError(1, null, [new FieldProblem("", $"the file has no header row; expected the columns {string.Join(",", CsvColumns.All)}.")]);
+            return [];
         }
-        var headerLine = (int)Math.Max(1, csv.LineNumber);
         if (HeaderProblems(header) is { Count: > 0 } headerProblems)
         {
-            return new CsvReadResult([], [], new CsvRowError(headerLine, null, headerProblems));
+            var headerLine = (int)Math.Max(1, csv.LineNumber);
+            csv.Dispose();
+            fileError = new CsvRowError(headerLine, null, headerProblems);
+            return [];
         }
-        var columns = header.Select((name, index) => (name, index)).ToDictionary(c => c.name, c => c.index, StringComparer.Ordinal);
+        fileError = null;
+        return Rows(csv, header, malformed);
+    }
 
-        var rows = new List<CsvShipmentRow>();
-        var errors = new List<CsvRowError>();
-        var requestIdLines = new Dictionary<string, int>(StringComparer.Ordinal);
+    private static IEnumerable<CsvRecord> Rows(CsvReader csv, IReadOnlyList<string> header, Dictionary<long, CsvMalformedReason> malformed)
+    {
+        using var _ = csv;
+        var columns = header.Select((name, index) => (name, index)).ToDictionary(c => c.name, c => c.index, StringComparer.Ordinal);
+        var requestIdLines = new RequestIdLines();
         while (csv.Read())
         {
             var line = (int)csv.LineNumber;
@@ -59,35 +87,33 @@ public static class CsvShipmentReader
             string? Field(string column) => columns.TryGetValue(column, out var i) && i < fields.Length ? fields[i] : null;
             var requestId = Field(CsvColumns.RequestId);
 
-            if (malformed.TryGetValue(csv.LineNumber, out var reason) && reason != CsvMalformedReason.FieldCountMismatch)
+            if (malformed.Remove(csv.LineNumber, out var reason) && reason != CsvMalformedReason.FieldCountMismatch)
             {
-                errors.Add(new CsvRowError(line, requestId, [new FieldProblem("", Describe(reason))]));
+                yield return new CsvRowError(line, requestId, [new FieldProblem("", Describe(reason))]);
             }
             else if (fields.Length != header.Count)
             {
-                errors.Add(new CsvRowError(line, requestId, [new FieldProblem("",
-                    $"has {fields.Length} fields but the header has {header.Count}; quote values that contain commas.")]));
+                yield return new CsvRowError(line, requestId, [new FieldProblem("",
+                    $"has {fields.Length} fields but the header has {header.Count}; quote values that contain commas.")]);
             }
             else
             {
                 var (draft, problems) = Parse(Field);
                 if (draft is null)
                 {
-                    errors.Add(new CsvRowError(line, requestId, problems));
+                    yield return new CsvRowError(line, requestId, problems);
                 }
-                else if (requestIdLines.TryGetValue(draft.RequestId, out var firstLine))
+                else if (requestIdLines.FirstLine(draft.RequestId, line) is { } firstLine)
                 {
-                    errors.Add(new CsvRowError(line, requestId, [new FieldProblem(CsvColumns.RequestId,
-                        $"'{draft.RequestId}' is already used on line {firstLine}; each row needs its own request_id.")]));
+                    yield return new CsvRowError(line, requestId, [new FieldProblem(CsvColumns.RequestId,
+                        $"'{draft.RequestId}' is already used on line {firstLine}; each row needs its own request_id.")]);
                 }
                 else
                 {
-                    requestIdLines[draft.RequestId] = line;
-                    rows.Add(new CsvShipmentRow(line, draft));
+                    yield return new CsvShipmentRow(line, draft);
                 }
             }
         }
-        return new CsvReadResult(rows, errors);
     }
 
     private static string Describe(CsvMalformedReason reason) => reason switch
@@ -98,9 +124,6 @@ public static class CsvShipmentReader
             "has a quoted value that is not closed on the same line.",
         _ => $"is malformed ({reason}).",
     };
-
-    private static CsvReadResult FileError(int line, string message) =>
-        new([], [], new CsvRowError(line, null, [new FieldProblem("", message)]));
 
     private static List<FieldProblem> HeaderProblems(IReadOnlyList<string> header)
     {

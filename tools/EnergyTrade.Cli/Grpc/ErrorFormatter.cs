@@ -76,7 +76,8 @@ public static class ErrorFormatter
     /// <summary>Each field violation of the google.rpc.BadRequest the service attached, descriptions as sentences.</summary>
     public static IReadOnlyList<BadRequest.Types.FieldViolation> Violations(RpcException error) => Violations(TryGetStatus(error));
 
-    private static IReadOnlyList<BadRequest.Types.FieldViolation> Violations(Google.Rpc.Status? status) =>
+    /// <summary>The same for a status that came in a message, e.g. one item's in an import's answer.</summary>
+    public static IReadOnlyList<BadRequest.Types.FieldViolation> Violations(Google.Rpc.Status? status) =>
         status?.GetDetail<BadRequest>()?.FieldViolations.Select(v => new BadRequest.Types.FieldViolation(v) { Description = Sentence(v.Description) }).ToList()
         ?? [];
 

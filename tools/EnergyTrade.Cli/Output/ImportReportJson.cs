@@ -6,33 +6,39 @@ namespace EnergyTrade.Cli.Output;
 
 /// <summary>
 /// An import report for scripts. It is the CLI's own summary, not a proto message, so it is written
-/// here with the same conventions as the proto JSON: lowerCamelCase names, every field present.
+/// here with the same conventions as the proto JSON: lowerCamelCase names, every field present. The
+/// rejected rows are the first few; errorsFile lists them all.
 /// </summary>
 public static class ImportReportJson
 {
     public static string Format(ImportReport report)
     {
+        var tally = report.Tally;
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
             json.WriteString("file", report.File);
             json.WriteBoolean("dryRun", report.DryRun);
-            json.WriteNumber("created", report.Created);
-            json.WriteNumber("alreadyPresent", report.AlreadyPresent);
-            json.WriteNumber("rejected", report.Rejected);
+            json.WriteNumber("rows", tally.Rows);
+            json.WriteNumber("created", tally.Created);
+            json.WriteNumber("alreadyPresent", tally.AlreadyPresent);
+            json.WriteNumber("valid", tally.Valid);
+            json.WriteNumber("rejected", tally.Rejected);
             json.WriteNumber("notAttempted", report.NotAttempted);
             json.WriteBoolean("complete", report.Complete);
+            WriteLine(json, "resumedAfterLine", report.ResumedAfterLine);
+            WriteLine(json, "interruptedAfterLine", report.InterruptedAfterLine);
+            json.WriteNumber("seconds", Math.Round(report.Elapsed.TotalSeconds, 3));
             if (report.StoppedBy is { } stopped) json.WriteString("stoppedBy", stopped.ToString());
             else json.WriteNull("stoppedBy");
-            json.WriteStartArray("rows");
-            foreach (var row in report.Rows)
+            json.WriteString("errorsFile", report.ErrorsFile);
+            json.WriteStartArray("rejections");
+            foreach (var row in report.Rejections)
             {
                 json.WriteStartObject();
                 json.WriteNumber("line", row.Line);
                 json.WriteString("requestId", row.RequestId);
-                json.WriteString("result", Result(row.Result));
-                json.WriteString("name", row.ShipmentName);
                 json.WriteStartArray("problems");
                 foreach (var problem in row.Problems)
                 {
@@ -50,11 +56,9 @@ public static class ImportReportJson
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    public static string Result(RowResult result) => result switch
+    private static void WriteLine(Utf8JsonWriter json, string name, int? line)
     {
-        RowResult.Created => "CREATED",
-        RowResult.AlreadyPresent => "ALREADY_PRESENT",
-        RowResult.Rejected => "REJECTED",
-        _ => "NOT_ATTEMPTED",
-    };
+        if (line is { } value) json.WriteNumber(name, value);
+        else json.WriteNull(name);
+    }
 }

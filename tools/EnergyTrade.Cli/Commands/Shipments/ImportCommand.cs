@@ -4,59 +4,117 @@ using EnergyTrade.Cli.Import;
 using EnergyTrade.Cli.Infrastructure;
 using EnergyTrade.Cli.Output;
 using EnergyTrade.Contracts.Security;
-using Grpc.Core;
 using Spectre.Console;
 
 namespace EnergyTrade.Cli.Commands.Shipments;
 
 /// <summary>
-/// shipments import: records every row of a CSV file. Safe to run again: rows already recorded
-/// come back as "already present" and nothing is counted twice.
+/// shipments import: records every row of a CSV file through ImportShipments, reading the file as it
+/// goes, so its size does not matter. Safe to run again: rows already recorded come back as "already
+/// present" and nothing is counted twice; an import stopped part-way resumes after its last settled line.
 /// </summary>
 public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<ImportSettings>(environment)
 {
+    /// <summary>How often the checkpoint is saved: a crash costs at most this much re-sending.</summary>
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How often progress is written when standard error is not a terminal (a log, CI).</summary>
+    private static readonly TimeSpan ProgressLineInterval = TimeSpan.FromSeconds(10);
+
     protected override async Task<int> RunAsync(ImportSettings settings, CliOptions options, ServiceClients clients, CancellationToken cancellationToken)
     {
-        var csv = Read(settings.File);
-        if (csv.FileError is { } fileError)
+        var file = settings.File;
+        using var stream = Open(file);
+        using var text = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);
+        var records = CsvShipmentReader.Records(text, out var fileError);
+        if (fileError is not null)
         {
             ErrorView.Write(Environment.Error, new FormattedError(
-                $"{settings.File} line {fileError.Line}: the file cannot be imported.", [.. fileError.Problems.Select(p => p.ToString())]));
+                $"{file} line {fileError.Line}: the file cannot be imported.", [.. fileError.Problems.Select(p => p.ToString())]));
             return ExitCodes.Failure;
         }
 
-        ImportReport report;
-        if (settings.DryRun)
+        // A dry run records nothing, so it neither resumes nor leaves anything to resume from.
+        if (settings.Restart) ImportCheckpoint.Delete(file);
+        var checkpoint = settings.DryRun ? null : ImportCheckpoint.Load(file);
+        var errorsPath = settings.Errors ?? ImportErrorsFile.PathFor(file);
+        // A fresh import's list of rejections replaces any earlier one, which no longer describes the file's state.
+        if (checkpoint is null) File.Delete(errorsPath);
+        else Environment.Error.Write(new Text($"Resuming the import of {file} after line {Numbers.Count(checkpoint.SettledThroughLine)}, " +
+            $"where an earlier run stopped ({Numbers.Count(checkpoint.Tally.Rows)} rows settled). --restart imports from the first line.{System.Environment.NewLine}"));
+
+        using var errors = new ImportErrorsFile(errorsPath, append: checkpoint is not null);
+        var rejections = new List<RowOutcome>();
+        var progress = new ImportProgress(Environment, file, stream, checkpoint?.Tally.Rows ?? 0);
+        var lastSave = Environment.Clock.GetUtcNow();
+        var importer = new ShipmentImporter(clients.Shipments(Scopes.ShipmentsWrite), clients.ShipmentsEndpoint, Environment.Clock)
         {
-            report = new ImportReport(settings.File, [.. csv.Errors.Select(e => RowOutcome.Rejected(e.Line, e.RequestId, e.Problems))
-                .Concat(csv.Rows.Select(r => new RowOutcome(r.Line, r.Draft.RequestId, RowResult.NotAttempted, [])))
-                .OrderBy(r => r.Line)], TimeSpan.Zero) { DryRun = true };
-        }
-        else if (options.Json || csv.Rows.Count == 0)
+            ChunkSize = settings.ChunkSize,
+            Window = settings.Window,
+            ValidateOnly = settings.DryRun,
+            Observer = new ImportObserver
+            {
+                Rejected = row =>
+                {
+                    errors.Add(row);
+                    if (rejections.Count < ImportReport.RejectionsShown) rejections.Add(row);
+                },
+                Settled = (tally, line) =>
+                {
+                    progress.Settled(tally, line);
+                    if (!settings.DryRun && Environment.Clock.GetUtcNow() - lastSave >= CheckpointInterval)
+                    {
+                        SaveCheckpoint(file, errors, line, tally);
+                        lastSave = Environment.Clock.GetUtcNow();
+                    }
+                },
+                Retrying = progress.Retrying,
+            },
+        };
+
+        var startedAt = Environment.Clock.GetUtcNow();
+        var run = await progress.ShowAsync(() => importer.ImportAsync(records, checkpoint?.SettledThroughLine ?? 0, checkpoint?.Tally ?? new ImportTally(),
+            cancellationToken));
+        errors.Flush();
+        if (!settings.DryRun)
         {
-            report = await Importer(settings, clients).ImportAsync(settings.File, csv, cancellationToken: cancellationToken);
-        }
-        else
-        {
-            report = await WithProgressAsync(settings, clients, csv, cancellationToken);
+            if (run.Finished) ImportCheckpoint.Delete(file);
+            else SaveCheckpoint(file, errors, run.SettledThroughLine, run.Tally);
         }
 
+        var report = new ImportReport(file, run.Tally, Environment.Clock.GetUtcNow() - startedAt)
+        {
+            DryRun = settings.DryRun,
+            ResumedAfterLine = checkpoint?.SettledThroughLine,
+            InterruptedAfterLine = run.Interrupted ? run.SettledThroughLine : null,
+            NotAttempted = run.NotAttempted,
+            StoppedBy = run.StoppedBy is { } stopped ? ErrorFormatter.Format(stopped) : null,
+            ErrorsFile = errors.Written || (checkpoint is not null && File.Exists(errorsPath)) ? errorsPath : null,
+            Rejections = rejections,
+        };
         if (options.Json) Environment.RawOut.WriteLine(ImportReportJson.Format(report));
         else Environment.Out.Write(ImportReportView.Render(report));
-        if (report.StoppedBy is { } stopped)
+
+        if (report.StoppedBy is { } failure)
         {
-            ErrorView.Write(Environment.Error, stopped);
-            Environment.Error.Write(new Text($"The import stopped early; running it again is safe: rows already recorded are not recorded twice.{System.Environment.NewLine}"));
+            ErrorView.Write(Environment.Error, failure);
+            Environment.Error.Write(new Text(
+                $"The import stopped after line {Numbers.Count(run.SettledThroughLine)}. Run it again to resume there; rows already recorded are not recorded twice.{System.Environment.NewLine}"));
+            return ExitCodes.Failure;
         }
-        if (settings.DryRun) return report.Rejected == 0 ? ExitCodes.Success : ExitCodes.Failure;
-        return report.Complete ? ExitCodes.Success : ExitCodes.Failure;
+        if (run.Interrupted)
+        {
+            Environment.Error.Write(new Text(
+                $"Interrupted: every row up to line {Numbers.Count(run.SettledThroughLine)} is settled. Run the same command again to resume after it.{System.Environment.NewLine}"));
+            return ExitCodes.Cancelled;
+        }
+        return report.Tally.Rejected == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static CsvReadResult Read(string file)
+    private static FileStream Open(string file)
     {
         try
         {
-            return CsvShipmentReader.Read(file);
+            return new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
         {
@@ -64,32 +122,10 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
         }
     }
 
-    private ShipmentImporter Importer(ImportSettings settings, ServiceClients clients, Action<RpcException, TimeSpan>? onRetry = null) =>
-        new(clients.Shipments(Scopes.ShipmentsWrite), clients.ShipmentsEndpoint, clients.Caller, Environment.Clock, settings.Parallel)
-        {
-            OnRetry = onRetry,
-        };
-
-    private async Task<ImportReport> WithProgressAsync(ImportSettings settings, ServiceClients clients, CsvReadResult csv, CancellationToken cancellationToken)
+    /// <summary>The errors file first, so a checkpoint never claims a rejection the file does not hold yet.</summary>
+    private static void SaveCheckpoint(string file, ImportErrorsFile errors, int line, ImportTally tally)
     {
-        var progress = Environment.Out.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RowRateColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn());
-        return await progress.StartAsync(async context =>
-        {
-            var name = Markup.Escape(Path.GetFileName(settings.File));
-            var task = context.AddTask(name, maxValue: csv.Rows.Count);
-            var importer = Importer(settings, clients, (error, wait) =>
-                task.Description = $"{name} [yellow]({Markup.Escape(error.StatusCode.ToString())}, retrying in {wait.TotalSeconds:0.#} s)[/]");
-            var report = await importer.ImportAsync(settings.File, csv, () =>
-            {
-                task.Description = name;
-                task.Increment(1);
-            }, cancellationToken);
-            task.StopTask();
-            return report;
-        });
+        errors.Flush();
+        ImportCheckpoint.For(file, line, tally).Save(file);
     }
 }

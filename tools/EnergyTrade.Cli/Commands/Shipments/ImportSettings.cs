@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using EnergyTrade.Cli.Import;
+using EnergyTrade.Contracts;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,20 +15,33 @@ public sealed class ImportSettings : GlobalSettings
         "the output-only columns of shipments export (name,version,state,barrels,tonnes,create_time,update_time) are read past")]
     public string File { get; set; } = "";
 
-    [CommandOption("--parallel <N>")]
-    [Description("Rows sent at once, 1–64. Default: 4")]
-    public int Parallel { get; set; } = ShipmentImporter.DefaultParallelism;
-
     [CommandOption("--dry-run")]
-    [Description("Only read and check the file; send nothing")]
+    [Description("Check every row on the service (validate_only) and record nothing")]
     public bool DryRun { get; set; }
+
+    [CommandOption("--errors <FILE>")]
+    [Description("Where to list every rejected row (line, request_id, column, problem). Default: FILE.errors.csv")]
+    public string? Errors { get; set; }
+
+    [CommandOption("--restart")]
+    [Description("Import from the first line even if an earlier run of this file stopped part-way (it resumes by default)")]
+    public bool Restart { get; set; }
+
+    [CommandOption("--chunk-size <ROWS>")]
+    [Description("Rows per chunk sent to the service, 1–1000. Default: 1000")]
+    public int ChunkSize { get; set; } = ShipmentImporter.DefaultChunkSize;
+
+    [CommandOption("--window <CHUNKS>")]
+    [Description("Chunks sent ahead of the service's answers, 1–64. Default: 8")]
+    public int Window { get; set; } = ShipmentImporter.DefaultWindow;
 
     public override ValidationResult Validate()
     {
         var global = base.Validate();
         if (!global.Successful) return global;
         if (string.IsNullOrWhiteSpace(File)) return ValidationResult.Error("FILE is empty.");
-        if (Parallel is < 1 or > 64) return ValidationResult.Error($"--parallel {Parallel} is out of range; use 1 to 64.");
+        if (ChunkSize is < 1 or > Limits.MaxCreatesPerBatch) return ValidationResult.Error($"--chunk-size {ChunkSize} is out of range; use 1 to {Limits.MaxCreatesPerBatch}.");
+        if (Window is < 1 or > 64) return ValidationResult.Error($"--window {Window} is out of range; use 1 to 64.");
         return ValidationResult.Success();
     }
 }
