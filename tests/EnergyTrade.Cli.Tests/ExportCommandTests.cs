@@ -189,6 +189,7 @@ public sealed class ExportCommandTests : IDisposable
     [Theory]
     [InlineData("--format", "xml", "--format 'xml' is not a format; use csv or ndjson.")]
     [InlineData("--output", "json", "--output does not apply to an export; use --format csv or --format ndjson.")]
+    [InlineData("--output", "csv", "--output does not apply to an export; use --format csv or --format ndjson.")]
     [InlineData("--from", "2020-13", "--from")]
     public async Task A_bad_option_is_a_usage_error_and_nothing_is_sent(string option, string value, string message)
     {

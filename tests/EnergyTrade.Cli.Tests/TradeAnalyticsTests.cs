@@ -11,33 +11,7 @@ namespace EnergyTrade.Cli.Tests;
 [Trait("Category", "Unit")]
 public sealed class TradeAnalyticsTests
 {
-    private static Change Change(decimal previous, decimal current, decimal? percent) => new()
-    {
-        Previous = ProtoValues.Decimal(previous),
-        Current = ProtoValues.Decimal(current),
-        Absolute = ProtoValues.Decimal(current - previous),
-        Percent = percent is { } p ? ProtoValues.Decimal(p) : null,
-    };
-
-    private static BilateralComparison Comparison()
-    {
-        var current = Replies.SeedTotals();
-        var previous = Replies.SeedTotals();
-        previous.FirstMonth = new Google.Type.Date { Year = 2019, Month = 1 };
-        previous.LastMonth = new Google.Type.Date { Year = 2019, Month = 4 };
-        previous.Exports = Replies.Flow(4, 3_000_000m, 409_276.944m, 150_000_000m, 4);
-        return new BilateralComparison
-        {
-            Current = current,
-            Previous = previous,
-            ExportsValue = Change(150_000_000m, 0m, -100m),
-            ImportsValue = Change(0m, 0m, null),
-            TurnoverValue = Change(150_000_000m, 0m, -100m),
-            ExportsBarrels = Change(3_000_000m, 3_830_000m, 27.67m),
-            ImportsBarrels = Change(0m, 0m, null),
-            TurnoverBarrels = Change(3_000_000m, 3_830_000m, 27.67m),
-        };
-    }
+    private static BilateralComparison Comparison() => Replies.SeedComparison();
 
     [Fact]
     public async Task Compare_sends_both_months_and_the_basis()

@@ -82,13 +82,15 @@ public static class CliApp
             {
                 trade.SetDescription("Bilateral trade figures: totals, comparisons, series, partners, revisions, live changes (the Trade service).");
                 trade.AddCommand<TotalsCommand>("totals")
-                    .WithDescription("Exports, imports, split by origin of the oil, turnover and balance between two countries.")
+                    .WithDescription("Exports, imports, split by origin of the oil, turnover and balance between two countries; --output csv writes a row per line of the table, for a spreadsheet.")
                     .WithExample("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04")
                     .WithExample("trade", "totals", "BY", "RU", "--basis", "origin", "--output", "json")
-                    .WithExample("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04", "--compare");
+                    .WithExample("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-04", "--compare")
+                    .WithExample("trade", "totals", "AZ", "BY", "--from", "2020-01", "--to", "2020-12", "--group-by", "grade", "--output", "csv");
                 trade.AddCommand<SeriesCommand>("series")
-                    .WithDescription("Month by month: exports and imports in barrels and value, turnover and balance.")
-                    .WithExample("trade", "series", "AZ", "BY", "--from", "2020-01", "--to", "2020-12");
+                    .WithDescription("Month by month: exports and imports in barrels and value, turnover and balance; --output csv writes a row per month with every figure of each flow, for a spreadsheet.")
+                    .WithExample("trade", "series", "AZ", "BY", "--from", "2020-01", "--to", "2020-12")
+                    .WithExample("trade", "series", "AZ", "BY", "--from", "2020-01", "--to", "2020-12", "--output", "csv");
                 trade.AddCommand<PartnersCommand>("partners")
                     .WithDescription("A country's trade partners, ranked by turnover value or by barrels.")
                     .WithExample("trade", "partners", "AZ", "--from", "2020-01", "--to", "2020-12", "--order-by", "barrels");

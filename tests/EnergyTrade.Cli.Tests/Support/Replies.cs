@@ -99,6 +99,35 @@ public static class Replies
         return series;
     }
 
+    /// <summary>CompareBilateralTotals(AZ, BY, 2020-01..2020-04): the seed against four valued cargoes a year earlier.</summary>
+    public static BilateralComparison SeedComparison()
+    {
+        var previous = SeedTotals();
+        previous.FirstMonth = new Google.Type.Date { Year = 2019, Month = 1 };
+        previous.LastMonth = new Google.Type.Date { Year = 2019, Month = 4 };
+        previous.Exports = Flow(4, 3_000_000.000m, 409_276.944m, 150_000_000m, 4);
+        return new BilateralComparison
+        {
+            Current = SeedTotals(),
+            Previous = previous,
+            ExportsValue = Change(150_000_000.00m, 0.00m, -100.00m),
+            ImportsValue = Change(0m, 0m, null),
+            TurnoverValue = Change(150_000_000.00m, 0.00m, -100.00m),
+            ExportsBarrels = Change(3_000_000.000m, 3_830_000.000m, 27.67m),
+            ImportsBarrels = Change(0m, 0m, null),
+            TurnoverBarrels = Change(3_000_000.000m, 3_830_000.000m, 27.67m),
+        };
+    }
+
+    /// <summary>A Change as the service computes one: the percent is unset when the earlier figure is zero.</summary>
+    private static Change Change(decimal previous, decimal current, decimal? percent) => new()
+    {
+        Previous = ProtoValues.Decimal(previous),
+        Current = ProtoValues.Decimal(current),
+        Absolute = ProtoValues.Decimal(current - previous),
+        Percent = percent is { } p ? ProtoValues.Decimal(p) : null,
+    };
+
     public static FlowTotals Flow(long shipments, decimal barrels, decimal tonnes, decimal value = 0m, long valued = 0) => new()
     {
         ShipmentCount = shipments, Barrels = ProtoValues.Decimal(barrels), Tonnes = ProtoValues.Decimal(tonnes), Value = ProtoValues.Money(value),

@@ -6,4 +6,5 @@ namespace EnergyTrade.Cli.Commands;
 public sealed record CliOptions(Uri ShipmentsUrl, Uri TradeUrl, OutputFormat Output, TimeSpan Timeout)
 {
     public bool Json => Output == OutputFormat.Json;
+    public bool Csv => Output == OutputFormat.Csv;
 }

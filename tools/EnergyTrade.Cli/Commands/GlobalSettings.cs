@@ -14,6 +14,8 @@ public class GlobalSettings : CommandSettings
     public const string DefaultShipmentsUrl = "http://localhost:5101";
     public const string DefaultTradeUrl = "http://localhost:5201";
     public const decimal DefaultTimeoutSeconds = 10;
+    /// <summary>The commands whose answers are tables of figures worth a spreadsheet; the others refuse --output csv.</summary>
+    public const string CsvCommands = "trade totals and trade series";
 
     [CommandOption("--shipments-url <URL>")]
     [Description($"Shipments gRPC address. Default: ${ShipmentsUrlVariable}, else {DefaultShipmentsUrl}")]
@@ -24,7 +26,7 @@ public class GlobalSettings : CommandSettings
     public string? TradeUrl { get; set; }
 
     [CommandOption("-o|--output <FORMAT>")]
-    [Description("table (for people, the default) or json (for scripts)")]
+    [Description("table (for people, the default), json (for scripts) or csv (for spreadsheets; " + CsvCommands + " only)")]
     public string? Output { get; set; }
 
     [CommandOption("--timeout <SECONDS>")]
@@ -35,7 +37,7 @@ public class GlobalSettings : CommandSettings
     {
         if (Output is not null && !Enum.TryParse<OutputFormat>(Output, ignoreCase: true, out _))
         {
-            return ValidationResult.Error($"--output '{Output}' is not a format; use table or json.");
+            return ValidationResult.Error($"--output '{Output}' is not a format; use table, json or csv.");
         }
         if (TimeoutSeconds is { } t && (t <= 0 || t > 3600))
         {

@@ -14,9 +14,17 @@ public abstract class ServiceCommand<TSettings>(CliEnvironment environment) : As
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
         var options = settings.Resolve(environment.Variables);
+        if (options.Csv && !WritesCsv)
+        {
+            throw new UsageException($"--output csv is only for {GlobalSettings.CsvCommands}; use table or json here " +
+                "(shipments export has its own --format csv).");
+        }
         using var clients = new ServiceClients(options, environment);
         return await RunAsync(settings, options, clients, cancellationToken);
     }
+
+    /// <summary>Whether the command answers --output csv; the others refuse it before anything is sent.</summary>
+    protected virtual bool WritesCsv => false;
 
     protected abstract Task<int> RunAsync(TSettings settings, CliOptions options, ServiceClients clients, CancellationToken cancellationToken);
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using CsvHelper;
-using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Output;
 using EnergyTrade.Shipments.V1;
 
@@ -15,33 +13,18 @@ public sealed class CsvShipmentWriter : IDisposable
 {
     public const string Cancelled = "cancelled";
 
-    private readonly CsvWriter _csv;
+    private readonly CsvTable _csv;
 
-    public CsvShipmentWriter(TextWriter text)
-    {
-        _csv = CsvWriter.Create(text, new CsvWriterOptions
-        {
-            NewLine = "\n",
-            // The import skips lines starting with '#': a first field that does is quoted instead.
-            CommentPrefix = '#',
-        }, leaveOpen: true);
-        _csv.WriteHeader([.. CsvColumns.Export]);
-    }
+    public CsvShipmentWriter(TextWriter text) => _csv = new CsvTable(text, CsvColumns.Export);
 
-    public void Write(Shipment s)
-    {
-        string[] fields =
-        [
-            s.Name, s.Shipper, s.ExporterCountry, s.ImporterCountry, s.OriginCountry, s.Grade,
-            s.Quantity?.Value?.Value ?? "", Unit(s.Quantity), s.Quantity?.BarrelsPerTonne?.Value ?? "",
-            s.Value is null ? "" : ProtoValues.ToDecimal(s.Value).ToString(CultureInfo.InvariantCulture),
-            ProtoValues.Format(s.LoadDate), ProtoValues.Format(s.DeliveryDate), s.LoadPort, s.DischargePort, s.Buyer,
-            s.Name, s.Version.ToString(CultureInfo.InvariantCulture), ShipmentView.State(s.State),
-            s.Barrels?.Value ?? "", s.Tonnes?.Value ?? "", Time(s.CreateTime), Time(s.UpdateTime),
-        ];
-        foreach (var field in fields) _csv.WriteField(field);
-        _csv.EndRecord();
-    }
+    public void Write(Shipment s) => _csv.Row(
+    [
+        s.Name, s.Shipper, s.ExporterCountry, s.ImporterCountry, s.OriginCountry, s.Grade,
+        CsvFields.Exact(s.Quantity?.Value), Unit(s.Quantity), CsvFields.Exact(s.Quantity?.BarrelsPerTonne), CsvFields.Usd(s.Value),
+        CsvFields.Date(s.LoadDate), CsvFields.Date(s.DeliveryDate), s.LoadPort, s.DischargePort, s.Buyer,
+        s.Name, CsvFields.Count(s.Version), ShipmentView.State(s.State),
+        CsvFields.Exact(s.Barrels), CsvFields.Exact(s.Tonnes), Time(s.CreateTime), Time(s.UpdateTime),
+    ]);
 
     public void Flush() => _csv.Flush();
 

@@ -11,6 +11,8 @@ namespace EnergyTrade.Cli.Commands.Trade;
 /// <summary>trade series: month by month (or by quarter or year), exports and imports (barrels and value), turnover and balance.</summary>
 public sealed class SeriesCommand(CliEnvironment environment) : ServiceCommand<SeriesSettings>(environment)
 {
+    protected override bool WritesCsv => true;
+
     protected override async Task<int> RunAsync(SeriesSettings settings, CliOptions options, ServiceClients clients, CancellationToken cancellationToken)
     {
         var trade = clients.Trade(Scopes.TradeRead);
@@ -18,6 +20,8 @@ public sealed class SeriesCommand(CliEnvironment environment) : ServiceCommand<S
         var series = await clients.Caller.CallAsync(clients.TradeEndpoint, o => trade.GetTradeSeriesAsync(request, o),
             RetryPolicy.Interactive, cancellationToken);
         if (options.Json) WriteJson(series);
+        else if (options.Csv && request.GroupBy.Count > 0) SeriesGroupsCsv.Write(Environment.RawOut, series, request.GroupBy);
+        else if (options.Csv) SeriesCsv.Write(Environment.RawOut, series);
         else Environment.Out.Write(SeriesView.Render(series));
         return ExitCodes.Success;
     }

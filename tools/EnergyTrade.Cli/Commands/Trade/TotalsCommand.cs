@@ -18,6 +18,8 @@ public sealed class TotalsCommand(CliEnvironment environment) : ServiceCommand<T
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
+    protected override bool WritesCsv => true;
+
     protected override async Task<int> RunAsync(TotalsSettings settings, CliOptions options, ServiceClients clients, CancellationToken cancellationToken)
     {
         var trade = clients.Trade(Scopes.TradeRead);
@@ -42,12 +44,12 @@ public sealed class TotalsCommand(CliEnvironment environment) : ServiceCommand<T
 
             var deadline = Environment.Clock.GetUtcNow() + TimeSpan.FromSeconds(settings.Wait);
             (totals, behind) = await Check();
-            // A spinner only when there is something to wait for.
+            // A spinner only when there is something to wait for, and only above a table: it would land in JSON or CSV.
             if (behind.Count > 0)
             {
-                (totals, behind) = options.Json
-                    ? await WaitAsync(Check, deadline, cancellationToken)
-                    : await Environment.Out.Status().StartAsync("Waiting for Trade to catch up with Shipments…", _ => WaitAsync(Check, deadline, cancellationToken));
+                (totals, behind) = options.Output == OutputFormat.Table
+                    ? await Environment.Out.Status().StartAsync("Waiting for Trade to catch up with Shipments…", _ => WaitAsync(Check, deadline, cancellationToken))
+                    : await WaitAsync(Check, deadline, cancellationToken);
             }
         }
         else
@@ -56,6 +58,7 @@ public sealed class TotalsCommand(CliEnvironment environment) : ServiceCommand<T
         }
 
         if (options.Json) WriteJson(totals);
+        else if (options.Csv) TotalsCsv.Write(Environment.RawOut, totals, request.GroupBy);
         else Environment.Out.Write(TotalsView.Render(totals));
         if (behind.Count == 0) return ExitCodes.Success;
         ErrorView.Write(Environment.Error, new FormattedError(
@@ -71,6 +74,7 @@ public sealed class TotalsCommand(CliEnvironment environment) : ServiceCommand<T
         var comparison = await clients.Caller.CallAsync(clients.TradeEndpoint, o => trade.CompareBilateralTotalsAsync(request, o),
             RetryPolicy.Interactive, cancellationToken);
         if (options.Json) WriteJson(comparison);
+        else if (options.Csv) ComparisonCsv.Write(Environment.RawOut, comparison);
         else Environment.Out.Write(ComparisonView.Render(comparison));
         return ExitCodes.Success;
     }
