@@ -229,14 +229,16 @@ public sealed class CsvOutputTests
         Assert.Equal("", run.Json.ToString());
     }
 
-    [Fact]
-    public async Task An_unknown_output_format_lists_table_json_and_csv()
+    [Theory]
+    [InlineData("xlsx")]
+    [InlineData("2")]
+    public async Task An_unknown_output_format_lists_table_json_and_csv(string format)
     {
         var run = new CliRun();
 
-        Assert.Equal(2, await run.RunAsync("trade", "series", "AZ", "BY", "--from", "2020-01", "--to", "2020-12", "--output", "xlsx"));
+        Assert.Equal(2, await run.RunAsync("trade", "series", "AZ", "BY", "--from", "2020-01", "--to", "2020-12", "--output", format));
 
-        Assert.Contains("--output 'xlsx' is not a format; use table, json or csv.", run.Error.ToString());
+        Assert.Contains($"--output '{format}' is not a format; use table, json or csv.", run.Error.ToString());
         Assert.Empty(run.Server.Calls);
     }
 }

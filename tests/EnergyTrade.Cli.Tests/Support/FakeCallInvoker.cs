@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
 
 namespace EnergyTrade.Cli.Tests.Support;
 
 /// <summary>
-/// A CallInvoker that answers unary calls in-process from per-method handlers, and records every
+/// A CallInvoker that answers unary and streaming calls in-process from per-method handlers, and records every
 /// call (request, headers, deadline), so commands can be tested without a server.
 /// </summary>
 public sealed class FakeCallInvoker : CallInvoker
@@ -16,6 +17,7 @@ public sealed class FakeCallInvoker : CallInvoker
 
     private readonly ConcurrentDictionary<string, Handler> _handlers = new();
     private readonly ConcurrentDictionary<string, StreamHandler> _streams = new();
+    private readonly ConcurrentDictionary<string, Func<IAsyncEnumerable<IMessage>, CancellationToken, IAsyncEnumerable<IMessage>>> _duplex = new();
 
     public ConcurrentQueue<RecordedCall> Calls { get; } = new();
 
@@ -39,6 +41,27 @@ public sealed class FakeCallInvoker : CallInvoker
     {
         _streams[method] = (request, cancellationToken) => Cast(handler((TRequest)request, cancellationToken));
         return this;
+
+        static async IAsyncEnumerable<IMessage> Cast(IAsyncEnumerable<TResponse> messages)
+        {
+            await foreach (var message in messages) yield return message;
+        }
+    }
+
+    /// <summary>
+    /// A bidirectional method: the handler reads the client's messages as they are written and yields its
+    /// answers; throwing ends the call with that status, as a server does.
+    /// </summary>
+    public FakeCallInvoker OnDuplex<TRequest, TResponse>(string method, Func<IAsyncEnumerable<TRequest>, CancellationToken, IAsyncEnumerable<TResponse>> handler)
+        where TRequest : IMessage where TResponse : IMessage
+    {
+        _duplex[method] = (requests, cancellationToken) => Cast(handler(Typed(requests), cancellationToken));
+        return this;
+
+        static async IAsyncEnumerable<TRequest> Typed(IAsyncEnumerable<IMessage> messages)
+        {
+            await foreach (var message in messages) yield return (TRequest)message;
+        }
 
         static async IAsyncEnumerable<IMessage> Cast(IAsyncEnumerable<TResponse> messages)
         {
@@ -109,8 +132,40 @@ public sealed class FakeCallInvoker : CallInvoker
     public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method,
         string? host, CallOptions options) => throw new NotSupportedException();
 
+    /// <summary>The call is recorded once, with an empty request: the handler sees the messages.</summary>
     public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method,
-        string? host, CallOptions options) => throw new NotSupportedException();
+        string? host, CallOptions options)
+    {
+        Calls.Enqueue(new RecordedCall(method.Name, new Google.Protobuf.WellKnownTypes.Empty(), options.Headers ?? [], options.Deadline));
+        if (!_duplex.TryGetValue(method.Name, out var handler))
+        {
+            throw new InvalidOperationException($"The fake server has no duplex handler for {method.Name}.");
+        }
+        var call = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
+        var requests = Channel.CreateUnbounded<IMessage>();
+        var reader = new StreamReader<TResponse>(handler(requests.Reader.ReadAllAsync(call.Token), call.Token).GetAsyncEnumerator(call.Token), call);
+        return new AsyncDuplexStreamingCall<TRequest, TResponse>(new ChannelWriter<TRequest>(requests.Writer), reader, Task.FromResult(new Metadata()),
+            () => Status.DefaultSuccess, () => [], () =>
+            {
+                call.Cancel();
+                call.Dispose();
+            });
+    }
+
+    private sealed class ChannelWriter<T>(System.Threading.Channels.ChannelWriter<IMessage> messages) : IClientStreamWriter<T>
+    {
+        public WriteOptions? WriteOptions { get; set; }
+
+        public Task WriteAsync(T message) => messages.WriteAsync((IMessage)message!).AsTask();
+
+        public Task WriteAsync(T message, CancellationToken cancellationToken) => messages.WriteAsync((IMessage)message!, cancellationToken).AsTask();
+
+        public Task CompleteAsync()
+        {
+            messages.TryComplete();
+            return Task.CompletedTask;
+        }
+    }
 }
 
 public sealed record RecordedCall(string Method, IMessage Request, Metadata Headers, DateTime? Deadline)

@@ -10,6 +10,7 @@ namespace EnergyTrade.Cli.Tests.Support;
 public static class Replies
 {
     public const string Create = "CreateShipment";
+    public const string Import = "ImportShipments";
     public const string Get = "GetShipment";
     public const string List = "ListShipments";
     public const string Summarize = "SummarizeShipments";

@@ -35,7 +35,8 @@ public class GlobalSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (Output is not null && !Enum.TryParse<OutputFormat>(Output, ignoreCase: true, out _))
+        // By name only: Enum.TryParse would also take "1" or "2" as a format.
+        if (Output is not null && !Enum.GetNames<OutputFormat>().Contains(Output, StringComparer.OrdinalIgnoreCase))
         {
             return ValidationResult.Error($"--output '{Output}' is not a format; use table, json or csv.");
         }

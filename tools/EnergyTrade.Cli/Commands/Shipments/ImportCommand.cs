@@ -15,11 +15,6 @@ namespace EnergyTrade.Cli.Commands.Shipments;
 /// </summary>
 public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<ImportSettings>(environment)
 {
-    /// <summary>How often the checkpoint is saved: a crash costs at most this much re-sending.</summary>
-    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
-    /// <summary>How often progress is written when standard error is not a terminal (a log, CI).</summary>
-    private static readonly TimeSpan ProgressLineInterval = TimeSpan.FromSeconds(10);
-
     protected override async Task<int> RunAsync(ImportSettings settings, CliOptions options, ServiceClients clients, CancellationToken cancellationToken)
     {
         var file = settings.File;
@@ -37,15 +32,14 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
         if (settings.Restart) ImportCheckpoint.Delete(file);
         var checkpoint = settings.DryRun ? null : ImportCheckpoint.Load(file);
         var errorsPath = settings.Errors ?? ImportErrorsFile.PathFor(file);
-        // A fresh import's list of rejections replaces any earlier one, which no longer describes the file's state.
-        if (checkpoint is null) File.Delete(errorsPath);
-        else Environment.Error.Write(new Text($"Resuming the import of {file} after line {Numbers.Count(checkpoint.SettledThroughLine)}, " +
+        if (checkpoint is not null) Environment.Error.Write(new Text($"Resuming the import of {file} after line {Numbers.Count(checkpoint.SettledThroughLine)}, " +
             $"where an earlier run stopped ({Numbers.Count(checkpoint.Tally.Rows)} rows settled). --restart imports from the first line.{System.Environment.NewLine}"));
 
-        using var errors = new ImportErrorsFile(errorsPath, append: checkpoint is not null);
+        // A fresh import's list of rejections replaces any earlier one, which no longer describes the file's state.
+        using var errors = OpenErrorsFile(errorsPath, append: checkpoint is not null);
+        var checkpoints = new Checkpoints(Environment, file, errors, enabled: !settings.DryRun);
         var rejections = new List<RowOutcome>();
         var progress = new ImportProgress(Environment, file, stream, checkpoint?.Tally.Rows ?? 0);
-        var lastSave = Environment.Clock.GetUtcNow();
         var importer = new ShipmentImporter(clients.Shipments(Scopes.ShipmentsWrite), clients.ShipmentsEndpoint, Environment.Clock)
         {
             ChunkSize = settings.ChunkSize,
@@ -61,11 +55,7 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
                 Settled = (tally, line) =>
                 {
                     progress.Settled(tally, line);
-                    if (!settings.DryRun && Environment.Clock.GetUtcNow() - lastSave >= CheckpointInterval)
-                    {
-                        SaveCheckpoint(file, errors, line, tally);
-                        lastSave = Environment.Clock.GetUtcNow();
-                    }
+                    checkpoints.Settled(line, tally);
                 },
                 Retrying = progress.Retrying,
             },
@@ -74,12 +64,7 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
         var startedAt = Environment.Clock.GetUtcNow();
         var run = await progress.ShowAsync(() => importer.ImportAsync(records, checkpoint?.SettledThroughLine ?? 0, checkpoint?.Tally ?? new ImportTally(),
             cancellationToken));
-        errors.Flush();
-        if (!settings.DryRun)
-        {
-            if (run.Finished) ImportCheckpoint.Delete(file);
-            else SaveCheckpoint(file, errors, run.SettledThroughLine, run.Tally);
-        }
+        checkpoints.Ended(run);
 
         var report = new ImportReport(file, run.Tally, Environment.Clock.GetUtcNow() - startedAt)
         {
@@ -88,7 +73,7 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
             InterruptedAfterLine = run.Interrupted ? run.SettledThroughLine : null,
             NotAttempted = run.NotAttempted,
             StoppedBy = run.StoppedBy is { } stopped ? ErrorFormatter.Format(stopped) : null,
-            ErrorsFile = errors.Written || (checkpoint is not null && File.Exists(errorsPath)) ? errorsPath : null,
+            ErrorsFile = errors.HasRows ? errorsPath : null,
             Rejections = rejections,
         };
         if (options.Json) Environment.RawOut.WriteLine(ImportReportJson.Format(report));
@@ -122,10 +107,15 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
         }
     }
 
-    /// <summary>The errors file first, so a checkpoint never claims a rejection the file does not hold yet.</summary>
-    private static void SaveCheckpoint(string file, ImportErrorsFile errors, int line, ImportTally tally)
+    private static ImportErrorsFile OpenErrorsFile(string path, bool append)
     {
-        errors.Flush();
-        ImportCheckpoint.For(file, line, tally).Save(file);
+        try
+        {
+            return new ImportErrorsFile(path, append);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Cannot write the list of rejected rows to {path}: {e.Message} Give --errors a file you can write.");
+        }
     }
 }
