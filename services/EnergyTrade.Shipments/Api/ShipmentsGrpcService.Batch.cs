@@ -120,13 +120,15 @@ public sealed partial class ShipmentsGrpcService
     }
 
     /// <summary>
-    /// A later item with its request_id's first item's answer, where that decides it: another shipment
-    /// under the same request_id is REQUEST_ID_REUSED, and the same shipment after one created, present
-    /// or (validate_only) valid is ALREADY_PRESENT, as its create would be. Null: it runs on its own.
+    /// A later item answered from its request_id's first item, when that one holds the request_id (created,
+    /// present or, validate_only, valid): the same shipment is ALREADY_PRESENT and another REQUEST_ID_REUSED,
+    /// as its create would be. Null when the first item did not take the request_id (it was invalid or the
+    /// request_id held another shipment): the later item then runs on its own.
     /// </summary>
     private static V1.BatchCreateResult? FollowerResult(int index, V1.CreateShipmentRequest item, V1.CreateShipmentRequest firstItem,
         V1.BatchCreateResult first)
     {
+        if (first.Outcome is not (Outcome.Created or Outcome.AlreadyPresent or Outcome.Valid)) return null;
         if (!Equals(item.Shipment, firstItem.Shipment))
         {
             var status = RpcErrors.AlreadyExists(
@@ -134,9 +136,7 @@ public sealed partial class ShipmentsGrpcService
                 "REQUEST_ID_REUSED", new Dictionary<string, string> { ["request_id"] = item.RequestId }).GetRpcStatus()!;
             return new V1.BatchCreateResult { Index = index, Outcome = Outcome.RequestIdReused, Status = status };
         }
-        return first.Outcome is Outcome.Created or Outcome.AlreadyPresent or Outcome.Valid
-            ? new V1.BatchCreateResult { Index = index, Outcome = Outcome.AlreadyPresent, Shipment = first.Shipment }
-            : null;
+        return new V1.BatchCreateResult { Index = index, Outcome = Outcome.AlreadyPresent, Shipment = first.Shipment };
     }
 
     /// <summary>The shipments holding the items' request_ids, by request_id; those not held are absent.</summary>

@@ -45,47 +45,54 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // A placeholder row gives a never-seen shipment something to lock, so two consumers that
-        // receive versions of the same new shipment at once serialise instead of both adding it.
-        // Claim and lock travel in one round trip (with the BEGIN): at low rates a batch is a
-        // shipment or two, and round trips, not rows, are what the apply costs.
+        // A never-seen shipment is inserted with its version at once; a shipment already held is locked
+        // and read. Two consumers receiving versions of one new shipment at the same time serialise on
+        // the insert: the second waits for the first's row and, once it commits, finds it to lock, since
+        // every statement of the batch takes a fresh snapshot (READ COMMITTED). Insert, lock and read
+        // travel in one round trip (with the BEGIN): at low rates a batch is a shipment or two, and round
+        // trips, not rows, are what the apply costs.
+        var inserted = new HashSet<Guid>();
         var current = new Dictionary<Guid, Applied>();
         await using (var claimAndLock = new NpgsqlBatch(connection, transaction))
         {
-            var claim = new NpgsqlBatchCommand("""
-                INSERT INTO applied_shipments (shipment_id, version, contributes, barrels, tonnes, applied_at)
-                SELECT id, 0, false, 0, 0, $2 FROM unnest($1::uuid[]) AS id ORDER BY id
-                ON CONFLICT (shipment_id) DO NOTHING
-                """);
-            claim.Parameters.Add(new NpgsqlParameter { Value = ids });
-            claim.Parameters.Add(new NpgsqlParameter { Value = now });
+            claimAndLock.BatchCommands.Add(statements.InsertNew(newest.Values, now));
             var select = new NpgsqlBatchCommand("""
                 SELECT shipment_id, version, contributes, exporter_country, importer_country, origin_country, month, delivery_month,
                        shipper, buyer, grade, load_port, discharge_port, barrels, tonnes, value_usd
-                FROM applied_shipments WHERE shipment_id = ANY($1) ORDER BY shipment_id FOR UPDATE
+                FROM applied_shipments WHERE shipment_id = ANY($1)
+                -- Not the rows this transaction has just inserted: they hold the incoming version already.
+                AND xmin <> pg_current_xact_id()::xid
+                ORDER BY shipment_id FOR UPDATE
                 """);
             select.Parameters.Add(new NpgsqlParameter { Value = ids });
-            claimAndLock.BatchCommands.Add(claim);
             claimAndLock.BatchCommands.Add(select);
             // A refusal recorded while a newer version was being applied elsewhere goes here.
             claimAndLock.BatchCommands.Add(RefusalLog.ClearSuperseded(ids));
-            // The INSERT returns no rows, so the reader starts at the SELECT's.
             await using var reader = await claimAndLock.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                current[reader.GetGuid(0)] = Applied.Read(reader);
-            }
+            while (await reader.ReadAsync(cancellationToken)) inserted.Add(reader.GetGuid(0));
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) current[reader.GetGuid(0)] = Applied.Read(reader);
         }
 
         var plan = new DeltaPlan();
         var accepted = new List<IncomingSnapshot>();
+        var updated = new List<IncomingSnapshot>();
         foreach (var (id, item) in newest)
         {
+            if (inserted.Contains(id))
+            {
+                plan.Replace(null, Contribution.Of(item.Snapshot));
+                accepted.Add(item);
+                continue;
+            }
             var applied = current[id];
             if (!applied.IsSupersededBy(item.Snapshot.Version)) continue;
             plan.Replace(applied.Contribution, Contribution.Of(item.Snapshot));
             accepted.Add(item);
+            updated.Add(item);
         }
+        // A shipment first seen now, in one version, has no other version whose span could end.
+        var spansToClose = ids.Where(id => !inserted.Contains(id) || incoming.Count(i => i.Snapshot.ShipmentId == id) > 1).ToArray();
 
         IReadOnlyList<(NameKind, string, string)> newNames = [];
         // One round trip for the history, the record, the names, the totals and the notification.
@@ -94,13 +101,10 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
             // Every version goes into the history, also one too old to change today's totals: an
             // as-of answer for the time it was the newest needs it.
             write.BatchCommands.Add(statements.History.Record(incoming));
-            write.BatchCommands.Add(VersionHistory.CloseSpans(ids));
+            if (spansToClose.Length > 0) write.BatchCommands.Add(VersionHistory.CloseSpans(spansToClose));
             var deltas = plan.Deltas();
-            if (accepted.Count > 0)
-            {
-                write.BatchCommands.Add(statements.RecordApplied(accepted, now));
-                write.BatchCommands.Add(RefusalLog.ClearSuperseded(accepted.Select(a => a.Snapshot.ShipmentId).ToArray()));
-            }
+            if (updated.Count > 0) write.BatchCommands.Add(statements.RecordApplied(updated, now));
+            if (accepted.Count > 0) write.BatchCommands.Add(RefusalLog.ClearSuperseded(accepted.Select(a => a.Snapshot.ShipmentId).ToArray()));
             newNames = names.Unrecorded(accepted.Where(a => a.Snapshot.State == ShipmentState.Active).SelectMany(a => ShipmentNames.Spellings(a.Snapshot)));
             if (newNames.Count > 0) write.BatchCommands.Add(NameBook.Record(newNames));
             NpgsqlBatchCommand? notify = null;
@@ -166,8 +170,8 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
     }
 
     /// <summary>The two writes whose columns come from the EF model, so they cannot drift from the tables.</summary>
-    private sealed record Statements(UnnestRows<AppliedShipment> Applied, UnnestRows<TotalsRow> Totals, string RecordSql, string UpsertSql,
-        VersionHistory History)
+    private sealed record Statements(UnnestRows<AppliedShipment> Applied, UnnestRows<TotalsRow> Totals, string InsertSql, string RecordSql,
+        string UpsertSql, VersionHistory History)
     {
         public static Statements For(IServiceScopeFactory scopes)
         {
@@ -187,6 +191,12 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
             var updatedAt = totals.ColumnOf(nameof(TotalsRow.UpdatedAt));
             return new Statements(applied, totals,
                 $"""
+                INSERT INTO {applied.Table} ({applied.ColumnList})
+                SELECT * FROM {applied.Source("n")} ORDER BY {id}
+                ON CONFLICT ({id}) DO NOTHING
+                RETURNING {id}
+                """,
+                $"""
                 UPDATE {applied.Table} AS a SET ({applied.ColumnList}) = ({string.Join(", ", applied.ColumnList.Split(", ").Select(c => "u." + c))})
                 FROM {applied.Source("u")} WHERE a.{id} = u.{id}
                 """,
@@ -196,6 +206,14 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
                 ON CONFLICT ({key}) DO UPDATE SET {add}, {updatedAt} = excluded.{updatedAt}
                 """,
                 VersionHistory.For(model));
+        }
+
+        /// <summary>The shipments not held yet, inserted with their version; returns the ids inserted.</summary>
+        public NpgsqlBatchCommand InsertNew(IEnumerable<IncomingSnapshot> newest, DateTimeOffset now)
+        {
+            var command = new NpgsqlBatchCommand(InsertSql);
+            Applied.Bind(command.Parameters, newest.Select(a => Row(a, now)).ToList());
+            return command;
         }
 
         public NpgsqlBatchCommand RecordApplied(List<IncomingSnapshot> accepted, DateTimeOffset now)
