@@ -150,6 +150,85 @@ public sealed class ImportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Validate_only_set_by_the_first_chunk_answers_each_item_and_writes_nothing_and_a_later_chunk_without_it_fails_the_stream()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("importvalidate");
+        var (_, shipments) = await sut.StartShipmentsAsync();
+        var stored = Request(1);
+        var storedShipment = await shipments.CreateShipmentAsync(stored, Deadline());
+        var before = await Written(sut);
+
+        var fresh = Request(2);
+        var invalid = Request(3);
+        invalid.Shipment.ExporterCountry = "ZZ";
+        using var stream = new ImportStream(shipments);
+        await stream.SendAsync([fresh, invalid, stored.Clone(), fresh.Clone()], validateOnly: true);
+        await stream.SendAsync([Request(4)], validateOnly: true);
+        await stream.SendAsync([Request(5)], validateOnly: false);
+        var (answers, refused) = await stream.ReadToFailureAsync();
+
+        Assert.NotNull(refused);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal(["validate_only"], ViolatedFields(refused.GetRpcStatus()!));
+        // Nothing was written: not the valid items, not the chunk that dropped validate_only.
+        Assert.Equal(before, await Written(sut));
+        Assert.Equal(0, await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM shipments WHERE barrels <> 1001"));
+
+        // The two chunks checked before the one that dropped validate_only were answered before the stream failed.
+        Assert.True(answers.Count == 2, $"{answers.Count} answers came before the stream failed; the two validate_only chunks sent before the bad one were not answered");
+        var checkedFirst = answers[0].Results;
+        Assert.Equal([Outcome.Valid, Outcome.Invalid, Outcome.AlreadyPresent, Outcome.AlreadyPresent], checkedFirst.Select(r => r.Outcome));
+        Assert.Equal(Indexes(0, 4), checkedFirst.Select(r => r.Index));
+        // Only a write gives a name.
+        Assert.Equal("", checkedFirst[0].Name);
+        Assert.Null(checkedFirst[0].Status);
+        Assert.Equal(["shipment.exporter_country"], ViolatedFields(checkedFirst[1].Status));
+        Assert.Equal(storedShipment.Name, checkedFirst[2].Name);
+        var checkedSecond = answers[1].Results.Single();
+        Assert.Equal((4L, Outcome.Valid), (checkedSecond.Index, checkedSecond.Outcome));
+    }
+
+    [Fact]
+    public async Task An_empty_chunk_or_one_of_1001_fails_the_stream_on_requests_after_the_chunks_before_it_were_answered_and_written()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("importbounds");
+        var (_, shipments) = await sut.StartShipmentsAsync();
+        var requests = Enumerable.Range(0, 1_000).Select(i => Request(i)).ToArray();
+
+        var answered = new List<(int Expected, List<ImportShipmentsResponse> Received)>();
+        foreach (var (before, bad) in new (CreateShipmentRequest[][] Before, CreateShipmentRequest[] Bad)[]
+        {
+            ([requests[..300], requests[300..600]], []),
+            ([requests[600..]], Enumerable.Range(0, 1_001).Select(i => Request(i)).ToArray()),
+        })
+        {
+            using var stream = new ImportStream(shipments);
+            foreach (var chunk in before) await stream.SendAsync(chunk);
+            await stream.SendAsync(bad);
+            var (answers, refused) = await stream.ReadToFailureAsync();
+
+            Assert.NotNull(refused);
+            Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+            Assert.Equal(["requests"], ViolatedFields(refused.GetRpcStatus()!));
+            answered.Add((before.Length, answers));
+        }
+
+        // The chunks before each bad one are written, and nothing of the bad ones.
+        Assert.Equal((1_000L, 1_000L, 1_000L), await Written(sut));
+        var names = await NamesByRequestId(sut);
+        Assert.All(requests, r => Assert.True(names.ContainsKey(r.RequestId)));
+
+        // ... and were answered before the stream failed, so the client knows where it stands.
+        Assert.True(answered.All(a => a.Received.Count == a.Expected),
+            $"Answers before the failure: {string.Join(" and ", answered.Select(a => $"{a.Received.Count} of {a.Expected}"))}; the chunks were written but not answered");
+        var results = answered.Select(a => a.Received.SelectMany(r => r.Results).ToList()).ToList();
+        Assert.Equal(Indexes(0, 600), results[0].Select(r => r.Index));
+        Assert.Equal(Indexes(0, 400), results[1].Select(r => r.Index));
+        Assert.Equal(requests.Select(r => names[r.RequestId]), results.SelectMany(r => r).Select(r => r.Name));
+        Assert.All(results.SelectMany(r => r), r => Assert.Equal(Outcome.Created, r.Outcome));
+    }
+
+    [Fact]
     public async Task A_client_that_sends_20_chunks_without_reading_holds_the_service_back_short_of_them_and_once_it_reads_all_20000_are_written()
     {
         await using var sut = await ServiceUnderTest.CreateAsync("importflow");
@@ -203,5 +282,76 @@ public sealed class ImportTests(ITestOutputHelper output)
 
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
         Assert.Equal((0L, 0L, 0L), await Written(sut));
+    }
+
+    [Fact]
+    public async Task A_chunk_is_answered_once_its_items_are_written_without_waiting_for_later_chunks_or_the_end_of_the_stream()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("importlockstep");
+        var (_, shipments) = await sut.StartShipmentsAsync();
+        using var stream = new ImportStream(shipments, seconds: 120);
+
+        // A client that sends a chunk and waits for its answer before it sends the next.
+        await stream.SendAsync([Request(1), Request(2)]);
+        await Eventually.MatchAsync(() => ShipmentRows(sut), n => n == 2, TimeSpan.FromSeconds(30), "the chunk's two shipments to be written");
+        var next = stream.NextAsync();
+        var answeredInTime = await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(15))) == next;
+
+        await stream.CompleteAsync();
+        var answer = await next;
+        Assert.Equal([Outcome.Created, Outcome.Created], answer!.Results.Select(r => r.Outcome));
+        Assert.True(answeredInTime, "The chunk's shipments were written but its answer did not come within 15 s: " +
+            "it came only when the client closed its side of the stream (or, as the service reads, three more chunks arrived).");
+    }
+
+    [Fact]
+    public async Task An_item_repeating_the_shipment_its_request_id_holds_is_already_present_even_after_an_item_that_reused_that_request_id()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("importrepeat");
+        var (_, shipments) = await sut.StartShipmentsAsync();
+        var earlier = Request(1);
+        var earlierShipment = await shipments.CreateShipmentAsync(earlier, Deadline());
+
+        var answers = await ImportStream.ImportAsync(shipments, [[Request(2, earlier.RequestId), earlier.Clone()]]);
+
+        var results = answers.Single().Results;
+        Assert.Equal(Outcome.RequestIdReused, results[0].Outcome);
+        Assert.Equal((Outcome.AlreadyPresent, earlierShipment.Name), (results[1].Outcome, results[1].Name));
+    }
+
+    [Fact]
+    public async Task Validate_only_answers_a_request_id_that_later_chunks_repeat_as_the_import_would()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("importvalidatereuse");
+        var (_, shipments) = await sut.StartShipmentsAsync();
+        var fresh = Request(1);
+
+        // Imported, the second chunk's item would be REQUEST_ID_REUSED and the third's ALREADY_PRESENT.
+        var wouldBe = await ImportStream.ImportAsync(shipments, [[fresh], [Request(2, fresh.RequestId)], [fresh.Clone()]], validateOnly: true);
+
+        Assert.Equal([Outcome.Valid, Outcome.RequestIdReused, Outcome.AlreadyPresent], wouldBe.SelectMany(a => a.Results).Select(r => r.Outcome));
+        Assert.Equal((0L, 0L, 0L), await Written(sut));
+    }
+
+    [Fact]
+    public async Task The_first_item_in_the_stream_keeps_its_request_id_when_a_later_chunk_reuses_it_for_another_shipment()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("importfirstwins");
+        var (_, shipments) = await sut.StartShipmentsAsync();
+        var lost = new List<int>();
+        for (var round = 0; round < 10; round++)
+        {
+            // The shared request_id sorts after every GUID, so it is the last row its batch inserts.
+            var requestId = $"zz-{Guid.NewGuid()}";
+            CreateShipmentRequest[] first = [.. Enumerable.Range(0, 999).Select(i => Request(i)), Request(10_000 + round, requestId)];
+            CreateShipmentRequest[] second = [Request(20_000 + round, requestId)];
+
+            var results = (await ImportStream.ImportAsync(shipments, [first, second])).SelectMany(a => a.Results).ToList();
+
+            var stored = await sut.ShipmentsDb.ScalarAsync<decimal>($"SELECT barrels FROM shipments WHERE request_id = '{requestId}'");
+            output.WriteLine($"round {round}: item 999 {results[999].Outcome}, item 1000 {results[1_000].Outcome}, stored {stored} bbl");
+            if (results[999].Outcome != Outcome.Created || results[1_000].Outcome != Outcome.RequestIdReused || stored != 11_000 + round) lost.Add(round);
+        }
+        Assert.True(lost.Count == 0, $"In rounds {string.Join(", ", lost)} of 10 the later chunk's shipment took the request_id from the earlier item.");
     }
 }
