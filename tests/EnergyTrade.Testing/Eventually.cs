@@ -27,4 +27,26 @@ public static class Eventually
             await Task.Delay(100);
         }
     }
+
+    /// <summary>
+    /// Polls until the value has stayed the same for <paramref name="quiet"/> and returns it: for a count
+    /// that grows while work is under way and is asked about once the work has stopped.
+    /// </summary>
+    public static async Task<T> StableAsync<T>(Func<Task<T>> observe, TimeSpan quiet, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var last = await observe();
+        var since = DateTime.UtcNow;
+        while (DateTime.UtcNow - since < quiet)
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0}s waiting for {what} to stay the same for {quiet.TotalSeconds:F0}s. Last observed: {last}");
+            }
+            await Task.Delay(250);
+            var now = await observe();
+            if (!EqualityComparer<T>.Default.Equals(now, last)) (last, since) = (now, DateTime.UtcNow);
+        }
+        return last;
+    }
 }

@@ -6,6 +6,7 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using static EnergyTrade.IntegrationTests.ServiceUnderTest;
+using static EnergyTrade.IntegrationTests.Shipments.Creates;
 using Outcome = EnergyTrade.Shipments.V1.BatchCreateResult.Types.Outcome;
 
 namespace EnergyTrade.IntegrationTests.Shipments;
@@ -18,27 +19,12 @@ namespace EnergyTrade.IntegrationTests.Shipments;
 [Trait("Category", "Integration")]
 public sealed class BatchCreateTests
 {
-    private static CreateShipmentRequest Request(int i, string? requestId = null) => new()
-    {
-        Shipment = SeedShipments.Cargo("AZ", "Azeri Light", 1_000m + i, Quantity.Types.Unit.Barrels, null, 2020, 3, i % 28 + 1, "Supsa"),
-        RequestId = requestId ?? Guid.NewGuid().ToString(),
-    };
-
     private static BatchCreateShipmentsRequest Batch(IEnumerable<CreateShipmentRequest> requests, bool validateOnly = false)
     {
         var batch = new BatchCreateShipmentsRequest { ValidateOnly = validateOnly };
         batch.Requests.AddRange(requests);
         return batch;
     }
-
-    /// <summary>Rows of every table a create writes: shipments, revisions, outbox messages.</summary>
-    private static async Task<(long Shipments, long Revisions, long Events)> Written(ServiceUnderTest sut) => (
-        await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM shipments"),
-        await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM shipment_revisions"),
-        await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"));
-
-    private static IEnumerable<string> ViolatedFields(Google.Rpc.Status status) =>
-        status.Details.Where(d => d.Is(BadRequest.Descriptor)).SelectMany(d => d.Unpack<BadRequest>().FieldViolations).Select(v => v.Field);
 
     [Fact]
     public async Task A_batch_of_a_thousand_valid_shipments_is_created_in_request_order_by_a_handful_of_transactions_with_one_revision_and_one_event_each()
@@ -62,9 +48,7 @@ public sealed class BatchCreateTests
         }
         Assert.Equal(1_000, response.Shipments.Select(s => s.Name).Distinct().Count());
         Assert.Equal((1_000L, 1_000L, 1_000L), await Written(sut));
-        Assert.Equal(1_000, await sut.ShipmentsDb.ScalarAsync<long>(
-            "SELECT count(*) FROM shipments s JOIN shipment_revisions r ON r.shipment_id = s.id AND r.version = 1 " +
-            "JOIN outbox_messages o ON o.shipment_id = s.id"));
+        Assert.Equal(1_000, await WrittenWhole(sut));
 
         // The items went through the group commit together, not one transaction each.
         var transactions = await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(DISTINCT xmin::text) FROM shipments");
@@ -109,7 +93,7 @@ public sealed class BatchCreateTests
         var reused = response.Results[3];
         Assert.Null(reused.Shipment);
         Assert.Equal((int)Code.AlreadyExists, reused.Status.Code);
-        var info = reused.Status.Details.Single(d => d.Is(ErrorInfo.Descriptor)).Unpack<ErrorInfo>();
+        var info = ErrorInfoOf(reused.Status);
         Assert.Equal("REQUEST_ID_REUSED", info.Reason);
         Assert.Equal(takenShipment.Name, info.Metadata["shipment"]);
         // The same request twice in one batch: the later is answered as a retry of the earlier.
