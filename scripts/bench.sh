@@ -24,6 +24,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
 
 PROJECT=tests/EnergyTrade.Benchmarks/EnergyTrade.Benchmarks.csproj
+CLI_PROJECT=tools/EnergyTrade.Cli/EnergyTrade.Cli.csproj
 DLL=tests/EnergyTrade.Benchmarks/bin/Release/net10.0/EnergyTrade.Benchmarks.dll
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -36,14 +37,17 @@ for arg in "$@"; do
 done
 
 build_benchmark() {
-    printf 'building %s (Release) …' "$PROJECT"
-    local out
-    if ! out=$(dotnet build "$PROJECT" -c Release --nologo -v quiet 2>&1); then
-        printf ' failed\n'
-        printf '%s\n' "$out" >&2
-        exit 1
-    fi
-    printf ' done\n'
+    local project out
+    # The CLI too: phase 7 imports and exports with it, as a user would.
+    for project in "$PROJECT" "$CLI_PROJECT"; do
+        printf 'building %s (Release) …' "$project"
+        if ! out=$(dotnet build "$project" -c Release --nologo -v quiet 2>&1); then
+            printf ' failed\n'
+            printf '%s\n' "$out" >&2
+            exit 1
+        fi
+        printf ' done\n'
+    done
 }
 
 if ((help)); then

@@ -33,6 +33,10 @@ public sealed class BenchOptions
     public string ShipmentsDatabase { get; private set; } = "energytrade_shipments";
     public int DimensionShipments { get; private set; } = 1_000_000;
     public int DimensionConcurrency { get; private set; } = 8;
+    /// <summary>Rows of phase 7's CSV backfill; 0 skips the phase.</summary>
+    public int BackfillRows { get; private set; } = 1_000_000;
+    /// <summary>The energytrade CLI (its DLL) phase 7 imports and exports with.</summary>
+    public string CliPath { get; private set; } = Path.Combine(EnvironmentInfo.FindRepositoryRoot() ?? ".", "tools/EnergyTrade.Cli/bin/Release/net10.0/energytrade.dll");
     public string? Token { get; private set; } = Environment.GetEnvironmentVariable("ENERGYTRADE_TOKEN");
     public string? SigningKey { get; private set; } = FirstSet("ENERGYTRADE_SIGNING_KEY", "Auth__SigningKey");
     public string Issuer { get; private set; } = FirstSet("ENERGYTRADE_ISSUER", "Auth__Issuer") ?? "energytrade-local";
@@ -82,6 +86,10 @@ public sealed class BenchOptions
           --dimension-shipments N shipments phase 5 loads into one year (default 1000000)
           --dimension-concurrency C
                                   concurrent grouped calls in phase 5 (default 8)
+          --backfill-rows N       rows of phase 7's CSV, imported by the CLI and exported again
+                                  (default 1000000; 0 skips phase 7)
+          --cli DLL               the energytrade CLI for phase 7 (default: the repository's Release build,
+                                  tools/EnergyTrade.Cli/bin/Release/net10.0/energytrade.dll)
           --token JWT             bearer token for the services (default $ENERGYTRADE_TOKEN)
           --signing-key KEY       or mint one with this HS256 key (default $ENERGYTRADE_SIGNING_KEY;
                                   scripts/bench.sh takes the key scripts/up.sh keeps in .run/up/secrets.env)
@@ -144,6 +152,11 @@ public sealed class BenchOptions
                 case "--shipments-database": o.ShipmentsDatabase = Value(); break;
                 case "--dimension-shipments": o.DimensionShipments = PositiveInt(arg, Value()); break;
                 case "--dimension-concurrency": o.DimensionConcurrency = PositiveInt(arg, Value()); break;
+                case "--backfill-rows":
+                    var rows = Value();
+                    o.BackfillRows = rows == "0" ? 0 : PositiveInt(arg, rows);
+                    break;
+                case "--cli": o.CliPath = Value(); break;
                 case "--postgres": o.Postgres = Value(); break;
                 case "--token": o.Token = Value(); break;
                 case "--signing-key": o.SigningKey = Value(); break;

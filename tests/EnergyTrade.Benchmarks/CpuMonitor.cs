@@ -37,6 +37,21 @@ public sealed class CpuMonitor
 
     public string Describe() => string.Join(", ", _roots.Select(r => $"{r.Name} pid {r.Pid}"));
 
+    /// <summary>Resident memory of the part named <paramref name="name"/> (its own process, VmRSS), or null when not watched.</summary>
+    public long? ResidentBytes(string name)
+    {
+        if (!Available || _roots.FirstOrDefault(r => r.Name == name) is not { Pid: > 0 } root) return null;
+        try
+        {
+            var line = File.ReadLines($"/proc/{root.Pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     private readonly Dictionary<int, string> _labels = [];
 
     public Sample Take()

@@ -30,6 +30,7 @@ public sealed record IngestResult(
 /// </summary>
 public sealed class IngestBench(BenchOptions options, Clients clients, Random random)
 {
+    private readonly TradeCounts _trade = new(clients);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
     private const int MaxAttempts = 8;
     private const int PollIntervalMs = 20;
@@ -39,7 +40,7 @@ public sealed class IngestBench(BenchOptions options, Clients clients, Random ra
         var flows = Workload.IngestFlows;
         var pairs = Workload.QueryPairs(flows);
         if (options.Warmup > 0) await WarmUpAsync(flows, pairs, cancellationToken);
-        var year = await PickEmptyYearAsync(pairs, cancellationToken);
+        var year = await _trade.PickEmptyYearAsync(pairs, random, cancellationToken);
         var first = Workload.Month(year, 1);
         var last = Workload.Month(year, 12);
         Console.WriteLine($"ingest: {options.Count:N0} shipments over {flows.Length} flows ({pairs.Length} pairs), months {year}-01..{year}-12, concurrency {options.Concurrency}");
@@ -66,7 +67,7 @@ public sealed class IngestBench(BenchOptions options, Clients clients, Random ra
         {
             var now = Clock.Now;
             var c = Volatile.Read(ref created);
-            var seen = await TradeCountAsync(pairs, first, last, phase.Token);
+            var seen = await _trade.CountAsync(pairs, first, last, phase.Token);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  [ingest {Clock.Seconds(start, now),5:0.0}s] created {c,7:N0}/{options.Count:N0}  rate {c - lastCreated,6:N0}/s  (avg {c / Clock.Seconds(start, now),6:N0}/s)  Trade has {seen:N0}"));
             lastCreated = c;
@@ -142,7 +143,7 @@ public sealed class IngestBench(BenchOptions options, Clients clients, Random ra
         string mismatch = "not checked";
         while (Clock.Now < deadline && !cancellationToken.IsCancellationRequested)
         {
-            var check = await CompareAsync(pairs, first, last, expected, cancellationToken);
+            var check = await _trade.CompareAsync(pairs, first, last, expected, cancellationToken);
             if (check.Exact)
             {
                 exactAt = Clock.Now;
@@ -163,7 +164,7 @@ public sealed class IngestBench(BenchOptions options, Clients clients, Random ra
         {
             problem ??= $"totals not exact {options.DrainTimeoutSeconds:0} s after the last create: {mismatch}";
             Console.WriteLine($"ingest: {problem}");
-            var seen = await TradeCountAsync(pairs, first, last, cancellationToken);
+            var seen = await _trade.CountAsync(pairs, first, last, cancellationToken);
             var elapsed = Clock.Seconds(start, Clock.Now);
             return new IngestResult(requests.Length, created, year, flows.Length, createSeconds, created / createSeconds, createLatency, retries,
                 false, double.NaN, double.NaN, double.NaN, problem) { SustainedRate = (seen ?? 0) / elapsed };
@@ -182,7 +183,7 @@ public sealed class IngestBench(BenchOptions options, Clients clients, Random ra
     /// </summary>
     private async Task WarmUpAsync(Flow[] flows, (string Country, string Partner)[] pairs, CancellationToken cancellationToken)
     {
-        var year = await PickEmptyYearAsync(pairs, cancellationToken);
+        var year = await _trade.PickEmptyYearAsync(pairs, random, cancellationToken);
         var requests = Enumerable.Range(0, options.Warmup)
             .Select(_ => Workload.Shipment(random, flows[random.Next(flows.Length)], year, random.Next(1, 13))).ToArray();
         var start = Clock.Now;
@@ -205,78 +206,12 @@ public sealed class IngestBench(BenchOptions options, Clients clients, Random ra
         var created = Clock.Now;
         var deadline = Clock.After(created, TimeSpan.FromSeconds(60));
         long? seen = 0;
-        while (Clock.Now < deadline && (seen = await TradeCountAsync(pairs, Workload.Month(year, 1), Workload.Month(year, 12), cancellationToken)) < requests.Length)
+        while (Clock.Now < deadline && (seen = await _trade.CountAsync(pairs, Workload.Month(year, 1), Workload.Month(year, 12), cancellationToken)) < requests.Length)
         {
             await Task.Delay(100, cancellationToken);
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"warm-up: {requests.Length:N0} shipments (year {year}) created in {Clock.Seconds(start, created):0.0} s, Trade shows {seen:N0} after {Clock.Seconds(start, Clock.Now):0.0} s"));
-    }
-
-    /// <summary>A far-future year no earlier run has written to (checked: every pair's totals are zero).</summary>
-    private async Task<int> PickEmptyYearAsync((string Country, string Partner)[] pairs, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            var year = random.Next(2500, 5000);
-            var count = await TradeCountAsync(pairs, Workload.Month(year, 1), Workload.Month(year, 12), cancellationToken);
-            if (count == 0) return year;
-            if (count is null) throw new InvalidOperationException("Trade's GetBilateralTotals does not answer; is the stack up?");
-        }
-        throw new InvalidOperationException("found no empty far-future year in 20 tries");
-    }
-
-    /// <summary>Shipments Trade counts over the range for these pairs, both directions; null if Trade did not answer.</summary>
-    private async Task<long?> TradeCountAsync((string Country, string Partner)[] pairs, Google.Type.Date first, Google.Type.Date last, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var totals = await Task.WhenAll(pairs.Select(p => clients.Trade.GetBilateralTotalsAsync(
-                Workload.Totals(p.Country, p.Partner, first, last), clients.Call(TimeSpan.FromSeconds(5), cancellationToken)).ResponseAsync));
-            return totals.Sum(t => t.Exports.ShipmentCount + t.Imports.ShipmentCount);
-        }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
-        {
-            Console.WriteLine($"  (GetBilateralTotals: {e.StatusCode} {e.Status.Detail})");
-            return null;
-        }
-    }
-
-    private readonly record struct Check(bool Exact, bool Overshoot, string Description);
-
-    private async Task<Check> CompareAsync((string Country, string Partner)[] pairs, Google.Type.Date first, Google.Type.Date last,
-        Dictionary<Flow, (long Count, decimal Barrels)> expected, CancellationToken cancellationToken)
-    {
-        BilateralTotals[] totals;
-        try
-        {
-            totals = await Task.WhenAll(pairs.Select(p => clients.Trade.GetBilateralTotalsAsync(
-                Workload.Totals(p.Country, p.Partner, first, last), clients.Call(TimeSpan.FromSeconds(10), cancellationToken)).ResponseAsync));
-        }
-        catch (RpcException e)
-        {
-            return new Check(false, false, $"GetBilateralTotals failed: {e.StatusCode}");
-        }
-        var differences = new List<string>();
-        var overshoot = false;
-        for (var i = 0; i < pairs.Length; i++)
-        {
-            var (country, partner) = pairs[i];
-            Compare(new Flow(country, partner), totals[i].Exports);
-            Compare(new Flow(partner, country), totals[i].Imports);
-        }
-        return new Check(differences.Count == 0, overshoot, string.Join("; ", differences));
-
-        void Compare(Flow flow, FlowTotals? actual)
-        {
-            var (count, barrels) = expected.GetValueOrDefault(flow);
-            var actualCount = actual?.ShipmentCount ?? 0;
-            var actualBarrels = Workload.Parse(actual?.Barrels);
-            if (actualCount == count && actualBarrels == barrels) return;
-            if (actualCount > count || actualBarrels > barrels) overshoot = true;
-            differences.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{flow} count {actualCount:N0}/{count:N0} barrels {actualBarrels}/{barrels}"));
-        }
     }
 
     private static void InterlockedMax(ref long target, long value)

@@ -87,6 +87,7 @@ ThroughputResult? queries = null, emptyCall = null, readyCheck = null;
 BrokerResult? broker = null;
 PostgresResult? postgres = null;
 DimensionResult? dimensions = null;
+BackfillResult? backfill = null;
 var exitCode = 0;
 try
 {
@@ -153,6 +154,13 @@ try
         asOf = asOf with { Current = await Phase("6 today", () => asOfBench.MeasureAsync(asOf: false, ct)) };
         dimensions = dimensions with { AsOf = asOf };
     }
+
+    // 7. Bulk in and out through the CLI, next to PostgreSQL's COPY of the same rows.
+    if (options.BackfillRows > 0)
+    {
+        backfill = await Phase("7 backfill", () => new BackfillBench(options, clients, cpu, random).RunAsync(ct));
+        if (!backfill.Exact) exitCode = 1;
+    }
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)
 {
@@ -175,7 +183,7 @@ if (contended.Count > 0)
 }
 
 var results = new BenchResults(options, env, startedAt, Clock.Seconds(wall, Clock.Now), ingest, freshness, queries, emptyCall, readyCheck,
-    broker, postgres, dimensions, usages, notes);
+    broker, postgres, dimensions, backfill, usages, notes);
 var table = Report.Table(results);
 var cpuTable = cpu.Available ? Report.CpuTable(usages) : "";
 Console.WriteLine();

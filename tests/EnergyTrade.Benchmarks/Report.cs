@@ -16,6 +16,7 @@ public sealed record BenchResults(
     BrokerResult? Broker,
     PostgresResult? Postgres,
     DimensionResult? Dimensions,
+    BackfillResult? Backfill,
     IReadOnlyList<CpuUsage> Cpu,
     IReadOnlyList<string> Notes);
 
@@ -29,6 +30,10 @@ public static class Report
     public const double GroupedP99TargetMs = 20;
     /// <summary>An as-of answer sums a pair's versions of the range one by one (60,000 for a year of phase 5's data) rather than kept totals.</summary>
     public const double AsOfP99TargetMs = 100;
+    public const double BackfillShareOfCopy = 0.40;
+    public const double BackfillTarget = 15_000;
+    public const double ExportTarget = 100_000;
+    public const long ResidentTargetBytes = 300_000_000;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -149,6 +154,26 @@ public static class Report
             }
         }
 
+        // 7. Backfill and export
+        if (r.Backfill is { } bf)
+        {
+            var copy = F($"raw COPY {bf.CopyPerSecond:N0} rows/s");
+            rows.Add(["7", F($"raw PostgreSQL binary COPY of the same {bf.Rows:N0} rows into a scratch copy of the shipments table (its 4 indexes)"),
+                F($"{bf.CopyPerSecond:N0} rows/s ({bf.CopySeconds:0.0} s)"), "", "", "", ""]);
+            var share = bf.Exact ? bf.BackfillPerSecond / bf.CopyPerSecond : double.NaN;
+            rows.Add(["7", F($"backfill: {bf.Rows:N0} shipments from a CSV through `energytrade shipments import`, first row → Trade's totals exact"),
+                bf.Exact ? F($"{bf.BackfillPerSecond:N0} rows/s ({bf.SecondsToExact:0.0} s)") : $"NOT EXACT: {bf.Problem}", copy, Pct(share),
+                F($"≥ {BackfillShareOfCopy * 100:0}% of raw COPY"), Met(bf.Exact && share >= BackfillShareOfCopy)]);
+            rows.Add(["7", "", "", "", "", F($"≥ {BackfillTarget:N0} rows/s"), Met(bf.Exact && bf.BackfillPerSecond >= BackfillTarget)]);
+            rows.Add(["7", "the import alone: every row answered by Shipments (the CLI's exit)", F($"{bf.ImportPerSecond:N0} rows/s ({bf.ImportSeconds:0.0} s)"),
+                copy, Pct(bf.ImportPerSecond / bf.CopyPerSecond), "", ""]);
+            rows.Add(["7", "resident memory during the backfill, peak", F($"Shipments {bf.ShipmentsPeakRss / 1e6:0} MB, Trade {bf.TradePeakRss / 1e6:0} MB"), "", "",
+                F($"< {ResidentTargetBytes / 1e6:0} MB each"), Met(bf.ShipmentsPeakRss is > 0 and < ResidentTargetBytes && bf.TradePeakRss is > 0 and < ResidentTargetBytes)]);
+            rows.Add(["7", F($"export: `energytrade shipments export --format csv --file` of the year ({bf.ExportedRows:N0} rows)"),
+                F($"{bf.ExportPerSecond:N0} rows/s ({bf.ExportSeconds:0.0} s)"), copy, Pct(bf.ExportPerSecond / bf.CopyPerSecond),
+                F($"≥ {ExportTarget:N0} rows/s"), Met(bf.ExportPerSecond >= ExportTarget)]);
+        }
+
         var sb = new StringBuilder();
         sb.AppendLine("| # | measure | result | ceiling | ratio | target | met |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
@@ -183,7 +208,7 @@ public static class Report
         sb.AppendLine($"- machine: {e.Cores} cores, {e.Memory}, {e.Os}; load average at start {e.LoadAverage}");
         sb.AppendLine($"- runtimes: {e.DotNet}; PostgreSQL {e.PostgreSql}; RabbitMQ {e.RabbitMq}");
         sb.AppendLine($"- commit {e.Commit}");
-        sb.AppendLine(F($"- parameters: --count {o.Count} --concurrency {o.Concurrency} --warmup {o.Warmup} --freshness-method {(o.FreshnessWatch ? "watch" : "poll")} --query-seconds {o.QuerySeconds} --freshness-seconds {o.FreshnessSeconds} --postgres-seconds {o.PostgresSeconds} --broker-count {o.EffectiveBrokerCount} --dimension-shipments {o.DimensionShipments} --dimension-concurrency {o.DimensionConcurrency}{(o.UncachedTradeUrl is { } u ? $" --uncached-trade-url {u.ToString().TrimEnd('/')}" : "")} --seed {o.Seed}; wall time {r.WallSeconds:0} s"));
+        sb.AppendLine(F($"- parameters: --count {o.Count} --concurrency {o.Concurrency} --warmup {o.Warmup} --freshness-method {(o.FreshnessWatch ? "watch" : "poll")} --query-seconds {o.QuerySeconds} --freshness-seconds {o.FreshnessSeconds} --postgres-seconds {o.PostgresSeconds} --broker-count {o.EffectiveBrokerCount} --dimension-shipments {o.DimensionShipments} --dimension-concurrency {o.DimensionConcurrency} --backfill-rows {o.BackfillRows}{(o.UncachedTradeUrl is { } u ? $" --uncached-trade-url {u.ToString().TrimEnd('/')}" : "")} --seed {o.Seed}; wall time {r.WallSeconds:0} s"));
         sb.AppendLine();
         sb.Append(table);
         if (cpu.Length > 0)

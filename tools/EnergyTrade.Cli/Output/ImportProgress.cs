@@ -1,3 +1,4 @@
+using EnergyTrade.Cli.Csv;
 using EnergyTrade.Cli.Import;
 using EnergyTrade.Cli.Infrastructure;
 using Grpc.Core;
@@ -8,7 +9,9 @@ namespace EnergyTrade.Cli.Output;
 /// <summary>
 /// An import's progress on standard error, so it never mixes with the report on standard output: a bar
 /// over the file's bytes (so the time left is known before the rows are counted) with rows, rate and
-/// rejections, on a terminal; elsewhere (a log, CI) one line every few seconds.
+/// rejections, on a terminal; elsewhere (a log, CI) one line every few seconds. The file is read ahead
+/// of what is settled (the chunks in flight, the reader's buffers), so the bar stands at the settled
+/// line's share of the bytes read, not at the bytes read.
 /// </summary>
 public sealed class ImportProgress(CliEnvironment environment, string file, Stream stream, long rowsBefore)
 {
@@ -18,6 +21,17 @@ public sealed class ImportProgress(CliEnvironment environment, string file, Stre
     private readonly DateTimeOffset _startedAt = environment.Clock.GetUtcNow();
     private DateTimeOffset _lastLine = environment.Clock.GetUtcNow();
     private ProgressTask? _task;
+    private int _lastLineRead = 1;
+
+    /// <summary>The file's records as the importer reads them, noting how far the reading has got.</summary>
+    public IEnumerable<CsvRecord> Reading(IEnumerable<CsvRecord> records)
+    {
+        foreach (var record in records)
+        {
+            _lastLineRead = record.Line;
+            yield return record;
+        }
+    }
 
     public async Task<ImportRun> ShowAsync(Func<Task<ImportRun>> import)
     {
@@ -31,7 +45,7 @@ public sealed class ImportProgress(CliEnvironment environment, string file, Stre
         {
             _task = context.AddTask(Markup.Escape(_name), maxValue: Math.Max(1, stream.Length));
             var run = await import();
-            _task.Value = run.Finished ? _task.MaxValue : Position();
+            _task.Value = run.Finished ? _task.MaxValue : Position(run.SettledThroughLine);
             _task.StopTask();
             return run;
         });
@@ -46,7 +60,7 @@ public sealed class ImportProgress(CliEnvironment environment, string file, Stre
         if (_task is not null)
         {
             _task.Description = $"{Markup.Escape(_name)} [grey]{summary}[/]";
-            _task.Value = Position();
+            _task.Value = Position(line);
         }
         else if (environment.Clock.GetUtcNow() - _lastLine >= LineInterval)
         {
@@ -64,5 +78,7 @@ public sealed class ImportProgress(CliEnvironment environment, string file, Stre
         else environment.Error.Write(new Text($"{_name}: {why}{System.Environment.NewLine}"));
     }
 
-    private double Position() => Math.Min(stream.CanSeek ? stream.Position : 0, _task?.MaxValue ?? 0);
+    private double Position(int settledLine) =>
+        Math.Min((stream.CanSeek ? stream.Position : 0) * Math.Min(1.0, settledLine / (double)Math.Max(1, Volatile.Read(ref _lastLineRead))),
+            _task?.MaxValue ?? 0);
 }

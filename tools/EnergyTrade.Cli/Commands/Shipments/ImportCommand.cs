@@ -62,7 +62,7 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
         };
 
         var startedAt = Environment.Clock.GetUtcNow();
-        var run = await progress.ShowAsync(() => importer.ImportAsync(records, checkpoint?.SettledThroughLine ?? 0, checkpoint?.Tally ?? new ImportTally(),
+        var run = await progress.ShowAsync(() => importer.ImportAsync(progress.Reading(records), checkpoint?.SettledThroughLine ?? 0, checkpoint?.Tally ?? new ImportTally(),
             cancellationToken));
         checkpoints.Ended(run);
 

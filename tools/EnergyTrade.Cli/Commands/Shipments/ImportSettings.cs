@@ -28,7 +28,7 @@ public sealed class ImportSettings : GlobalSettings
     public bool Restart { get; set; }
 
     [CommandOption("--chunk-size <ROWS>")]
-    [Description("Rows per chunk sent to the service, 1–1000. Default: 1000")]
+    [Description("Rows per chunk sent to the service, 1–1000. Default: 250")]
     public int ChunkSize { get; set; } = ShipmentImporter.DefaultChunkSize;
 
     [CommandOption("--window <CHUNKS>")]
