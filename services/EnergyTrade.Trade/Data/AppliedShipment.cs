@@ -8,9 +8,9 @@ namespace EnergyTrade.Trade.Data;
 public sealed class AppliedShipment : IContributionColumns
 {
     public Guid ShipmentId { get; set; }
-    /// <summary>0 while only a lock placeholder; otherwise the applied version.</summary>
+    /// <summary>The applied version.</summary>
     public long Version { get; set; }
-    /// <summary>False when the applied version contributes nothing (cancelled, or placeholder).</summary>
+    /// <summary>False when the applied version contributes nothing (cancelled).</summary>
     public bool Contributes { get; set; }
     public string? ExporterCountry { get; set; }
     public string? ImporterCountry { get; set; }
