@@ -35,6 +35,8 @@ public sealed class BenchOptions
     public int DimensionConcurrency { get; private set; } = 8;
     /// <summary>Rows of phase 7's CSV backfill; 0 skips the phase.</summary>
     public int BackfillRows { get; private set; } = 1_000_000;
+    /// <summary>Single creates per second while phase 8 replays phase 7's year, and before it.</summary>
+    public double ReplayCreateRate { get; private set; } = 200;
     /// <summary>The energytrade CLI (its DLL) phase 7 imports and exports with.</summary>
     public string CliPath { get; private set; } = Path.Combine(EnvironmentInfo.FindRepositoryRoot() ?? ".", "tools/EnergyTrade.Cli/bin/Release/net10.0/energytrade.dll");
     public string? Token { get; private set; } = Environment.GetEnvironmentVariable("ENERGYTRADE_TOKEN");
@@ -88,6 +90,8 @@ public sealed class BenchOptions
                                   concurrent grouped calls in phase 5 (default 8)
           --backfill-rows N       rows of phase 7's CSV, imported by the CLI and exported again
                                   (default 1000000; 0 skips phase 7)
+          --replay-create-rate R  creates/s while phase 8 republishes phase 7's year, and for
+                                  --query-seconds before it (default 200)
           --cli DLL               the energytrade CLI for phase 7 (default: the repository's Release build,
                                   tools/EnergyTrade.Cli/bin/Release/net10.0/energytrade.dll)
           --token JWT             bearer token for the services (default $ENERGYTRADE_TOKEN)
@@ -157,6 +161,7 @@ public sealed class BenchOptions
                     o.BackfillRows = rows == "0" ? 0 : PositiveInt(arg, rows);
                     break;
                 case "--cli": o.CliPath = Value(); break;
+                case "--replay-create-rate": o.ReplayCreateRate = PositiveDouble(arg, Value()); break;
                 case "--postgres": o.Postgres = Value(); break;
                 case "--token": o.Token = Value(); break;
                 case "--signing-key": o.SigningKey = Value(); break;

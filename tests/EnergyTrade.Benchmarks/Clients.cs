@@ -24,6 +24,7 @@ public sealed class Clients : IDisposable
         _shipmentsChannel = Channel(options.ShipmentsUrl);
         _tradeChannel = Channel(options.TradeUrl);
         Shipments = new ShipmentService.ShipmentServiceClient(_shipmentsChannel);
+        ShipmentsOperations = new Google.LongRunning.Operations.OperationsClient(_shipmentsChannel);
         Trade = new TradeService.TradeServiceClient(_tradeChannel);
         TradeHealth = new Health.HealthClient(_tradeChannel);
         if (options.UncachedTradeUrl is { } uncached)
@@ -37,6 +38,8 @@ public sealed class Clients : IDisposable
 
     public string? BearerToken { get; }
     public ShipmentService.ShipmentServiceClient Shipments { get; }
+    /// <summary>google.longrunning.Operations as Shipments serves it: phase 8 follows a republish with it.</summary>
+    public Google.LongRunning.Operations.OperationsClient ShipmentsOperations { get; }
     public TradeService.TradeServiceClient Trade { get; }
     public Health.HealthClient TradeHealth { get; }
     /// <summary>The read-only replica without an answer cache (--uncached-trade-url); null when not given.</summary>
@@ -104,7 +107,7 @@ public static class Jwt
             Claims = new Dictionary<string, object>
             {
                 ["sub"] = "energytrade-benchmark",
-                ["scope"] = string.Join(' ', Scopes.ShipmentsWrite, Scopes.ShipmentsRead, Scopes.TradeRead),
+                ["scope"] = string.Join(' ', Scopes.ShipmentsWrite, Scopes.ShipmentsRead, Scopes.ShipmentsAdmin, Scopes.TradeRead),
             },
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
         });

@@ -88,6 +88,7 @@ BrokerResult? broker = null;
 PostgresResult? postgres = null;
 DimensionResult? dimensions = null;
 BackfillResult? backfill = null;
+ReplayResult? replay = null;
 var exitCode = 0;
 try
 {
@@ -160,6 +161,13 @@ try
     {
         backfill = await Phase("7 backfill", () => new BackfillBench(options, clients, cpu, random).RunAsync(ct));
         if (!backfill.Exact) exitCode = 1;
+
+        // 8. A replay of that year while live creates go on.
+        if (backfill.Exact)
+        {
+            replay = await Phase("8 replay", () => new ReplayBench(options, clients, random).RunAsync(backfill.Year, ct));
+            if (replay.Problem is not null) exitCode = 1;
+        }
     }
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -183,7 +191,7 @@ if (contended.Count > 0)
 }
 
 var results = new BenchResults(options, env, startedAt, Clock.Seconds(wall, Clock.Now), ingest, freshness, queries, emptyCall, readyCheck,
-    broker, postgres, dimensions, backfill, usages, notes);
+    broker, postgres, dimensions, backfill, replay, usages, notes);
 var table = Report.Table(results);
 var cpuTable = cpu.Available ? Report.CpuTable(usages) : "";
 Console.WriteLine();

@@ -17,6 +17,7 @@ public sealed record BenchResults(
     PostgresResult? Postgres,
     DimensionResult? Dimensions,
     BackfillResult? Backfill,
+    ReplayResult? Replay,
     IReadOnlyList<CpuUsage> Cpu,
     IReadOnlyList<string> Notes);
 
@@ -34,6 +35,8 @@ public static class Report
     public const double BackfillTarget = 15_000;
     public const double ExportTarget = 100_000;
     public const long ResidentTargetBytes = 300_000_000;
+    /// <summary>A republish commits a page at a time; a transaction open longer would hold back vacuum and locks.</summary>
+    public const double LongestTransactionTargetSeconds = 1;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -174,6 +177,20 @@ public static class Report
                 F($"≥ {ExportTarget:N0} rows/s"), Met(bf.ExportPerSecond >= ExportTarget)]);
         }
 
+        // 8. Replay
+        if (r.Replay is { } rp)
+        {
+            rows.Add(["8", F($"replay: StartShipmentRepublish of phase 7's year while creates go on at {rp.CreateRate:N0}/s"),
+                rp.Problem is null ? F($"{rp.ReplayPerSecond:N0} shipments/s ({rp.Republished:N0} in {rp.ReplaySeconds:0.0} s)") : $"FAILED: {rp.Problem}", "", "", "", ""]);
+            rows.Add(["8", F($"CreateShipment latency at {rp.CreateRate:N0}/s, before the replay"), Lat(rp.Baseline), "", "", "", ""]);
+            rows.Add(["8", F($"CreateShipment latency at {rp.CreateRate:N0}/s, during the replay"), Lat(rp.During),
+                F($"before: p99 {rp.Baseline.P99:0.0} ms"), Pct(rp.During.P99 / rp.Baseline.P99), "", ""]);
+            rows.Add(["8", F($"the {rp.LiveCreates:N0} live creates counted by Trade, after the last one"),
+                rp.LiveExact ? F($"{rp.LiveLagSeconds:0.00} s") : "NOT EXACT", "", "", "exact", Met(rp.LiveExact)]);
+            rows.Add(["8", "longest open transaction in Shipments' database during the replay", F($"{rp.LongestTransactionSeconds:0.00} s"), "", "",
+                F($"≤ {LongestTransactionTargetSeconds:0} s"), Met(rp.LongestTransactionSeconds <= LongestTransactionTargetSeconds)]);
+        }
+
         var sb = new StringBuilder();
         sb.AppendLine("| # | measure | result | ceiling | ratio | target | met |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
@@ -208,7 +225,7 @@ public static class Report
         sb.AppendLine($"- machine: {e.Cores} cores, {e.Memory}, {e.Os}; load average at start {e.LoadAverage}");
         sb.AppendLine($"- runtimes: {e.DotNet}; PostgreSQL {e.PostgreSql}; RabbitMQ {e.RabbitMq}");
         sb.AppendLine($"- commit {e.Commit}");
-        sb.AppendLine(F($"- parameters: --count {o.Count} --concurrency {o.Concurrency} --warmup {o.Warmup} --freshness-method {(o.FreshnessWatch ? "watch" : "poll")} --query-seconds {o.QuerySeconds} --freshness-seconds {o.FreshnessSeconds} --postgres-seconds {o.PostgresSeconds} --broker-count {o.EffectiveBrokerCount} --dimension-shipments {o.DimensionShipments} --dimension-concurrency {o.DimensionConcurrency} --backfill-rows {o.BackfillRows}{(o.UncachedTradeUrl is { } u ? $" --uncached-trade-url {u.ToString().TrimEnd('/')}" : "")} --seed {o.Seed}; wall time {r.WallSeconds:0} s"));
+        sb.AppendLine(F($"- parameters: --count {o.Count} --concurrency {o.Concurrency} --warmup {o.Warmup} --freshness-method {(o.FreshnessWatch ? "watch" : "poll")} --query-seconds {o.QuerySeconds} --freshness-seconds {o.FreshnessSeconds} --postgres-seconds {o.PostgresSeconds} --broker-count {o.EffectiveBrokerCount} --dimension-shipments {o.DimensionShipments} --dimension-concurrency {o.DimensionConcurrency} --backfill-rows {o.BackfillRows} --replay-create-rate {o.ReplayCreateRate}{(o.UncachedTradeUrl is { } u ? $" --uncached-trade-url {u.ToString().TrimEnd('/')}" : "")} --seed {o.Seed}; wall time {r.WallSeconds:0} s"));
         sb.AppendLine();
         sb.Append(table);
         if (cpu.Length > 0)

@@ -20,6 +20,15 @@ public sealed class RepublishOptions
 
     /// <summary>How often to look for running operations another replica started or a restart left behind.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Unsent outbox rows above which no page is written: the outbox is first in, first out, so every
+    /// republished row still unsent is one a live create's event waits behind. 10 pages by default.
+    /// </summary>
+    public int MaxOutboxBacklog { get; set; } = 5_000;
+
+    /// <summary>How soon to look again while the backlog is above <see cref="MaxOutboxBacklog"/>.</summary>
+    public TimeSpan BacklogPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 }
 
 /// <summary>
@@ -27,7 +36,9 @@ public sealed class RepublishOptions
 /// to the outbox and the operation's cursor and count move on in the same commit, so a crash loses
 /// nothing and repeats nothing, and any replica — or this one after a restart — resumes where the
 /// last commit left off. The operation's row is locked (SKIP LOCKED) while a page is written, so two
-/// replicas never write the same page.
+/// replicas never write the same page. A replay of millions goes at the pace the outbox is relayed,
+/// never more than <see cref="RepublishOptions.MaxOutboxBacklog"/> ahead, so live creates' events are
+/// not queued behind it.
 /// </summary>
 public sealed partial class RepublishWorker(
     IServiceScopeFactory scopes,
@@ -47,7 +58,15 @@ public sealed partial class RepublishWorker(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (!await retry.ExecuteAsync(WritePageAsync, stoppingToken)) await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                switch (await retry.ExecuteAsync(WritePageAsync, stoppingToken))
+                {
+                    case Page.NoneRunning:
+                        await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                        break;
+                    case Page.BacklogFull:
+                        await Task.Delay(options.Value.BacklogPollInterval, time, stoppingToken);
+                        break;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -55,8 +74,10 @@ public sealed partial class RepublishWorker(
         }
     }
 
-    /// <summary>Writes the next page of the oldest running operation; false when none is running (or all are busy elsewhere).</summary>
-    private async ValueTask<bool> WritePageAsync(CancellationToken cancellationToken)
+    private enum Page { Written, NoneRunning, BacklogFull }
+
+    /// <summary>Writes the next page of the oldest running operation, unless none is running (or all are busy elsewhere) or the outbox is full enough.</summary>
+    private async ValueTask<Page> WritePageAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShipmentsDbContext>();
@@ -64,7 +85,13 @@ public sealed partial class RepublishWorker(
         var operation = await db.RepublishOperations
             .FromSql($"SELECT * FROM republish_operations WHERE state = 'Running' ORDER BY create_time LIMIT 1 FOR UPDATE SKIP LOCKED")
             .FirstOrDefaultAsync(cancellationToken);
-        if (operation is null) return false;
+        if (operation is null) return Page.NoneRunning;
+        // Counted only up to the limit, on the partial index of unsent rows: cheap however far behind the relay is.
+        var limit = options.Value.MaxOutboxBacklog;
+        var unsent = await db.Database
+            .SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM (SELECT 1 FROM outbox_messages WHERE sent_at IS NULL LIMIT {limit}) AS unsent")
+            .SingleAsync(cancellationToken);
+        if (unsent >= limit) return Page.BacklogFull;
 
         try
         {
@@ -76,11 +103,11 @@ public sealed partial class RepublishWorker(
             // operation ends, saying why, rather than retrying for ever.
             await transaction.RollbackAsync(CancellationToken.None);
             await FailAsync(operation.Id, ex);
-            return true;
+            return Page.Written;
         }
         await transaction.CommitAsync(CancellationToken.None);
         outboxSignal.Notify();
-        return true;
+        return Page.Written;
     }
 
     private async Task WritePageAsync(ShipmentsDbContext db, RepublishOperation operation, CancellationToken cancellationToken)

@@ -112,4 +112,37 @@ public sealed class RepublishOperationTests
         Assert.Equal(1000, await sut.ShipmentsDb.ScalarAsync<long>(
             "SELECT count(*) FROM (SELECT shipment_id FROM outbox_messages GROUP BY shipment_id HAVING count(*) = 2) AS twice"));
     }
+
+    [Fact]
+    public async Task A_republish_writes_no_further_page_while_the_outbox_holds_its_backlog_limit_and_finishes_once_the_events_are_sent()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("lrobacklog");
+        var proxy = await sut.ProxyToRabbitMqAsync();
+        var (process, shipments) = await sut.StartShipmentsAsync(rabbitProxy: proxy, environment: new Dictionary<string, string>
+        {
+            ["Republish__PageSize"] = "10", ["Republish__MaxOutboxBacklog"] = "50", ["Republish__PollInterval"] = "00:00:01",
+        });
+        await CreateAsync(shipments, 200);
+        await Eventually.MatchAsync(UnsentAsync, n => n == 0, TimeSpan.FromSeconds(60), "the creates' events to be sent");
+        using var channel = TestAuth.Channel(process.GrpcUrl);
+        var operations = new Operations.OperationsClient(channel);
+
+        // RabbitMQ away: nothing leaves the outbox, so the republish must stop at its backlog limit.
+        proxy.Cut();
+        var started = await shipments.StartShipmentRepublishAsync(new RepublishShipmentsRequest(), Deadline());
+        var held = await Eventually.StableAsync(UnsentAsync, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(60), "the republish to stop writing pages");
+        // The page that reached the limit is the last: 5 pages of 10.
+        Assert.Equal(50, held);
+        var waiting = await operations.GetOperationAsync(new GetOperationRequest { Name = started.Name }, Deadline());
+        Assert.False(waiting.Done);
+        Assert.Equal(50, Metadata(waiting).RepublishedCount);
+
+        proxy.Restore();
+        var done = await operations.WaitOperationAsync(new WaitOperationRequest { Name = started.Name }, Deadline(120));
+        Assert.True(done.Done, "the republish finished once RabbitMQ took its events");
+        Assert.Equal(200, done.Response.Unpack<RepublishShipmentsResponse>().RepublishedCount);
+        Assert.Equal(200, await RepublishedRowsAsync(sut, 200));
+
+        Task<long> UnsentAsync() => sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL");
+    }
 }
