@@ -141,20 +141,30 @@ public sealed class ReplayBench(BenchOptions options, Clients clients, Random ra
         }
     }
 
-    /// <summary>The age of the oldest transaction open in Shipments' database, every quarter second.</summary>
+    /// <summary>
+    /// The age of the oldest transaction a client holds open in Shipments' database, every quarter second.
+    /// Autovacuum's own long transactions are left out: they yield to every lock a client asks for.
+    /// </summary>
     private async Task SampleLongestTransactionAsync(Action<double> observe, CancellationToken cancellationToken)
     {
         var builder = new NpgsqlConnectionStringBuilder(options.Postgres) { Database = options.ShipmentsDatabase, Pooling = false };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
-            SELECT coalesce(extract(epoch FROM max(now() - xact_start)), 0)::float8 FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+            SELECT extract(epoch FROM now() - xact_start)::float8, left(regexp_replace(query, '\s+', ' ', 'g'), 100) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND backend_type = 'client backend'
+            ORDER BY xact_start LIMIT 1
             """, connection);
+        var longest = 0.0;
         using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         while (await ticker.WaitForNextTickAsync(cancellationToken))
         {
-            observe((double)(await command.ExecuteScalarAsync(cancellationToken) ?? 0.0));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken)) continue;
+            var seconds = reader.GetDouble(0);
+            if (seconds >= 1 && longest < 1) Console.WriteLine(F($"  [replay] a transaction open over a second: {reader.GetString(1)}"));
+            longest = Math.Max(longest, seconds);
+            observe(seconds);
         }
     }
 
