@@ -14,11 +14,17 @@ public static class DatabaseMigration
     /// </summary>
     /// <summary>
     /// Two replicas starting on a fresh database can both read the migration history before either
-    /// holds EF's lock, and the second then creates what the first already did. Each migration runs in
-    /// its own transaction, so the loser changed nothing, and reading the history again skips what was applied.
+    /// holds EF's lock, and the second then creates what the first already did, or drops what the first
+    /// already dropped (a later migration replacing a key: "constraint … does not exist"). Each migration
+    /// runs in its own transaction, so the loser changed nothing, and reading the history again skips what
+    /// was applied. A migration that is broken fails the same way every time, until the deadline.
     /// </summary>
     private static bool IsRacedMigration(Exception ex) =>
-        ex is PostgresException { SqlState: PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UniqueViolation };
+        ex is PostgresException
+        {
+            SqlState: PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UniqueViolation
+                or PostgresErrorCodes.UndefinedObject or PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn,
+        };
 
     public static async Task MigrateDatabaseAsync<TContext>(this IHost app, TimeSpan? timeout = null) where TContext : DbContext
     {

@@ -96,9 +96,10 @@ public sealed class ReplayBench(BenchOptions options, Clients clients, Random ra
     }
 
     /// <summary>
-    /// Creates at <paramref name="rate"/> per second (open loop: on schedule, whatever the answers take) until
-    /// <paramref name="stopWhen"/> says so (asked every half second) or <paramref name="until"/>; each create is
-    /// added to <paramref name="expected"/> once answered.
+    /// Creates at <paramref name="rate"/> per second until <paramref name="stopWhen"/> says so (asked every half
+    /// second, apart from the sending) or <paramref name="until"/>; each create is added to <paramref name="expected"/>
+    /// once answered. Open loop: each create is due at its own time and its latency is timed from then, so a
+    /// stalled sender or service shows in the figures instead of hiding in a pause.
     /// </summary>
     private async Task<LatencySummary> CreatesAsync(double rate, Flow[] flows, int year, Dictionary<Flow, (long Count, decimal Barrels)> expected,
         Func<Task<bool>>? stopWhen, long until, CancellationToken cancellationToken)
@@ -107,33 +108,47 @@ public sealed class ReplayBench(BenchOptions options, Clients clients, Random ra
         var inFlight = new List<Task>();
         var start = Clock.Now;
         var sent = 0L;
-        var nextCheck = start;
-        using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
-        while (await ticker.WaitForNextTickAsync(cancellationToken) && Clock.Now < until)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watcher = stopWhen is null ? Task.CompletedTask : Task.Run(async () =>
         {
-            if (stopWhen is not null && Clock.Now >= nextCheck)
-            {
-                nextCheck = Clock.After(Clock.Now, TimeSpan.FromMilliseconds(500));
-                if (await stopWhen()) break;
-            }
+            while (!stop.IsCancellationRequested && !await stopWhen()) await Task.Delay(500, stop.Token);
+            await stop.CancelAsync();
+        }, cancellationToken);
+        using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        while (!stop.IsCancellationRequested && Clock.Now < until && await Ticks(ticker, stop.Token))
+        {
             var due = (long)(Clock.Seconds(start, Clock.Now) * rate);
             for (; sent < due; sent++)
             {
                 var flow = flows[random.Next(flows.Length)];
                 var request = Workload.Shipment(random, flow, year, random.Next(1, 13));
-                inFlight.Add(CreateAsync(request, flow, latencies, expected, cancellationToken));
+                var scheduled = start + (long)(sent / rate * System.Diagnostics.Stopwatch.Frequency);
+                inFlight.Add(CreateAsync(request, flow, scheduled, latencies, expected, cancellationToken));
             }
         }
+        await stop.CancelAsync();
+        await IngestBench.Quietly(watcher);
         await Task.WhenAll(inFlight);
         return latencies.Summarize();
+
+        static async Task<bool> Ticks(PeriodicTimer ticker, CancellationToken token)
+        {
+            try
+            {
+                return await ticker.WaitForNextTickAsync(token);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
     }
 
-    private async Task CreateAsync(CreateShipmentRequest request, Flow flow, LatencyRecorder latencies,
+    private async Task CreateAsync(CreateShipmentRequest request, Flow flow, long scheduled, LatencyRecorder latencies,
         Dictionary<Flow, (long Count, decimal Barrels)> expected, CancellationToken cancellationToken)
     {
-        var t0 = Clock.Now;
         var shipment = await clients.Shipments.CreateShipmentAsync(request, clients.Call(CallTimeout, cancellationToken));
-        latencies.Add(Clock.Ms(t0, Clock.Now));
+        latencies.Add(Clock.Ms(scheduled, Clock.Now));
         lock (expected)
         {
             var (count, barrels) = expected.GetValueOrDefault(flow);

@@ -364,4 +364,53 @@ public sealed class ImportCommandTests : IDisposable
         Assert.False(File.Exists(_file + ".errors.csv"));
         Assert.DoesNotContain("listed in", run.Out.ToString());
     }
+
+    [Fact]
+    public async Task Ctrl_C_after_the_last_row_was_read_but_before_it_was_answered_is_an_interruption_not_a_success()
+    {
+        WriteFile(Rows(2));
+        using var ctrlC = new CancellationTokenSource();
+        var run = Server(breakStream: (stream, _) =>
+        {
+            if (stream == 2) ctrlC.Cancel();
+            return Rpc.DatabaseUnavailable();
+        });
+        run.Cancellation = ctrlC.Token;
+
+        Assert.Equal(130, await run.RunAsync("shipments", "import", _file, "--chunk-size", "1"));
+
+        Assert.Contains("Run the same command again to resume", run.Error.ToString());
+        Assert.True(File.Exists(_file + ".import-state"));
+        Assert.Empty(_recorded);
+    }
+
+    [Fact]
+    public async Task A_dry_run_keeps_its_rejections_apart_and_leaves_a_real_imports_errors_file_and_checkpoint_alone()
+    {
+        WriteFile(Row("a"), Row("b", unit: "kg"));
+        File.WriteAllText(_file + ".errors.csv", "line,request_id,column,problem\n9,x,unit,from the real import\n");
+        File.WriteAllText(_file + ".import-state", "{}");
+        var run = Server();
+
+        Assert.Equal(1, await run.RunAsync("shipments", "import", _file, "--dry-run", "--restart"));
+
+        Assert.Contains("from the real import", File.ReadAllText(_file + ".errors.csv"));
+        Assert.True(File.Exists(_file + ".import-state"));
+        Assert.Contains("'kg' is not a unit", File.ReadAllText(_file + ".dry-run-errors.csv"));
+        File.Delete(_file + ".dry-run-errors.csv");
+    }
+
+    [Fact]
+    public async Task Chunks_close_before_the_services_request_limit_however_many_rows_are_allowed()
+    {
+        var name = new string('x', 128);
+        WriteFile([.. Enumerable.Range(1, 600).Select(i => $"r{i:000},{name},AZ,BY,AZ,{name},90000,t,7.5,,2020-03-04,,{name},{name}")]);
+        var run = Server();
+
+        Assert.Equal(0, await run.RunAsync("shipments", "import", _file, "--chunk-size", "1000"));
+
+        Assert.True(_chunks.Count > 1, "600 long rows went in one chunk");
+        Assert.All(_chunks, c => Assert.True(c.CalculateSize() <= 200 * 1024, $"a chunk of {c.CalculateSize():N0} bytes"));
+        Assert.Equal(600, _recorded.Count);
+    }
 }

@@ -83,7 +83,7 @@ public sealed partial class ShipmentsGrpcService
             var first = results[chain[0]] = await CreateItemAsync(chain[0], items[chain[0]], prefixOf(chain[0]), validateOnly, actor, held);
             foreach (var index in chain.Skip(1))
             {
-                results[index] = FollowerResult(index, items[index], items[chain[0]], first)
+                results[index] = FollowerResult(index, items[index], items[chain[0]], first, validateOnly || items[index].ValidateOnly)
                     ?? await CreateItemAsync(index, items[index], prefixOf(index), validateOnly, actor, held);
             }
         }));
@@ -121,14 +121,15 @@ public sealed partial class ShipmentsGrpcService
 
     /// <summary>
     /// A later item answered from its request_id's first item, when that one holds the request_id (created,
-    /// present or, validate_only, valid): the same shipment is ALREADY_PRESENT and another REQUEST_ID_REUSED,
-    /// as its create would be. Null when the first item did not take the request_id (it was invalid or the
-    /// request_id held another shipment): the later item then runs on its own.
+    /// present or, for a later item that is only checked too, valid): the same shipment is ALREADY_PRESENT and
+    /// another REQUEST_ID_REUSED, as its create would be. Null when the first item did not take the request_id
+    /// (it was invalid, the request_id held another shipment, or it was only checked and this one is a real
+    /// create): the later item then runs on its own.
     /// </summary>
     private static V1.BatchCreateResult? FollowerResult(int index, V1.CreateShipmentRequest item, V1.CreateShipmentRequest firstItem,
-        V1.BatchCreateResult first)
+        V1.BatchCreateResult first, bool checkOnly)
     {
-        if (first.Outcome is not (Outcome.Created or Outcome.AlreadyPresent or Outcome.Valid)) return null;
+        if (first.Outcome is not (Outcome.Created or Outcome.AlreadyPresent) && !(first.Outcome == Outcome.Valid && checkOnly)) return null;
         if (!Equals(item.Shipment, firstItem.Shipment))
         {
             var status = RpcErrors.AlreadyExists(

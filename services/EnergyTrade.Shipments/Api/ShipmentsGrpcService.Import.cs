@@ -33,10 +33,10 @@ public sealed partial class ShipmentsGrpcService
     {
         var actor = Actor.Of(context.GetHttpContext().User);
         var import = new ImportStream();
-        // The chunk being answered is out of the channel, so this many more may be written meanwhile.
-        var pending = Channel.CreateBounded<PendingChunk>(ImportChunksInFlight - 1);
+        // One chunk is being answered (out of the channel) and one more waits to enter it, already being written.
+        var pending = Channel.CreateBounded<PendingChunk>(ImportChunksInFlight - 2);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        var answering = AnswerInOrderAsync(pending.Reader, responseStream, import, failed, context.CancellationToken);
+        var answering = AnswerInOrderAsync(pending.Reader, responseStream, import, failed);
         try
         {
             await foreach (var chunk in requestStream.ReadAllAsync(failed.Token))
@@ -77,6 +77,10 @@ public sealed partial class ShipmentsGrpcService
         finally
         {
             pending.Writer.TryComplete();
+            // On any failure (a chunk too large, the client gone): stop answering before the call ends,
+            // since nothing may be written to the stream after it, and observe how answering ended.
+            if (!answering.IsCompleted) await failed.CancelAsync();
+            await answering.ContinueWith(_ => { }, TaskScheduler.Default);
             // Chunks still being written when the stream failed or was cancelled: let them finish (their
             // writes commit or not, and a re-sent import finds out which) and observe their failures.
             await Task.WhenAll(import.InFlight).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -87,15 +91,14 @@ public sealed partial class ShipmentsGrpcService
 
     /// <summary>Writes each chunk's answer as soon as it and every chunk before it are written.</summary>
     private static async Task AnswerInOrderAsync(ChannelReader<PendingChunk> pending,
-        IServerStreamWriter<V1.ImportShipmentsResponse> responseStream, ImportStream import, CancellationTokenSource failed,
-        CancellationToken cancellationToken)
+        IServerStreamWriter<V1.ImportShipmentsResponse> responseStream, ImportStream import, CancellationTokenSource failed)
     {
         try
         {
             await foreach (var chunk in pending.ReadAllAsync(CancellationToken.None))
             {
                 var answer = import.Answered(chunk.Items, await chunk.Answer);
-                await responseStream.WriteAsync(answer, cancellationToken);
+                await responseStream.WriteAsync(answer, failed.Token);
             }
         }
         catch

@@ -22,8 +22,9 @@ public sealed class RepublishOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Unsent outbox rows above which no page is written: the outbox is first in, first out, so every
-    /// republished row still unsent is one a live create's event waits behind. 10 pages by default.
+    /// Unsent outbox rows at which no further page is written (so the backlog peaks near this plus a page):
+    /// the outbox is first in, first out, so every republished row still unsent is one a live create's
+    /// event waits behind. 10 pages by default; at least 1.
     /// </summary>
     public int MaxOutboxBacklog { get; set; } = 5_000;
 
@@ -37,8 +38,8 @@ public sealed class RepublishOptions
 /// nothing and repeats nothing, and any replica — or this one after a restart — resumes where the
 /// last commit left off. The operation's row is locked (SKIP LOCKED) while a page is written, so two
 /// replicas never write the same page. A replay of millions goes at the pace the outbox is relayed,
-/// never more than <see cref="RepublishOptions.MaxOutboxBacklog"/> ahead, so live creates' events are
-/// not queued behind it.
+/// about <see cref="RepublishOptions.MaxOutboxBacklog"/> ahead of it at most, so live creates' events
+/// are not queued behind it.
 /// </summary>
 public sealed partial class RepublishWorker(
     IServiceScopeFactory scopes,
@@ -87,7 +88,7 @@ public sealed partial class RepublishWorker(
             .FirstOrDefaultAsync(cancellationToken);
         if (operation is null) return Page.NoneRunning;
         // Counted only up to the limit, on the partial index of unsent rows: cheap however far behind the relay is.
-        var limit = options.Value.MaxOutboxBacklog;
+        var limit = Math.Max(1, options.Value.MaxOutboxBacklog);
         var unsent = await db.Database
             .SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM (SELECT 1 FROM outbox_messages WHERE sent_at IS NULL LIMIT {limit}) AS unsent")
             .SingleAsync(cancellationToken);

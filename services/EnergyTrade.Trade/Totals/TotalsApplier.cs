@@ -169,7 +169,7 @@ public sealed class TotalsApplier(NpgsqlDataSource dataSource, TimeProvider time
         private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     }
 
-    /// <summary>The two writes whose columns come from the EF model, so they cannot drift from the tables.</summary>
+    /// <summary>The writes whose columns come from the EF model, so they cannot drift from the tables.</summary>
     private sealed record Statements(UnnestRows<AppliedShipment> Applied, UnnestRows<TotalsRow> Totals, string InsertSql, string RecordSql,
         string UpsertSql, VersionHistory History)
     {

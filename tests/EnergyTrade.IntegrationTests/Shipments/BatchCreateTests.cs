@@ -203,4 +203,20 @@ public sealed class BatchCreateTests
         Assert.Contains("requests[1]", duplicate.Status.Detail, StringComparison.Ordinal);
         Assert.Equal((0L, 0L, 0L), await Written(sut));
     }
+
+    [Fact]
+    public async Task An_item_only_checked_does_not_stand_for_a_later_item_with_its_request_id_that_is_a_real_create()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("batchcheckfirst");
+        var (_, shipments) = await sut.StartShipmentsAsync();
+        var real = Request(1);
+        var checkedOnly = real.Clone();
+        checkedOnly.ValidateOnly = true;
+
+        var response = await shipments.BatchCreateShipmentsAsync(Batch([checkedOnly, real]), Deadline(60));
+
+        Assert.Equal([Outcome.Valid, Outcome.Created], response.Results.Select(r => r.Outcome));
+        Assert.StartsWith("shipments/", response.Results[1].Shipment.Name, StringComparison.Ordinal);
+        Assert.Equal((1L, 1L, 1L), await Written(sut));
+    }
 }

@@ -10,10 +10,21 @@ namespace EnergyTrade.Cli.Import;
 /// </summary>
 public sealed class ImportChunk
 {
+    private readonly List<CreateShipmentRequest> _creates = [];
     private ImportShipmentsRequest? _request;
 
     public List<CsvShipmentRow> Rows { get; } = [];
     public List<CsvRowError> Errors { get; } = [];
+    /// <summary>The encoded size of the creates so far: a chunk must stay inside the service's request limit.</summary>
+    public int Bytes { get; private set; }
+
+    public void Add(CsvShipmentRow row)
+    {
+        var create = row.Draft.ToRequest();
+        Rows.Add(row);
+        _creates.Add(create);
+        Bytes += create.CalculateSize() + 4;
+    }
 
     public int FirstLine => Math.Min(Rows.Count > 0 ? Rows[0].Line : int.MaxValue, Errors.Count > 0 ? Errors[0].Line : int.MaxValue);
     public int LastLine => Math.Max(Rows.Count > 0 ? Rows[^1].Line : 0, Errors.Count > 0 ? Errors[^1].Line : 0);
@@ -25,7 +36,7 @@ public sealed class ImportChunk
         if (_request is null)
         {
             _request = new ImportShipmentsRequest { ValidateOnly = validateOnly };
-            _request.Requests.AddRange(Rows.Select(r => r.Draft.ToRequest()));
+            _request.Requests.AddRange(_creates);
         }
         return _request;
     }

@@ -33,6 +33,11 @@ public sealed class ShipmentImporter(ShipmentService.ShipmentServiceClient clien
     /// <summary>Measured (docs/benchmarks.md): chunks of 1,000 cost the service ~75% more CPU per row than chunks of 250.</summary>
     public const int DefaultChunkSize = 250;
     public const int DefaultWindow = 8;
+    /// <summary>
+    /// A chunk closes at this many encoded bytes whatever its row count: the services take requests of up
+    /// to 256 KiB, and 1,000 rows with long names and ports would not fit.
+    /// </summary>
+    public const int MaxChunkBytes = 192 * 1024;
 
     public int ChunkSize { get; init; } = DefaultChunkSize;
     /// <summary>Chunks sent and not yet answered, at most: the rows the CLI holds, and how far it runs ahead of the service.</summary>
@@ -81,7 +86,7 @@ public sealed class ShipmentImporter(ShipmentService.ShipmentServiceClient clien
         {
             // Ctrl-C while waiting to retry.
         }
-        return state.Result(stop.IsCancellationRequested && !state.EndOfFile, null);
+        return state.Result(stop.IsCancellationRequested, null);
     }
 
     /// <summary>One stream: what an earlier one left unanswered first, then new chunks until the file ends or the user stops.</summary>
@@ -166,7 +171,7 @@ public sealed class ShipmentImporter(ShipmentService.ShipmentServiceClient clien
         public ImportChunk? NextChunk(int size)
         {
             var chunk = new ImportChunk();
-            while (chunk.Rows.Count + chunk.Errors.Count < size)
+            while (chunk.Rows.Count + chunk.Errors.Count < size && chunk.Bytes < MaxChunkBytes)
             {
                 if (!file.MoveNext())
                 {
@@ -175,7 +180,7 @@ public sealed class ShipmentImporter(ShipmentService.ShipmentServiceClient clien
                 }
                 var record = file.Current;
                 if (record.Line <= _resumeAfterLine) continue;
-                if (record is CsvShipmentRow row) chunk.Rows.Add(row);
+                if (record is CsvShipmentRow row) chunk.Add(row);
                 else chunk.Errors.Add((CsvRowError)record);
             }
             return chunk.IsEmpty ? null : chunk;
@@ -277,7 +282,12 @@ public sealed class ShipmentImporter(ShipmentService.ShipmentServiceClient clien
             {
                 while (file.MoveNext()) if (file.Current is CsvShipmentRow && file.Current.Line > _resumeAfterLine) notAttempted++;
             }
-            lock (_lock) return new ImportRun(_tally, _settledThrough, EndOfFile && !HasUnanswered && stoppedBy is null, interrupted, notAttempted, stoppedBy);
+            lock (_lock)
+            {
+                var finished = EndOfFile && !HasUnanswered && stoppedBy is null;
+                // Ctrl-C after the last row was read, but before it was answered, still leaves rows to resume.
+                return new ImportRun(_tally, _settledThrough, finished, interrupted && !finished, notAttempted, stoppedBy);
+            }
         }
     }
 }

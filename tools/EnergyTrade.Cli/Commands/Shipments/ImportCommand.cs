@@ -28,15 +28,16 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
             return ExitCodes.Failure;
         }
 
-        // A dry run records nothing, so it neither resumes nor leaves anything to resume from.
-        if (settings.Restart) ImportCheckpoint.Delete(file);
+        // A dry run records nothing, so it neither resumes nor leaves anything to resume from, and it never
+        // touches a real import's checkpoint or errors file.
+        if (settings.Restart && !settings.DryRun) ImportCheckpoint.Delete(file);
         var checkpoint = settings.DryRun ? null : ImportCheckpoint.Load(file);
-        var errorsPath = settings.Errors ?? ImportErrorsFile.PathFor(file);
+        var errorsPath = settings.Errors ?? ImportErrorsFile.PathFor(file, settings.DryRun);
         if (checkpoint is not null) Environment.Error.Write(new Text($"Resuming the import of {file} after line {Numbers.Count(checkpoint.SettledThroughLine)}, " +
             $"where an earlier run stopped ({Numbers.Count(checkpoint.Tally.Rows)} rows settled). --restart imports from the first line.{System.Environment.NewLine}"));
 
         // A fresh import's list of rejections replaces any earlier one, which no longer describes the file's state.
-        using var errors = OpenErrorsFile(errorsPath, append: checkpoint is not null);
+        using var errors = OpenErrorsFile(errorsPath, continueThroughLine: checkpoint?.SettledThroughLine);
         var checkpoints = new Checkpoints(Environment, file, errors, enabled: !settings.DryRun);
         var rejections = new List<RowOutcome>();
         var progress = new ImportProgress(Environment, file, stream, checkpoint?.Tally.Rows ?? 0);
@@ -107,11 +108,11 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
         }
     }
 
-    private static ImportErrorsFile OpenErrorsFile(string path, bool append)
+    private static ImportErrorsFile OpenErrorsFile(string path, int? continueThroughLine)
     {
         try
         {
-            return new ImportErrorsFile(path, append);
+            return new ImportErrorsFile(path, continueThroughLine);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
