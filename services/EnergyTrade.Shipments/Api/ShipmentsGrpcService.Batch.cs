@@ -132,13 +132,16 @@ public sealed partial class ShipmentsGrpcService
         if (first.Outcome is not (Outcome.Created or Outcome.AlreadyPresent) && !(first.Outcome == Outcome.Valid && checkOnly)) return null;
         if (!Equals(item.Shipment, firstItem.Shipment))
         {
-            var status = RpcErrors.AlreadyExists(
-                $"request_id '{item.RequestId}' is also the request_id of an earlier item, with a different shipment. Use a new request_id for a new shipment.",
-                "REQUEST_ID_REUSED", new Dictionary<string, string> { ["request_id"] = item.RequestId }).GetRpcStatus()!;
+            var status = ReusedByEarlierItem(item.RequestId);
             return new V1.BatchCreateResult { Index = index, Outcome = Outcome.RequestIdReused, Status = status };
         }
         return new V1.BatchCreateResult { Index = index, Outcome = Outcome.AlreadyPresent, Shipment = first.Shipment };
     }
+
+    /// <summary>An item whose request_id an earlier item of the same call or stream holds with another shipment.</summary>
+    private static Google.Rpc.Status ReusedByEarlierItem(string requestId) => RpcErrors.AlreadyExists(
+        $"request_id '{requestId}' is also the request_id of an earlier item, with a different shipment. Use a new request_id for a new shipment.",
+        "REQUEST_ID_REUSED", new Dictionary<string, string> { ["request_id"] = requestId }).GetRpcStatus()!;
 
     /// <summary>The shipments holding the items' request_ids, by request_id; those not held are absent.</summary>
     private async Task<HeldRequestIds> HeldRequestIdsAsync(IReadOnlyList<V1.CreateShipmentRequest> items)

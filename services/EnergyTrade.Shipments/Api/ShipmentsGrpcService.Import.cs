@@ -200,9 +200,7 @@ public sealed partial class ShipmentsGrpcService
             else
             {
                 result.Outcome = Outcome.RequestIdReused;
-                result.Status = RpcErrors.AlreadyExists(
-                    $"request_id '{item.RequestId}' is also the request_id of an earlier item, with a different shipment. Use a new request_id for a new shipment.",
-                    "REQUEST_ID_REUSED", new Dictionary<string, string> { ["request_id"] = item.RequestId }).GetRpcStatus()!;
+                result.Status = ReusedByEarlierItem(item.RequestId);
             }
         }
     }
