@@ -3,9 +3,11 @@
 #
 #   scripts/bench.sh [options]     without --shipments-url/--trade-url: starts the stack like
 #                                  `scripts/up.sh --detach --no-demo` plus a read-only Trade replica
-#                                  without the answer cache (phase 5), runs the benchmark (Release)
-#                                  and stops what it started; with them: uses those endpoints, and
-#                                  runs phase 5 only if --uncached-trade-url is given too
+#                                  without the answer cache (phase 5) and a second Shipments on a
+#                                  database of its own (phase 9), runs the benchmark (Release) and
+#                                  stops what it started; with them: uses those endpoints, and runs
+#                                  phases 5 and 9 only if --uncached-trade-url and
+#                                  --empty-shipments-url are given too
 #   scripts/bench.sh --label NAME  names the run in docs/benchmarks.md (e.g. baseline)
 #   scripts/bench.sh --no-write    prints the table only
 #   scripts/bench.sh --help        every option of the benchmark
@@ -16,12 +18,16 @@
 # (Logging__LogLevel__Grpc), so that the empty-call ceiling does not write a log line per call.
 # The replica runs the DLL scripts/up.sh runs for Trade, with Messaging__ConsumeEvents=false and
 # TotalsCache__Enabled=false, gRPC on :5203 and HTTP on :5202, log .run/up/logs/trade-uncached.log.
+# The second Shipments runs the DLL up.sh runs for Shipments on database energytrade_shipments_empty,
+# gRPC on :5105 and HTTP on :5104, log .run/up/logs/shipments-empty.log; phase 9 empties its tables.
 # The benchmark mints its bearer token with the local signing key that scripts/up.sh keeps in
 # .run/up/secrets.env (or takes ENERGYTRADE_SIGNING_KEY, or --token).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
+# shellcheck source=scripts/lib/infra.sh
+source "$ROOT/scripts/lib/infra.sh"
 
 PROJECT=tests/EnergyTrade.Benchmarks/EnergyTrade.Benchmarks.csproj
 CLI_PROJECT=tools/EnergyTrade.Cli/EnergyTrade.Cli.csproj
@@ -61,59 +67,61 @@ UNCACHED_HTTP_PORT=5202
 UNCACHED_GRPC_PORT=5203
 UNCACHED_LOG=$RUN/logs/trade-uncached.log
 TRADE_DLL=services/EnergyTrade.Trade/bin/Release/net10.0/EnergyTrade.Trade.dll
+SHIPMENTS_DLL=services/EnergyTrade.Shipments/bin/Release/net10.0/EnergyTrade.Shipments.dll
+PG_PORT=55432
+EMPTY_HTTP_PORT=5104
+EMPTY_GRPC_PORT=5105
+EMPTY_LOG=$RUN/logs/shipments-empty.log
+EMPTY_DATABASE=energytrade_shipments_empty
 HEALTH_TIMEOUT=120
 
-started=0 uncached_pid=
-# PID of the uncached replica we started, if it still runs it (checks the PID was not recycled).
-uncached_running() {
-    [[ -n $uncached_pid ]] && kill -0 "$uncached_pid" 2>/dev/null &&
-        tr '\0' ' ' <"/proc/$uncached_pid/cmdline" 2>/dev/null | grep -q EnergyTrade.Trade.dll
+started=0
+declare -A EXTRA_PID=()
+# PID of an extra process we started, if it still runs it (checks the PID was not recycled).
+extra_running() {
+    local pid=${EXTRA_PID[$1]:-}
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$2"
 }
 
-stop_uncached() {
-    local n=300
-    uncached_running || return 0
-    echo "bench.sh: stopping the uncached Trade replica (pid $uncached_pid)"
-    kill -TERM "$uncached_pid" 2>/dev/null || true
-    while ((n > 0)) && kill -0 "$uncached_pid" 2>/dev/null; do
-        sleep 0.1
-        n=$((n - 1))
+stop_extras() {
+    local name
+    local -a pids=()
+    for name in "${!EXTRA_PID[@]}"; do
+        extra_running "$name" '\.dll' || continue
+        echo "bench.sh: stopping the $name (pid ${EXTRA_PID[$name]})"
+        pids+=("${EXTRA_PID[$name]}")
     done
-    if uncached_running; then
-        echo "pid $uncached_pid still running after 30s; killing it"
-        kill -KILL "$uncached_pid" 2>/dev/null || true
-    fi
+    ((${#pids[@]} == 0)) || infra_stop_processes "${pids[@]}"
 }
 
-# A second Trade on the same database: read-only (consumes nothing) and without the answer cache,
-# so that every call of phase 5 reads PostgreSQL. Same DLL, secrets and working directory as up.sh.
-start_uncached() {
-    local secrets=$RUN/secrets.env deadline
-    [[ -f $TRADE_DLL ]] || {
-        echo "bench.sh: $TRADE_DLL not found (scripts/up.sh builds it)" >&2
+# start_extra NAME DLL HTTP_PORT GRPC_PORT LOG ENV… — one more service process beside the stack,
+# with the DLL, secrets and working directory up.sh uses, and the given settings on top.
+start_extra() {
+    local name=$1 dll=$2 http=$3 grpc=$4 log=$5 secrets=$RUN/secrets.env deadline
+    shift 5
+    [[ -f $dll ]] || {
+        echo "bench.sh: $dll not found (scripts/up.sh builds it)" >&2
         exit 1
     }
     mkdir -p "$RUN/logs"
-    : >"$UNCACHED_LOG"
+    : >"$log"
     (
         # shellcheck source=/dev/null
         source "$secrets"
-        cd "$(dirname "$TRADE_DLL")" &&
+        cd "$(dirname "$dll")" &&
             ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production} Auth__SigningKey=$SIGNING_KEY Auth__Issuer=energytrade-local \
-                Messaging__ConsumeEvents=false TotalsCache__Enabled=false \
-                Kestrel__Endpoints__Grpc__Url=http://localhost:$UNCACHED_GRPC_PORT Kestrel__Endpoints__Http__Url=http://localhost:$UNCACHED_HTTP_PORT \
-                exec env "ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@localhost:$AMQP_PORT/" setsid dotnet "$(basename "$TRADE_DLL")" \
-                >>"$ROOT/$UNCACHED_LOG" 2>&1 </dev/null
+                Kestrel__Endpoints__Grpc__Url=http://localhost:$grpc Kestrel__Endpoints__Http__Url=http://localhost:$http \
+                exec env "$@" setsid dotnet "$(basename "$dll")" >>"$ROOT/$log" 2>&1 </dev/null
     ) &
-    uncached_pid=$!
-    echo "bench.sh: started the uncached Trade replica (pid $uncached_pid), log $UNCACHED_LOG"
-    printf 'waiting for http://localhost:%s/health/ready …' "$UNCACHED_HTTP_PORT"
+    EXTRA_PID[$name]=$!
+    echo "bench.sh: started the $name (pid ${EXTRA_PID[$name]}), log $log"
+    printf 'waiting for http://localhost:%s/health/ready …' "$http"
     deadline=$((SECONDS + HEALTH_TIMEOUT))
-    until curl -fsS -o /dev/null --max-time 2 "http://localhost:$UNCACHED_HTTP_PORT/health/ready" 2>/dev/null; do
-        if ! kill -0 "$uncached_pid" 2>/dev/null || ((SECONDS > deadline)); then
+    until curl -fsS -o /dev/null --max-time 2 "http://localhost:$http/health/ready" 2>/dev/null; do
+        if ! kill -0 "${EXTRA_PID[$name]}" 2>/dev/null || ((SECONDS > deadline)); then
             printf ' failed\n'
-            echo "bench.sh: the uncached Trade replica did not become ready; last lines of $UNCACHED_LOG:" >&2
-            tail -n 40 "$UNCACHED_LOG" >&2 || true
+            echo "bench.sh: the $name did not become ready; last lines of $log:" >&2
+            tail -n 40 "$log" >&2 || true
             exit 1
         fi
         sleep 0.5
@@ -121,11 +129,31 @@ start_uncached() {
     printf ' ready\n'
 }
 
+# A second Trade on the same database: read-only (consumes nothing) and without the answer cache,
+# so that every call of phase 5 reads PostgreSQL.
+start_uncached() {
+    # shellcheck source=/dev/null
+    source "$RUN/secrets.env"
+    start_extra "uncached Trade replica" "$TRADE_DLL" "$UNCACHED_HTTP_PORT" "$UNCACHED_GRPC_PORT" "$UNCACHED_LOG" \
+        Messaging__ConsumeEvents=false TotalsCache__Enabled=false \
+        "ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@localhost:$AMQP_PORT/"
+}
+
+# A second Shipments on a database of its own, which phase 9 empties: creates there are timed next to
+# creates on the first one's full database. Its events reach Trade like the first one's.
+start_empty_shipments() {
+    # shellcheck source=/dev/null
+    source "$RUN/secrets.env"
+    start_extra "second Shipments (empty database)" "$SHIPMENTS_DLL" "$EMPTY_HTTP_PORT" "$EMPTY_GRPC_PORT" "$EMPTY_LOG" \
+        "ConnectionStrings__Shipments=Host=localhost;Port=$PG_PORT;Database=$EMPTY_DATABASE;Username=energytrade;Password=energytrade" \
+        "ConnectionStrings__RabbitMq=amqp://shipments:$SHIPMENTS_AMQP_PASSWORD@localhost:$AMQP_PORT/"
+}
+
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
-    stop_uncached
+    stop_extras
     if ((started)); then
         echo
         echo "bench.sh: stopping the stack it started"
@@ -141,7 +169,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 if ((!endpoints)); then
     # Never adopt (and later stop) a stack someone else started.
-    for port in 5101 5201 "$UNCACHED_HTTP_PORT" "$UNCACHED_GRPC_PORT" 55432 55672; do
+    for port in 5101 5201 "$UNCACHED_HTTP_PORT" "$UNCACHED_GRPC_PORT" "$EMPTY_HTTP_PORT" "$EMPTY_GRPC_PORT" "$PG_PORT" "$AMQP_PORT"; do
         if port_open "$port"; then
             echo "bench.sh: something already listens on 127.0.0.1:$port (a stack from 'scripts/up.sh --detach'?)." >&2
             echo "          Stop it with 'scripts/up.sh --down', or benchmark it as it is with" >&2
@@ -162,6 +190,8 @@ if ((!endpoints)); then
     echo
     start_uncached
     echo
+    start_empty_shipments
+    echo
 fi
 
 # The token signing key of a stack started by scripts/up.sh (kept in .run/up/secrets.env);
@@ -175,9 +205,12 @@ if [[ -z ${ENERGYTRADE_SIGNING_KEY:-} && -r .run/up/secrets.env ]]; then
 fi
 
 build_benchmark
-# The stack's own replica for phase 5; an --uncached-trade-url given on the command line comes later and wins.
-uncached=()
-if ((!endpoints)); then uncached=(--uncached-trade-url "http://localhost:$UNCACHED_GRPC_PORT"); fi
+# The stack's own extra processes for phases 5 and 9; URLs given on the command line come later and win.
+extras=()
+if ((!endpoints)); then
+    extras=(--uncached-trade-url "http://localhost:$UNCACHED_GRPC_PORT" --empty-shipments-url "http://localhost:$EMPTY_GRPC_PORT"
+        --empty-shipments-database "$EMPTY_DATABASE")
+fi
 rc=0
-dotnet "$DLL" "${uncached[@]}" "$@" || rc=$?
+dotnet "$DLL" "${extras[@]}" "$@" || rc=$?
 exit "$rc"

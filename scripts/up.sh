@@ -68,28 +68,16 @@ service_pid() {
 }
 
 stop_services() {
-    local svc pid n
+    local svc pid
     local -a pids=()
-    # SIGTERM both first, then wait: each shuts down gracefully in parallel.
     for svc in "${SERVICES[@]}"; do
         if pid=$(service_pid "$svc"); then
             echo "stopping $svc (pid $pid)"
-            kill -TERM "$pid" 2>/dev/null || true
             pids+=("$pid")
         fi
         rm -f "$(pid_file "$svc")"
     done
-    for pid in "${pids[@]}"; do
-        n=300
-        while ((n > 0)) && kill -0 "$pid" 2>/dev/null; do
-            sleep 0.1
-            n=$((n - 1))
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            echo "pid $pid still running after 30s; killing it"
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    done
+    ((${#pids[@]} == 0)) || infra_stop_processes "${pids[@]}"
 }
 
 stop_all() {

@@ -528,6 +528,19 @@ _infra_wait_gone() {
     ! kill -0 "$pid" 2>/dev/null
 }
 
+# infra_stop_processes PID… : SIGTERM to all at once (each shuts down gracefully, in parallel),
+# then SIGKILL to any still running 30 s later.
+infra_stop_processes() {
+    local pid
+    for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "$@"; do
+        if ! _infra_wait_gone "$pid" 30; then
+            _infra_say "pid $pid still running after 30s; killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    done
+}
+
 # infra_stop_rabbitmq DIR [fast] : "fast" = SIGKILL (for throw-away data). A graceful
 # stop takes ~6 s, 5 of them in the management plugin's shutdown.
 infra_stop_rabbitmq() {

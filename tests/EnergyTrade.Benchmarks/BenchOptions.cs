@@ -37,6 +37,14 @@ public sealed class BenchOptions
     public int BackfillRows { get; private set; } = 1_000_000;
     /// <summary>Single creates per second while phase 8 replays phase 7's year, and before it.</summary>
     public double ReplayCreateRate { get; private set; } = 200;
+    /// <summary>A second Shipments on a database of its own, which phase 9 empties; null = phase 9 is skipped.</summary>
+    public Uri? EmptyShipmentsUrl { get; private set; }
+    /// <summary>That second Shipments' database, on the server of <see cref="Postgres"/>.</summary>
+    public string EmptyShipmentsDatabase { get; private set; } = "energytrade_shipments_empty";
+    /// <summary>Shipments stored in Shipments' database for phase 9 (topped up by SQL); 0 skips the phase.</summary>
+    public int ScaleRows { get; private set; } = 10_000_000;
+    /// <summary>Length of each of phase 9's create rounds (two on each database, alternating).</summary>
+    public double ScaleSeconds { get; private set; } = 15;
     /// <summary>The energytrade CLI (its DLL) phase 7 imports and exports with.</summary>
     public string CliPath { get; private set; } = Path.Combine(EnvironmentInfo.FindRepositoryRoot() ?? ".", "tools/EnergyTrade.Cli/bin/Release/net10.0/energytrade.dll");
     public string? Token { get; private set; } = Environment.GetEnvironmentVariable("ENERGYTRADE_TOKEN");
@@ -92,6 +100,14 @@ public sealed class BenchOptions
                                   (default 1000000; 0 skips phase 7)
           --replay-create-rate R  creates/s while phase 8 republishes phase 7's year, and for
                                   --query-seconds before it (default 200)
+          --empty-shipments-url URL
+                                  a second Shipments whose database (--empty-shipments-database,
+                                  default energytrade_shipments_empty) phase 9 empties, to time creates
+                                  on an empty database next to creates on a full one; without it phase 9
+                                  is skipped (scripts/bench.sh starts one on :5105 when it starts the stack)
+          --scale-rows N          shipments phase 9 stores in Shipments' database, by SQL copies of its
+                                  newest rows, before timing creates there (default 10000000; 0 skips phase 9)
+          --scale-seconds S       each of phase 9's four create rounds (default 15)
           --cli DLL               the energytrade CLI for phase 7 (default: the repository's Release build,
                                   tools/EnergyTrade.Cli/bin/Release/net10.0/energytrade.dll)
           --token JWT             bearer token for the services (default $ENERGYTRADE_TOKEN)
@@ -161,6 +177,13 @@ public sealed class BenchOptions
                     o.BackfillRows = rows == "0" ? 0 : PositiveInt(arg, rows);
                     break;
                 case "--cli": o.CliPath = Value(); break;
+                case "--empty-shipments-url": o.EmptyShipmentsUrl = Loopback(arg, Value()); break;
+                case "--empty-shipments-database": o.EmptyShipmentsDatabase = Value(); break;
+                case "--scale-rows":
+                    var stored = Value();
+                    o.ScaleRows = stored == "0" ? 0 : PositiveInt(arg, stored);
+                    break;
+                case "--scale-seconds": o.ScaleSeconds = PositiveDouble(arg, Value()); break;
                 case "--replay-create-rate": o.ReplayCreateRate = PositiveDouble(arg, Value()); break;
                 case "--postgres": o.Postgres = Value(); break;
                 case "--token": o.Token = Value(); break;
@@ -176,7 +199,7 @@ public sealed class BenchOptions
         if (o.Count > 1_000_000) throw new ArgumentException("--count is at most 1,000,000");
         if (o.Concurrency > 1_000 || o.DimensionConcurrency > 1_000) throw new ArgumentException("--concurrency and --dimension-concurrency are at most 1000");
         if (o.DimensionShipments > 10_000_000) throw new ArgumentException("--dimension-shipments is at most 10,000,000");
-        if (o.QuerySeconds > 600 || o.FreshnessSeconds > 600 || o.PostgresSeconds > 600 || o.DrainTimeoutSeconds > 3_600)
+        if (o.QuerySeconds > 600 || o.FreshnessSeconds > 600 || o.PostgresSeconds > 600 || o.ScaleSeconds > 600 || o.DrainTimeoutSeconds > 3_600)
         {
             throw new ArgumentException("phase durations are at most 600 s (drain timeout 3600 s)");
         }
@@ -189,6 +212,9 @@ public sealed class BenchOptions
 
     /// <summary><see cref="Postgres"/>, connected to Trade's database.</summary>
     public string TradeConnectionString => new Npgsql.NpgsqlConnectionStringBuilder(Postgres) { Database = TradeDatabase }.ConnectionString;
+
+    /// <summary><see cref="Postgres"/>, connected to the second Shipments' database.</summary>
+    public string EmptyShipmentsConnectionString => new Npgsql.NpgsqlConnectionStringBuilder(Postgres) { Database = EmptyShipmentsDatabase }.ConnectionString;
 
     /// <summary><see cref="Postgres"/>, connected to Shipments' database.</summary>
     public string ShipmentsConnectionString => new Npgsql.NpgsqlConnectionStringBuilder(Postgres) { Database = ShipmentsDatabase }.ConnectionString;

@@ -16,6 +16,7 @@ public sealed class Clients : IDisposable
     private readonly GrpcChannel _shipmentsChannel;
     private readonly GrpcChannel _tradeChannel;
     private readonly GrpcChannel? _uncachedTradeChannel;
+    private readonly GrpcChannel? _emptyShipmentsChannel;
 
     public Clients(BenchOptions options)
     {
@@ -33,6 +34,11 @@ public sealed class Clients : IDisposable
             UncachedTrade = new TradeService.TradeServiceClient(_uncachedTradeChannel);
             UncachedTradeHealth = new Health.HealthClient(_uncachedTradeChannel);
         }
+        if (options.EmptyShipmentsUrl is { } empty)
+        {
+            _emptyShipmentsChannel = Channel(empty);
+            EmptyShipments = new ShipmentService.ShipmentServiceClient(_emptyShipmentsChannel);
+        }
         Headers = BearerToken is null ? new Metadata() : new Metadata { { "Authorization", $"Bearer {BearerToken}" } };
     }
 
@@ -45,6 +51,8 @@ public sealed class Clients : IDisposable
     /// <summary>The read-only replica without an answer cache (--uncached-trade-url); null when not given.</summary>
     public TradeService.TradeServiceClient? UncachedTrade { get; }
     public Health.HealthClient? UncachedTradeHealth { get; }
+    /// <summary>The second Shipments, on a database phase 9 empties (--empty-shipments-url); null when not given.</summary>
+    public ShipmentService.ShipmentServiceClient? EmptyShipments { get; }
     /// <summary>Sent with every call (the token is checked by the services' JWT middleware, when they have one).</summary>
     public Metadata Headers { get; }
 
@@ -88,6 +96,7 @@ public sealed class Clients : IDisposable
         _shipmentsChannel.Dispose();
         _tradeChannel.Dispose();
         _uncachedTradeChannel?.Dispose();
+        _emptyShipmentsChannel?.Dispose();
     }
 }
 

@@ -66,6 +66,7 @@ catch (RpcException e)
 var cpu = new CpuMonitor([
     ("shipments", options.ShipmentsUrl.Port), ("trade", options.TradeUrl.Port),
     .. options.UncachedTradeUrl is { } replica ? [("replica", replica.Port)] : Array.Empty<(string, int)>(),
+    .. options.EmptyShipmentsUrl is { } second ? [("shipments-empty", second.Port)] : Array.Empty<(string, int)>(),
     ("postgres", new NpgsqlConnectionStringBuilder(options.Postgres).Port), ("rabbitmq", options.Amqp.IsDefaultPort ? 5672 : options.Amqp.Port),
 ]);
 Console.WriteLine(cpu.Available ? $"  CPU watch  {cpu.Describe()}" : "  CPU watch  unavailable (not Linux)");
@@ -89,6 +90,7 @@ PostgresResult? postgres = null;
 DimensionResult? dimensions = null;
 BackfillResult? backfill = null;
 ReplayResult? replay = null;
+ScaleResult? scale = null;
 var exitCode = 0;
 try
 {
@@ -169,6 +171,17 @@ try
             if (replay.Problem is not null) exitCode = 1;
         }
     }
+
+    // 9. Creates with millions stored, next to creates on an empty database; a republish that walks them all.
+    if (options.ScaleRows > 0 && clients.EmptyShipments is { } emptyShipments)
+    {
+        scale = await Phase("9 scale", () => new ScaleBench(options, clients, random).RunAsync(emptyShipments, ct));
+        if (scale.Problem is not null) exitCode = 1;
+    }
+    else if (options.ScaleRows > 0)
+    {
+        notes.Add("Phase 9 (scale) skipped: no --empty-shipments-url (a second Shipments on a database of its own; scripts/bench.sh starts one when it starts the stack).");
+    }
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)
 {
@@ -191,7 +204,7 @@ if (contended.Count > 0)
 }
 
 var results = new BenchResults(options, env, startedAt, Clock.Seconds(wall, Clock.Now), ingest, freshness, queries, emptyCall, readyCheck,
-    broker, postgres, dimensions, backfill, replay, usages, notes);
+    broker, postgres, dimensions, backfill, replay, scale, usages, notes);
 var table = Report.Table(results);
 var cpuTable = cpu.Available ? Report.CpuTable(usages) : "";
 Console.WriteLine();

@@ -47,17 +47,13 @@ public sealed class ReplayBench(BenchOptions options, Clients clients, Random ra
             until: Clock.After(Clock.Now, TimeSpan.FromSeconds(options.QuerySeconds)), cancellationToken);
 
         var y = replayYear;
-        var started = await clients.Shipments.StartShipmentRepublishAsync(new RepublishShipmentsRequest
-        {
-            FirstLoadDate = new Google.Type.Date { Year = y, Month = 1, Day = 1 },
-            LastLoadDate = new Google.Type.Date { Year = y, Month = 12, Day = 31 },
-        }, clients.Call(CallTimeout, cancellationToken));
+        var started = await clients.Shipments.StartShipmentRepublishAsync(Workload.RepublishYear(y), clients.Call(CallTimeout, cancellationToken));
         var replayStart = Clock.Now;
         Console.WriteLine($"replay: {started.Name} republishes {started.Metadata.Unpack<RepublishShipmentsMetadata>().TotalCount:N0} shipments of {y}; creates go on");
 
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var longest = 0.0;
-        var sampler = SampleLongestTransactionAsync(seconds => longest = Math.Max(longest, seconds), sampling.Token);
+        var sampler = LongestTransaction.SampleAsync(options.ShipmentsConnectionString, "replay", seconds => longest = Math.Max(longest, seconds), sampling.Token);
         Operation? done = null;
         var replayEnd = 0L;
         var during = await CreatesAsync(rate, flows, liveYear, expected, stopWhen: async () =>
@@ -153,33 +149,6 @@ public sealed class ReplayBench(BenchOptions options, Clients clients, Random ra
         {
             var (count, barrels) = expected.GetValueOrDefault(flow);
             expected[flow] = (count + 1, barrels + Workload.Parse(shipment.Barrels));
-        }
-    }
-
-    /// <summary>
-    /// The age of the oldest transaction a client holds open in Shipments' database, every quarter second.
-    /// Autovacuum's own long transactions are left out: they yield to every lock a client asks for.
-    /// </summary>
-    private async Task SampleLongestTransactionAsync(Action<double> observe, CancellationToken cancellationToken)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(options.Postgres) { Database = options.ShipmentsDatabase, Pooling = false };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            SELECT extract(epoch FROM now() - xact_start)::float8, left(regexp_replace(query, '\s+', ' ', 'g'), 100) FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND backend_type = 'client backend'
-            ORDER BY xact_start LIMIT 1
-            """, connection);
-        var longest = 0.0;
-        using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        while (await ticker.WaitForNextTickAsync(cancellationToken))
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken)) continue;
-            var seconds = reader.GetDouble(0);
-            if (seconds >= 1 && longest < 1) Console.WriteLine(F($"  [replay] a transaction open over a second: {reader.GetString(1)}"));
-            longest = Math.Max(longest, seconds);
-            observe(seconds);
         }
     }
 

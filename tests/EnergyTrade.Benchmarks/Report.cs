@@ -18,6 +18,7 @@ public sealed record BenchResults(
     DimensionResult? Dimensions,
     BackfillResult? Backfill,
     ReplayResult? Replay,
+    ScaleResult? Scale,
     IReadOnlyList<CpuUsage> Cpu,
     IReadOnlyList<string> Notes);
 
@@ -37,6 +38,7 @@ public static class Report
     public const long ResidentTargetBytes = 300_000_000;
     /// <summary>A republish commits a page at a time; a transaction open longer would hold back vacuum and locks.</summary>
     public const double LongestTransactionTargetSeconds = 1;
+    public const double CreatesAtScaleShareOfEmpty = 0.85;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -191,6 +193,25 @@ public static class Report
                 F($"≤ {LongestTransactionTargetSeconds:0} s"), Met(rp.LongestTransactionSeconds <= LongestTransactionTargetSeconds)]);
         }
 
+        // 9. Scale
+        if (r.Scale is { } sc)
+        {
+            var millions = F($"{sc.Stored / 1e6:0.#} M");
+            var rounds = F($"{sc.Full.Count} rounds of {r.Options.ScaleSeconds:0} s each, alternating, C={r.Options.Concurrency}");
+            rows.Add(["9", F($"shipments stored in Shipments' database: {sc.StoredBefore:N0}, then {sc.Loaded:N0} copies added by SQL"),
+                sc.Loaded > 0 ? F($"{sc.Loaded / sc.LoadSeconds:N0} rows/s ({sc.LoadSeconds:0} s, with VACUUM and CHECKPOINT)") : "already stored", "", "", "", ""]);
+            rows.Add(["9", F($"CreateShipment on an empty database (a second Shipments, same server; {rounds})"),
+                F($"{sc.EmptyPerSecond:N0} calls/s, p99 {sc.Empty.Max(t => t.Latency.P99):0.0} ms"), "", "", "", ""]);
+            var errors = sc.Errors > 0 ? F($", {sc.Errors} errors") : "";
+            rows.Add(["9", F($"CreateShipment with {millions} shipments stored ({rounds})"),
+                F($"{sc.FullPerSecond:N0} calls/s, p99 {sc.Full.Max(t => t.Latency.P99):0.0} ms{errors}"), F($"empty {sc.EmptyPerSecond:N0} calls/s"), Pct(sc.Share),
+                F($"≥ {CreatesAtScaleShareOfEmpty * 100:0}% of empty"), Met(sc.Errors == 0 && sc.Share >= CreatesAtScaleShareOfEmpty)]);
+            rows.Add(["9", F($"republish of the phase's own year: {sc.ScanRepublished:N0} shipments found by walking all {millions}"),
+                sc.Problem is null ? F($"{sc.ScanSeconds:0.0} s") : $"FAILED: {sc.Problem}", "", "", "", ""]);
+            rows.Add(["9", "longest open transaction in Shipments' database during that republish", F($"{sc.ScanLongestTransactionSeconds:0.00} s"), "", "",
+                F($"≤ {LongestTransactionTargetSeconds:0} s"), Met(sc.Problem is null && sc.ScanLongestTransactionSeconds <= LongestTransactionTargetSeconds)]);
+        }
+
         var sb = new StringBuilder();
         sb.AppendLine("| # | measure | result | ceiling | ratio | target | met |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
@@ -225,7 +246,7 @@ public static class Report
         sb.AppendLine($"- machine: {e.Cores} cores, {e.Memory}, {e.Os}; load average at start {e.LoadAverage}");
         sb.AppendLine($"- runtimes: {e.DotNet}; PostgreSQL {e.PostgreSql}; RabbitMQ {e.RabbitMq}");
         sb.AppendLine($"- commit {e.Commit}");
-        sb.AppendLine(F($"- parameters: --count {o.Count} --concurrency {o.Concurrency} --warmup {o.Warmup} --freshness-method {(o.FreshnessWatch ? "watch" : "poll")} --query-seconds {o.QuerySeconds} --freshness-seconds {o.FreshnessSeconds} --postgres-seconds {o.PostgresSeconds} --broker-count {o.EffectiveBrokerCount} --dimension-shipments {o.DimensionShipments} --dimension-concurrency {o.DimensionConcurrency} --backfill-rows {o.BackfillRows} --replay-create-rate {o.ReplayCreateRate}{(o.UncachedTradeUrl is { } u ? $" --uncached-trade-url {u.ToString().TrimEnd('/')}" : "")} --seed {o.Seed}; wall time {r.WallSeconds:0} s"));
+        sb.AppendLine(F($"- parameters: --count {o.Count} --concurrency {o.Concurrency} --warmup {o.Warmup} --freshness-method {(o.FreshnessWatch ? "watch" : "poll")} --query-seconds {o.QuerySeconds} --freshness-seconds {o.FreshnessSeconds} --postgres-seconds {o.PostgresSeconds} --broker-count {o.EffectiveBrokerCount} --dimension-shipments {o.DimensionShipments} --dimension-concurrency {o.DimensionConcurrency} --backfill-rows {o.BackfillRows} --replay-create-rate {o.ReplayCreateRate} --scale-rows {o.ScaleRows} --scale-seconds {o.ScaleSeconds}{(o.UncachedTradeUrl is { } u ? $" --uncached-trade-url {u.ToString().TrimEnd('/')}" : "")} --seed {o.Seed}; wall time {r.WallSeconds:0} s"));
         sb.AppendLine();
         sb.Append(table);
         if (cpu.Length > 0)

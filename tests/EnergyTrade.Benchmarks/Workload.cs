@@ -94,6 +94,13 @@ public static class Workload
     public static decimal Parse(Google.Type.Decimal? d) =>
         d is null || string.IsNullOrEmpty(d.Value) ? 0m : decimal.Parse(d.Value, NumberStyles.Float, CultureInfo.InvariantCulture);
 
+    /// <summary>StartShipmentRepublish of every shipment loaded in <paramref name="year"/>.</summary>
+    public static RepublishShipmentsRequest RepublishYear(int year) => new()
+    {
+        FirstLoadDate = new Google.Type.Date { Year = year, Month = 1, Day = 1 },
+        LastLoadDate = new Google.Type.Date { Year = year, Month = 12, Day = 31 },
+    };
+
     public static Google.Type.Date Month(int year, int month) => new() { Year = year, Month = month, Day = 0 };
 
     public static GetBilateralTotalsRequest Totals(string country, string partner, Google.Type.Date first, Google.Type.Date last) =>

@@ -114,6 +114,45 @@ public sealed class RepublishOperationTests
     }
 
     [Fact]
+    public async Task A_page_of_a_filtered_republish_reads_a_page_of_the_table_not_a_page_of_matches()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("lroscan");
+        var proxy = await sut.ProxyToRabbitMqAsync();
+        var (process, shipments) = await sut.StartShipmentsAsync(rabbitProxy: proxy, environment: new Dictionary<string, string>
+        {
+            ["Republish__PageSize"] = "10", ["Republish__MaxOutboxBacklog"] = "1", ["Republish__PollInterval"] = "00:00:01",
+        });
+        // One at a time, so ids (time-ordered) alternate: AZ, KZ, AZ, KZ, …
+        for (var n = 0; n < 40; n++)
+        {
+            await shipments.CreateShipmentAsync(new CreateShipmentRequest
+            {
+                Shipment = SeedShipments.Cargo("AZ", "Azeri Light", 1_000m + n, Quantity.Types.Unit.Barrels, null, 2020, 3, n % 28 + 1, "Supsa",
+                    exporter: n % 2 == 0 ? "AZ" : "KZ"),
+                RequestId = Guid.NewGuid().ToString(),
+            }, Deadline());
+        }
+        await Eventually.MatchAsync(UnsentAsync, n => n == 0, TimeSpan.FromSeconds(60), "the creates' events to be sent");
+        using var channel = TestAuth.Channel(process.GrpcUrl);
+        var operations = new Operations.OperationsClient(channel);
+
+        // RabbitMQ away and a backlog limit of one: the republish stops after its first page with a match.
+        proxy.Cut();
+        var started = await shipments.StartShipmentRepublishAsync(new RepublishShipmentsRequest { ExporterCountry = "AZ" }, Deadline());
+        var held = await Eventually.StableAsync(UnsentAsync, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(60), "the republish to stop writing pages");
+        // The first 10 shipments hold 5 from AZ; ten matches would mean the page read 19 rows of the table.
+        Assert.Equal(5, held);
+
+        proxy.Restore();
+        var done = await operations.WaitOperationAsync(new WaitOperationRequest { Name = started.Name }, Deadline(120));
+        Assert.True(done.Done, "the republish finished once RabbitMQ took its events");
+        Assert.Equal(20, done.Response.Unpack<RepublishShipmentsResponse>().RepublishedCount);
+        Assert.Equal(20, await RepublishedRowsAsync(sut, 40));
+
+        Task<long> UnsentAsync() => sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL");
+    }
+
+    [Fact]
     public async Task A_republish_writes_no_further_page_while_the_outbox_holds_its_backlog_limit_and_finishes_once_the_events_are_sent()
     {
         await using var sut = await ServiceUnderTest.CreateAsync("lrobacklog");
