@@ -30,6 +30,15 @@ public sealed record ShipmentFilter(string Exporter, string Importer, string Ori
         if (Exporter.Length > 0) query = query.Where(s => s.ExporterCountry == Exporter);
         if (Importer.Length > 0) query = query.Where(s => s.ImporterCountry == Importer);
         if (Origin.Length > 0) query = query.Where(s => s.OriginCountry == Origin);
+        return ApplyLoadDates(query);
+    }
+
+    /// <summary>True when the load date is bounded on either side, so ix_shipments_load_date_id narrows a walk to the range.</summary>
+    public bool BoundsLoadDate => FirstLoadDate is not null || LastLoadDate is not null;
+
+    /// <summary>The load-date range alone, without the countries.</summary>
+    public IQueryable<Shipment> ApplyLoadDates(IQueryable<Shipment> query)
+    {
         if (FirstLoadDate is { } from) query = query.Where(s => s.LoadDate >= from);
         if (LastLoadDate is { } to) query = query.Where(s => s.LoadDate <= to);
         return query;

@@ -36,24 +36,39 @@ public sealed partial class ShipmentsGrpcService
         var query = filters.Apply(db.Shipments.AsNoTracking());
         long exported = 0;
         var pages = 0;
-        (DateOnly LoadDate, Guid Id)? cursor = null;
-        while (true)
+        var rows = await PageAsync(query, after: null, cancellationToken);
+        while (rows.Count > 0)
         {
-            var pageQuery = cursor is { } after ? ShipmentOrder.After(query, after.LoadDate, after.Id) : query;
-            var rows = await ShipmentOrder.Newest(pageQuery).Take(ExportPageSize).ToListAsync(cancellationToken);
-            if (rows.Count == 0) break;
-
+            // The next page is read while this one is mapped and written: PostgreSQL and the
+            // serialisation overlap instead of taking turns. The write is no database call, so the
+            // context is still used by one operation at a time.
+            var next = rows.Count < ExportPageSize ? null : PageAsync(query, (rows[^1].LoadDate, rows[^1].Id), cancellationToken);
             var page = new V1.ExportShipmentsResponse();
             page.Shipments.AddRange(rows.Select(s => s.ToProto()));
-            // Waits for the client to take it: a slow reader slows the export instead of filling memory.
-            await responseStream.WriteAsync(page, cancellationToken);
+            try
+            {
+                // Waits for the client to take it: a slow reader slows the export instead of filling memory.
+                await responseStream.WriteAsync(page, cancellationToken);
+            }
+            catch when (next is not null)
+            {
+                // Not left running on a context that is about to be disposed.
+                await Task.WhenAny(next);
+                throw;
+            }
             exported += rows.Count;
             pages++;
-            if (rows.Count < ExportPageSize) break;
-            cursor = (rows[^1].LoadDate, rows[^1].Id);
+            rows = next is null ? [] : await next;
         }
         await snapshot.CommitAsync(cancellationToken);
         LogExported(exported, pages, filters.ToString());
+    }
+
+    private static Task<List<Data.Shipment>> PageAsync(IQueryable<Data.Shipment> query, (DateOnly LoadDate, Guid Id)? after,
+        CancellationToken cancellationToken)
+    {
+        var page = after is { } cursor ? ShipmentOrder.After(query, cursor.LoadDate, cursor.Id) : query;
+        return ShipmentOrder.Newest(page).Take(ExportPageSize).ToListAsync(cancellationToken);
     }
 
     [LoggerMessage(LogLevel.Information, "Exported {Count} shipments in {Pages} pages (filters {Filters})")]

@@ -20,8 +20,13 @@ public sealed class RepublishOperation
     public required byte[] Request { get; set; }
     public long TotalCount { get; set; }
     public long RepublishedCount { get; set; }
-    /// <summary>The id of the last shipment republished: the next page starts after it.</summary>
+    /// <summary>The id of the last shipment the walk has passed: the next page starts after it.</summary>
     public Guid? Cursor { get; set; }
+    /// <summary>
+    /// Its load date, when the walk follows the load-date index (the request bounds the load date);
+    /// null when it follows the primary key.
+    /// </summary>
+    public DateOnly? CursorLoadDate { get; set; }
     public string? Error { get; set; }
     public bool CancelRequested { get; set; }
     /// <summary>Who started it: the token's subject.</summary>

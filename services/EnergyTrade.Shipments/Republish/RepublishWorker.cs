@@ -118,18 +118,8 @@ public sealed partial class RepublishWorker(
     {
         var request = V1.RepublishShipmentsRequest.Parser.ParseFrom(operation.Request);
         var filters = ShipmentFilter.Parse(request, new FieldViolations());
-        var pageSize = Math.Max(1, options.Value.PageSize);
-        // A page is the next PageSize shipments of the whole table in id order, of which the filters keep
-        // what they keep. Paging on the filtered rows instead would let one page walk millions of rows the
-        // filters skip (a year recorded last, a rare pair) inside one transaction; this way each
-        // transaction reads at most a page of the primary key, however selective the filters are.
-        var all = db.Shipments.AsNoTracking();
-        if (operation.Cursor is { } after) all = all.Where(s => s.Id > after);
-        var end = await all.OrderBy(s => s.Id).Skip(pageSize - 1).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(cancellationToken);
-        var query = filters.Apply(db.Shipments.AsNoTracking());
-        if (operation.Cursor is { } from) query = query.Where(s => s.Id > from);
-        if (end is { } last) query = query.Where(s => s.Id <= last);
-        var page = await query.OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        var (page, end) = await RepublishWalk.NextPageAsync(db.Shipments.AsNoTracking(), filters, operation, Math.Max(1, options.Value.PageSize),
+            cancellationToken);
 
         var now = time.GetUtcNow();
         db.OutboxMessages.AddRange(page.Select(s => ShipmentWriter.Changed(s.ToSnapshot(), ShipmentChangeKind.Republished, now)));
@@ -137,16 +127,15 @@ public sealed partial class RepublishWorker(
         operation.UpdateTime = now;
         if (end is not null)
         {
-            operation.Cursor = end;
+            (operation.Cursor, operation.CursorLoadDate) = (end.Id, end.LoadDate);
             if (page.Count > 0) LogProgress(operation.Name, operation.RepublishedCount, operation.TotalCount);
         }
         else
         {
-            // Fewer than a page of shipments were left, so this page reached the end of the table.
-            if (page.Count > 0) operation.Cursor = page[^1].Id;
+            // Fewer than a page of shipments were left, so this page reached the end of the walk.
             operation.State = OperationState.Succeeded;
             operation.EndTime = now;
-            // Shipments recorded while it ran (ids only grow) were republished too.
+            // Shipments recorded while it ran may have been republished too.
             operation.TotalCount = Math.Max(operation.TotalCount, operation.RepublishedCount);
             LogFinished(operation.Name, operation.RepublishedCount);
         }

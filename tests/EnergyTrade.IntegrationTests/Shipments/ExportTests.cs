@@ -115,6 +115,29 @@ public sealed class ExportTests
     }
 
     [Fact]
+    public async Task Exports_abandoned_after_their_first_page_leave_the_service_answering_whole_exports_and_lists()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("exportabandon");
+        var (process, shipments) = await sut.StartShipmentsAsync();
+        var all = await CreateAsync(shipments, Enumerable.Range(0, 3_000).Select(i => Request(Day(i))));
+
+        // The service reads the next page while it writes one: a client that goes away mid-export must
+        // not leave that read running on a database context handed to the next call.
+        for (var i = 0; i < 5; i++)
+        {
+            using var cancel = new CancellationTokenSource();
+            using var call = shipments.ExportShipments(new ExportShipmentsRequest(), cancellationToken: cancel.Token);
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            await cancel.CancelAsync();
+        }
+
+        var pages = await ExportAsync(shipments, new ExportShipmentsRequest());
+        Assert.Equal(all.Order(StringComparer.Ordinal), pages.SelectMany(p => p.Shipments).Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(await ListAllAsync(shipments, new ListShipmentsRequest()), pages.SelectMany(p => p.Shipments).Select(s => s.Name));
+        Assert.False(process.HasExited);
+    }
+
+    [Fact]
     public async Task Bad_filters_are_invalid_argument_with_the_same_violations_as_list_shipments()
     {
         await using var sut = await ServiceUnderTest.CreateAsync("exportbad");

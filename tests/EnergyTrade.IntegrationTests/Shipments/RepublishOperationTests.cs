@@ -153,6 +153,54 @@ public sealed class RepublishOperationTests
     }
 
     [Fact]
+    public async Task A_republish_of_a_load_date_range_walks_that_range_newest_first_and_resumes_after_a_crash_writing_each_match_once()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("lrodates");
+        var (first, shipments) = await sut.StartShipmentsAsync(environment: OneShipmentPerPage);
+        // Outside the range, before and after it in id order, so that an id walk would meet them.
+        await CreateAsync(shipments, 100);
+        for (var n = 0; n < 120; n++)
+        {
+            await shipments.CreateShipmentAsync(new CreateShipmentRequest
+            {
+                Shipment = SeedShipments.Cargo("AZ", "Azeri Light", 2_000m + n, Quantity.Types.Unit.Barrels, null, 2021, 1 + n / 28 % 12, n % 28 + 1, "Supsa",
+                    exporter: n % 3 == 0 ? "KZ" : "AZ"),
+                RequestId = Guid.NewGuid().ToString(),
+            }, Deadline());
+        }
+        await CreateAsync(shipments, 50);
+        var created = 270;
+
+        var started = await shipments.StartShipmentRepublishAsync(new RepublishShipmentsRequest
+        {
+            ExporterCountry = "AZ",
+            FirstLoadDate = new Google.Type.Date { Year = 2021, Month = 1, Day = 1 },
+            LastLoadDate = new Google.Type.Date { Year = 2021, Month = 12, Day = 31 },
+        }, Deadline());
+        Assert.Equal(80, Metadata(started).TotalCount);
+        await Eventually.MatchAsync(() => RepublishedRowsAsync(sut, created), n => n >= 10, TimeSpan.FromSeconds(30), "some pages written");
+        await first.KillAsync();
+
+        var (second, _) = await sut.StartShipmentsAsync(environment: OneShipmentPerPage);
+        using var channel = TestAuth.Channel(second.GrpcUrl);
+        var operations = new Operations.OperationsClient(channel);
+        var done = await operations.WaitOperationAsync(new WaitOperationRequest { Name = started.Name }, Deadline(120));
+
+        Assert.True(done.Done, "the operation finished after the restart");
+        Assert.Equal(80, done.Response.Unpack<RepublishShipmentsResponse>().RepublishedCount);
+        // In the order of the load-date index: newest load date first, then newest id.
+        // The created events are the first outbox rows; the republished ones follow, in the order written.
+        var republished = (await sut.ShipmentsDb.ScalarAsync<string>($"""
+            SELECT string_agg(s.load_date::text || ' ' || s.id::text, ',' ORDER BY o.id)
+            FROM outbox_messages o JOIN shipments s ON s.id = o.shipment_id
+            WHERE o.id > (SELECT id FROM outbox_messages ORDER BY id OFFSET {created - 1} LIMIT 1)
+            """))!.Split(',');
+        Assert.Equal(80, republished.Distinct().Count());
+        Assert.Equal(republished.OrderDescending(StringComparer.Ordinal), republished);
+        Assert.All(republished, r => Assert.StartsWith("2021-", r));
+    }
+
+    [Fact]
     public async Task A_republish_writes_no_further_page_while_the_outbox_holds_its_backlog_limit_and_finishes_once_the_events_are_sent()
     {
         await using var sut = await ServiceUnderTest.CreateAsync("lrobacklog");

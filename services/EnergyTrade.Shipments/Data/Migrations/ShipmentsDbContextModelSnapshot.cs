@@ -255,6 +255,10 @@ namespace EnergyTrade.Shipments.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("cursor");
 
+                    b.Property<DateOnly?>("CursorLoadDate")
+                        .HasColumnType("date")
+                        .HasColumnName("cursor_load_date");
+
                     b.Property<DateTimeOffset?>("EndTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("end_time");
