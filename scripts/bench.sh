@@ -20,6 +20,9 @@
 # TotalsCache__Enabled=false, gRPC on :5203 and HTTP on :5202, log .run/up/logs/trade-uncached.log.
 # The second Shipments runs the DLL up.sh runs for Shipments on database energytrade_shipments_empty,
 # gRPC on :5105 and HTTP on :5104, log .run/up/logs/shipments-empty.log; phase 9 empties its tables.
+# Phase 9 also tops the stack's own Shipments database (the one up.sh uses) up to --scale-rows
+# (10,000,000) shipments: the first run adds ~9 M rows, ~20 GB and ~25 minutes; later runs find them
+# there. --scale-rows 0 skips the phase; deleting .run/up/pg (stack stopped) starts afresh.
 # The benchmark mints its bearer token with the local signing key that scripts/up.sh keeps in
 # .run/up/secrets.env (or takes ENERGYTRADE_SIGNING_KEY, or --token).
 set -euo pipefail
@@ -76,18 +79,18 @@ EMPTY_DATABASE=energytrade_shipments_empty
 HEALTH_TIMEOUT=120
 
 started=0
-declare -A EXTRA_PID=()
+declare -A EXTRA_PID=() EXTRA_DLL=()
 # PID of an extra process we started, if it still runs it (checks the PID was not recycled).
 extra_running() {
     local pid=${EXTRA_PID[$1]:-}
-    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$2"
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "${EXTRA_DLL[$1]}"
 }
 
 stop_extras() {
     local name
     local -a pids=()
     for name in "${!EXTRA_PID[@]}"; do
-        extra_running "$name" '\.dll' || continue
+        extra_running "$name" || continue
         echo "bench.sh: stopping the $name (pid ${EXTRA_PID[$name]})"
         pids+=("${EXTRA_PID[$name]}")
     done
@@ -114,6 +117,7 @@ start_extra() {
                 exec env "$@" setsid dotnet "$(basename "$dll")" >>"$ROOT/$log" 2>&1 </dev/null
     ) &
     EXTRA_PID[$name]=$!
+    EXTRA_DLL[$name]=$(basename "$dll")
     echo "bench.sh: started the $name (pid ${EXTRA_PID[$name]}), log $log"
     printf 'waiting for http://localhost:%s/health/ready …' "$http"
     deadline=$((SECONDS + HEALTH_TIMEOUT))

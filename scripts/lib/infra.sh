@@ -529,7 +529,7 @@ _infra_wait_gone() {
 }
 
 # infra_stop_processes PID… : SIGTERM to all at once (each shuts down gracefully, in parallel),
-# then SIGKILL to any still running 30 s later.
+# then, one by one, SIGKILL to any still running after 30 s more of waiting for it.
 infra_stop_processes() {
     local pid
     for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done

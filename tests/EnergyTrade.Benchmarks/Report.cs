@@ -214,9 +214,9 @@ public static class Report
             rows.Add(["9", F($"CreateShipment with {millions} shipments stored ({rounds})"),
                 F($"{sc.FullPerSecond:N0} calls/s, p99 {sc.Full.Max(t => t.Latency.P99):0.0} ms{errors}"), F($"empty {sc.EmptyPerSecond:N0} calls/s"), Pct(sc.Share),
                 F($"≥ {CreatesAtScaleShareOfEmpty * 100:0}% of empty"), Met(sc.Errors == 0 && sc.Share >= CreatesAtScaleShareOfEmpty)]);
-            rows.Add(["9", F($"republish of the phase's own year: {sc.ScanRepublished:N0} shipments found by walking all {millions}"),
-                sc.Problem is null ? F($"{sc.ScanSeconds:0.0} s") : $"FAILED: {sc.Problem}", "", "", "", ""]);
-            rows.Add(["9", "longest open transaction in Shipments' database during that republish", F($"{sc.ScanLongestTransactionSeconds:0.00} s"), "", "",
+            rows.Add(["9", F($"republish whose filter matches nothing (no load-date bound): the primary-key walk over all {millions}"),
+                sc.Problem is null ? F($"{sc.ScanSeconds:0.0} s ({sc.Stored / sc.ScanSeconds:N0} shipments/s)") : $"FAILED: {sc.Problem}", "", "", "", ""]);
+            rows.Add(["9", "longest open transaction in Shipments' database during that walk", F($"{sc.ScanLongestTransactionSeconds:0.00} s"), "", "",
                 F($"≤ {LongestTransactionTargetSeconds:0} s"), Met(sc.Problem is null && sc.ScanLongestTransactionSeconds <= LongestTransactionTargetSeconds)]);
         }
 
@@ -254,7 +254,7 @@ public static class Report
         sb.AppendLine($"- machine: {e.Cores} cores, {e.Memory}, {e.Os}; load average at start {e.LoadAverage}");
         sb.AppendLine($"- runtimes: {e.DotNet}; PostgreSQL {e.PostgreSql}; RabbitMQ {e.RabbitMq}");
         sb.AppendLine($"- commit {e.Commit}");
-        sb.AppendLine(F($"- parameters: --count {o.Count} --concurrency {o.Concurrency} --warmup {o.Warmup} --freshness-method {(o.FreshnessWatch ? "watch" : "poll")} --query-seconds {o.QuerySeconds} --freshness-seconds {o.FreshnessSeconds} --postgres-seconds {o.PostgresSeconds} --broker-count {o.EffectiveBrokerCount} --dimension-shipments {o.DimensionShipments} --dimension-concurrency {o.DimensionConcurrency} --backfill-rows {o.BackfillRows} --replay-create-rate {o.ReplayCreateRate} --scale-rows {o.ScaleRows} --scale-seconds {o.ScaleSeconds}{(o.UncachedTradeUrl is { } u ? $" --uncached-trade-url {u.ToString().TrimEnd('/')}" : "")} --seed {o.Seed}; wall time {r.WallSeconds:0} s"));
+        sb.AppendLine(F($"- parameters: --count {o.Count} --concurrency {o.Concurrency} --warmup {o.Warmup} --freshness-method {(o.FreshnessWatch ? "watch" : "poll")} --query-seconds {o.QuerySeconds} --freshness-seconds {o.FreshnessSeconds} --postgres-seconds {o.PostgresSeconds} --broker-count {o.EffectiveBrokerCount} --dimension-shipments {o.DimensionShipments} --dimension-concurrency {o.DimensionConcurrency} --backfill-rows {o.BackfillRows} --replay-create-rate {o.ReplayCreateRate} --scale-rows {o.ScaleRows} --scale-seconds {o.ScaleSeconds}{(o.UncachedTradeUrl is { } u ? $" --uncached-trade-url {u.ToString().TrimEnd('/')}" : "")}{(o.EmptyShipmentsUrl is { } es ? $" --empty-shipments-url {es.ToString().TrimEnd('/')} --empty-shipments-database {o.EmptyShipmentsDatabase}" : "")} --seed {o.Seed}; wall time {r.WallSeconds:0} s"));
         sb.AppendLine();
         sb.Append(table);
         if (cpu.Length > 0)

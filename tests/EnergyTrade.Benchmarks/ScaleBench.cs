@@ -27,13 +27,15 @@ public sealed record ScaleResult(
 /// Phase 9, creates at scale: Shipments' database is topped up to --scale-rows shipments (10 M), then
 /// single creates are timed in alternating rounds against it and against a second Shipments whose
 /// database was emptied at the start of the phase — same code, same server, same minutes, so only the
-/// rows stored differ. Last, a republish whose filter matches only the phase's own creates walks the
-/// whole table, to show that a replay over millions of rows holds no long transaction.
+/// rows stored differ. Last, a republish whose filter matches nothing (exporter Tuvalu, which no phase
+/// uses, and no load-date bound) walks the whole table by its primary key, to show that a replay over
+/// millions of rows holds no long transaction however selective its filter.
 /// </summary>
 /// <remarks>
 /// The rows are stored by SQL, not through the API: copies of the database's newest shipments (and
 /// their revisions) with new time-ordered ids older than any real one and fresh random request ids, as
-/// years of history would have. Trade never hears of them; the phase measures Shipments' write path.
+/// years of history would have; the copied revisions' jsonb images still name their template's id.
+/// Trade never hears of them; the phase measures Shipments' write path.
 /// </remarks>
 public sealed class ScaleBench(BenchOptions options, Clients clients, Random random)
 {
@@ -43,10 +45,12 @@ public sealed class ScaleBench(BenchOptions options, Clients clients, Random ran
     private const int TemplateRows = 20_000;
     private const int LoadStatementRows = 250_000;
     private const int Rounds = 2;
+    /// <summary>Tuvalu: assigned, exports no oil, and no phase's workload uses it.</summary>
+    private const string NoSuchExporter = "TV";
 
     public async Task<ScaleResult> RunAsync(ShipmentService.ShipmentServiceClient empty, CancellationToken cancellationToken)
     {
-        await EmptyAsync(cancellationToken);
+        await EmptyAsync(empty, cancellationToken);
         var (before, loaded, loadSeconds) = await TopUpAsync(cancellationToken);
         var stored = before + loaded;
 
@@ -62,7 +66,7 @@ public sealed class ScaleBench(BenchOptions options, Clients clients, Random ran
             fullRounds.Add(await CreatesAsync(F($"creates, {stored / 1e6:0.#} M stored, round {round}"), clients.Shipments, year, duration, warmup, cancellationToken));
         }
 
-        var (republished, scanSeconds, longest, problem) = await ScanAsync(year, cancellationToken);
+        var (republished, scanSeconds, longest, problem) = await ScanAsync(cancellationToken);
         var result = new ScaleResult(before, stored, loaded, loadSeconds, emptyRounds, fullRounds, republished, scanSeconds, longest, problem);
         Console.WriteLine(F($"scale: creates {result.FullPerSecond:N0}/s with {stored:N0} stored, {result.EmptyPerSecond:N0}/s on an empty database ({result.Share:P0})"));
         return result;
@@ -81,19 +85,31 @@ public sealed class ScaleBench(BenchOptions options, Clients clients, Random ran
         }, cancellationToken);
     }
 
-    /// <summary>The second Shipments' database back to no rows at all, so its rounds time creates on an empty database.</summary>
-    private async Task EmptyAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The second Shipments' database back to no rows at all, so its rounds time creates on an empty
+    /// database — after making sure it is not Shipments' own, and that the second Shipments writes there.
+    /// </summary>
+    private async Task EmptyAsync(ShipmentService.ShipmentServiceClient empty, CancellationToken cancellationToken)
     {
+        if (string.Equals(options.EmptyShipmentsDatabase, options.ShipmentsDatabase, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"--empty-shipments-database is Shipments' own database ({options.ShipmentsDatabase}); phase 9 empties it");
+        }
         await using var connection = new NpgsqlConnection(options.EmptyShipmentsConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var truncate = new NpgsqlCommand("TRUNCATE shipments, shipment_revisions, outbox_messages, republish_operations", connection);
-        await truncate.ExecuteNonQueryAsync(cancellationToken);
+        await ExecuteAsync(connection, "TRUNCATE shipments, shipment_revisions, outbox_messages, republish_operations", cancellationToken);
+        var probe = Workload.Shipment(random, Workload.IngestFlows[0], 2999, 1);
+        await empty.CreateShipmentAsync(probe, clients.Call(CallTimeout, cancellationToken));
+        if (await ScalarAsync<long>(connection, "SELECT count(*) FROM shipments", cancellationToken) != 1)
+        {
+            throw new InvalidOperationException($"the Shipments at --empty-shipments-url does not write to {options.EmptyShipmentsDatabase}");
+        }
         Console.WriteLine($"scale: emptied {options.EmptyShipmentsDatabase}");
     }
 
     /// <summary>
     /// Copies the newest shipments (and their revisions) until the table holds --scale-rows, a statement of
-    /// <see cref="LoadStatementRows"/> at a time so that progress shows and no transaction runs for long;
+    /// <see cref="LoadStatementRows"/> at a time so that progress shows and a failure loses one statement's work;
     /// then VACUUM and CHECKPOINT, as a database that has held its rows for a while would have had.
     /// </summary>
     private async Task<(long Before, long Loaded, double Seconds)> TopUpAsync(CancellationToken cancellationToken)
@@ -166,17 +182,18 @@ public sealed class ScaleBench(BenchOptions options, Clients clients, Random ran
     }
 
     /// <summary>
-    /// StartShipmentRepublish of the phase's own year: a few ten thousand matches at the end of a table of
-    /// millions, so the operation walks every page of the table to find them.
+    /// StartShipmentRepublish of exporter Tuvalu: nothing matches, and without a load-date bound the
+    /// operation walks every page of the primary key to find that out.
     /// </summary>
-    private async Task<(long Republished, double Seconds, double Longest, string? Problem)> ScanAsync(int year, CancellationToken cancellationToken)
+    private async Task<(long Republished, double Seconds, double Longest, string? Problem)> ScanAsync(CancellationToken cancellationToken)
     {
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var longest = 0.0;
         var sampler = LongestTransaction.SampleAsync(options.ShipmentsConnectionString, "scale", s => longest = Math.Max(longest, s), sampling.Token);
-        var started = await clients.Shipments.StartShipmentRepublishAsync(Workload.RepublishYear(year), clients.Call(CallTimeout, cancellationToken));
+        var started = await clients.Shipments.StartShipmentRepublishAsync(new RepublishShipmentsRequest { ExporterCountry = NoSuchExporter },
+            clients.Call(CallTimeout, cancellationToken));
         var start = Clock.Now;
-        Console.WriteLine($"scale: {started.Name} republishes the {started.Metadata.Unpack<RepublishShipmentsMetadata>().TotalCount:N0} shipments of {year}, walking the whole table");
+        Console.WriteLine($"scale: {started.Name} republishes exporter {NoSuchExporter}'s shipments, walking the whole table by id");
         var deadline = Clock.After(start, TimeSpan.FromSeconds(options.DrainTimeoutSeconds * 4));
         Operation operation = started;
         while (!operation.Done && Clock.Now < deadline)
@@ -187,10 +204,16 @@ public sealed class ScaleBench(BenchOptions options, Clients clients, Random ran
         var seconds = Clock.Seconds(start, Clock.Now);
         await sampling.CancelAsync();
         await IngestBench.Quietly(sampler);
+        if (!operation.Done)
+        {
+            // Not left walking the table behind the benchmark's back.
+            await clients.ShipmentsOperations.CancelOperationAsync(new CancelOperationRequest { Name = started.Name }, clients.Call(CallTimeout, cancellationToken));
+        }
         var republished = operation.Metadata.Unpack<RepublishShipmentsMetadata>().RepublishedCount;
         string? problem = !operation.Done ? "the republish did not finish within the time allowed"
-            : operation.Error is { } error ? $"the republish failed: {error.Message}" : null;
-        Console.WriteLine(F($"scale: republished {republished:N0} in {seconds:0.0} s; longest transaction {longest:0.00} s"));
+            : operation.Error is { } error ? $"the republish failed: {error.Message}"
+            : republished != 0 ? $"the republish of exporter {NoSuchExporter} found {republished} shipments; the phase expects none" : null;
+        Console.WriteLine(F($"scale: walked the table in {seconds:0.0} s; longest transaction {longest:0.00} s"));
         return (republished, seconds, longest, problem);
     }
 

@@ -9,8 +9,8 @@ using V1 = EnergyTrade.Shipments.V1;
 namespace EnergyTrade.Shipments.Api;
 
 /// <summary>
-/// ExportShipments: every matching shipment, streamed a page at a time from one snapshot. Only one
-/// page is ever held (read untracked, mapped, written), and WriteAsync waits while the client's flow
+/// ExportShipments: every matching shipment, streamed a page at a time from one snapshot. At most two
+/// pages are held (one written while the next is read), and WriteAsync waits while the client's flow
 /// control window is full, so memory stays flat whether the export has a hundred rows or millions.
 /// </summary>
 public sealed partial class ShipmentsGrpcService
@@ -43,17 +43,24 @@ public sealed partial class ShipmentsGrpcService
             // serialisation overlap instead of taking turns. The write is no database call, so the
             // context is still used by one operation at a time.
             var next = rows.Count < ExportPageSize ? null : PageAsync(query, (rows[^1].LoadDate, rows[^1].Id), cancellationToken);
-            var page = new V1.ExportShipmentsResponse();
-            page.Shipments.AddRange(rows.Select(s => s.ToProto()));
             try
             {
+                var page = new V1.ExportShipmentsResponse();
+                page.Shipments.AddRange(rows.Select(s => s.ToProto()));
                 // Waits for the client to take it: a slow reader slows the export instead of filling memory.
                 await responseStream.WriteAsync(page, cancellationToken);
             }
             catch when (next is not null)
             {
-                // Not left running on a context that is about to be disposed.
-                await Task.WhenAny(next);
+                // The read ahead must end before the context goes back to the pool; its own failure (most
+                // likely the same cancellation) is not the one to report.
+                try
+                {
+                    await next;
+                }
+                catch
+                {
+                }
                 throw;
             }
             exported += rows.Count;

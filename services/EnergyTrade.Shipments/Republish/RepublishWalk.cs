@@ -11,6 +11,13 @@ namespace EnergyTrade.Shipments.Republish;
 /// rows the filters skip (a year stored last, a rare pair) inside one transaction; this way each
 /// transaction reads at most a page of index entries however selective the filters, and a year of a
 /// table of millions is walked through that year's entries alone.
+/// <para>
+/// Each page commits with its cursor, so a crash repeats nothing. A shipment whose load date is edited
+/// while a load-date walk runs may be met twice or not at all; either way its edit sent its own event.
+/// Operations started before the load-date walk existed go on walking the primary key; a running one
+/// must not be carried on by replicas of both releases at once (let it finish, or cancel it, before
+/// such an upgrade).
+/// </para>
 /// </summary>
 public static class RepublishWalk
 {
@@ -33,8 +40,9 @@ public static class RepublishWalk
         var range = filters.ApplyLoadDates(shipments);
         if (operation is { Cursor: { } id, CursorLoadDate: { } date }) range = ShipmentOrder.After(range, date, id);
         var end = await ShipmentOrder.Newest(range).Skip(pageSize - 1).Select(s => new { s.Id, s.LoadDate }).FirstOrDefaultAsync(cancellationToken);
-        var window = end is null ? range : ShipmentOrder.Through(range, end.LoadDate, end.Id);
-        var page = await ShipmentOrder.Newest(filters.Apply(window)).ToListAsync(cancellationToken);
+        // The window is a LIMIT subquery and the filters apply on top of it: PostgreSQL cannot push them
+        // into it, so the page reads the window's entries whatever plan it would like for the filters.
+        var page = await ShipmentOrder.Newest(filters.Apply(ShipmentOrder.Newest(range).Take(pageSize))).ToListAsync(cancellationToken);
         return (page, end is null ? null : new Position(end.Id, end.LoadDate));
     }
 
@@ -43,8 +51,7 @@ public static class RepublishWalk
     {
         var rest = cursor is { } after ? shipments.Where(s => s.Id > after) : shipments;
         var end = await rest.OrderBy(s => s.Id).Skip(pageSize - 1).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(cancellationToken);
-        var window = end is { } last ? rest.Where(s => s.Id <= last) : rest;
-        var page = await filters.Apply(window).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        var page = await filters.Apply(rest.OrderBy(s => s.Id).Take(pageSize)).OrderBy(s => s.Id).ToListAsync(cancellationToken);
         return (page, end is { } e ? new Position(e, null) : null);
     }
 }

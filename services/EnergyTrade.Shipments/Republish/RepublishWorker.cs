@@ -16,8 +16,8 @@ public sealed class RepublishOptions
     public const string Section = "Republish";
 
     /// <summary>
-    /// Shipments per page: one transaction reads this many shipments in id order, writes the outbox rows of
-    /// those the operation's filters keep, and moves the operation's progress on.
+    /// Shipments per page: one transaction reads this many entries of the operation's index walk
+    /// (<see cref="RepublishWalk"/>), writes the outbox rows of those its filters keep, and moves its progress on.
     /// </summary>
     public int PageSize { get; set; } = 500;
 
