@@ -16,4 +16,8 @@ public static class ShipmentOrder
     /// <summary>The shipments after the one at (<paramref name="loadDate"/>, <paramref name="id"/>) in this order.</summary>
     public static IQueryable<Shipment> After(IQueryable<Shipment> query, DateOnly loadDate, Guid id) =>
         query.Where(s => EF.Functions.LessThan(ValueTuple.Create(s.LoadDate, s.Id), ValueTuple.Create(loadDate, id)));
+
+    /// <summary>The shipments up to and including the one at (<paramref name="loadDate"/>, <paramref name="id"/>) in this order.</summary>
+    public static IQueryable<Shipment> Through(IQueryable<Shipment> query, DateOnly loadDate, Guid id) =>
+        query.Where(s => EF.Functions.GreaterThanOrEqual(ValueTuple.Create(s.LoadDate, s.Id), ValueTuple.Create(loadDate, id)));
 }

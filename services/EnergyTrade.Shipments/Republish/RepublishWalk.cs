@@ -40,9 +40,8 @@ public static class RepublishWalk
         var range = filters.ApplyLoadDates(shipments);
         if (operation is { Cursor: { } id, CursorLoadDate: { } date }) range = ShipmentOrder.After(range, date, id);
         var end = await ShipmentOrder.Newest(range).Skip(pageSize - 1).Select(s => new { s.Id, s.LoadDate }).FirstOrDefaultAsync(cancellationToken);
-        // The window is a LIMIT subquery and the filters apply on top of it: PostgreSQL cannot push them
-        // into it, so the page reads the window's entries whatever plan it would like for the filters.
-        var page = await ShipmentOrder.Newest(filters.Apply(ShipmentOrder.Newest(range).Take(pageSize))).ToListAsync(cancellationToken);
+        var window = end is null ? range : ShipmentOrder.Through(range, end.LoadDate, end.Id);
+        var page = await ShipmentOrder.Newest(filters.Apply(Fenced(ShipmentOrder.Newest(window)))).ToListAsync(cancellationToken);
         return (page, end is null ? null : new Position(end.Id, end.LoadDate));
     }
 
@@ -51,7 +50,17 @@ public static class RepublishWalk
     {
         var rest = cursor is { } after ? shipments.Where(s => s.Id > after) : shipments;
         var end = await rest.OrderBy(s => s.Id).Skip(pageSize - 1).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(cancellationToken);
-        var page = await filters.Apply(rest.OrderBy(s => s.Id).Take(pageSize)).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        var window = end is { } last ? rest.Where(s => s.Id <= last) : rest;
+        var page = await filters.Apply(Fenced(window.OrderBy(s => s.Id))).OrderBy(s => s.Id).ToListAsync(cancellationToken);
         return (page, end is { } e ? new Position(e, null) : null);
     }
+
+    /// <summary>
+    /// The window as a subquery with a LIMIT that cuts nothing: PostgreSQL pushes no condition into a
+    /// subquery with a LIMIT, so the window is read by its own index range and the filters apply on
+    /// top, whatever plan the filters alone would have chosen (the pair index, say, which would read
+    /// every shipment of the pair on every page). The window is bounded by the page's end rather than
+    /// by a count, so a shipment written inside it between the two statements is not pushed out of it.
+    /// </summary>
+    private static IQueryable<Shipment> Fenced(IQueryable<Shipment> window) => window.Take(int.MaxValue);
 }
