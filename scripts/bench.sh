@@ -98,9 +98,10 @@ stop_extras() {
 }
 
 # start_extra NAME DLL HTTP_PORT GRPC_PORT LOG ENV… — one more service process beside the stack,
-# with the DLL, secrets and working directory up.sh uses, and the given settings on top.
+# with the DLL, signing key and working directory up.sh uses, and the given settings on top. The
+# caller has sourced $RUN/secrets.env (its settings name the service's RabbitMQ password).
 start_extra() {
-    local name=$1 dll=$2 http=$3 grpc=$4 log=$5 secrets=$RUN/secrets.env deadline
+    local name=$1 dll=$2 http=$3 grpc=$4 log=$5 deadline
     shift 5
     [[ -f $dll ]] || {
         echo "bench.sh: $dll not found (scripts/up.sh builds it)" >&2
@@ -109,8 +110,6 @@ start_extra() {
     mkdir -p "$RUN/logs"
     : >"$log"
     (
-        # shellcheck source=/dev/null
-        source "$secrets"
         cd "$(dirname "$dll")" &&
             ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production} Auth__SigningKey=$SIGNING_KEY Auth__Issuer=energytrade-local \
                 Kestrel__Endpoints__Grpc__Url=http://localhost:$grpc Kestrel__Endpoints__Http__Url=http://localhost:$http \

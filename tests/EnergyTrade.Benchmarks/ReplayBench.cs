@@ -2,7 +2,6 @@ using System.Globalization;
 using EnergyTrade.Shipments.V1;
 using Google.LongRunning;
 using Grpc.Core;
-using Npgsql;
 
 namespace EnergyTrade.Benchmarks;
 
