@@ -23,8 +23,8 @@
 # Phase 9 also tops the stack's own Shipments database (the one up.sh uses) up to --scale-rows
 # (10,000,000) shipments: the first run adds ~9 M rows, ~20 GB and ~25 minutes; later runs find them
 # there. --scale-rows 0 skips the phase; deleting .run/up/pg (stack stopped) starts afresh.
-# The benchmark mints its bearer token with the local signing key that scripts/up.sh keeps in
-# .run/up/secrets.env (or takes ENERGYTRADE_SIGNING_KEY, or --token).
+# The benchmark takes its bearer tokens from the identity provider scripts/up.sh starts, as its admin
+# client (the secret is in .run/up/secrets.env), or takes ENERGYTRADE_TOKEN / --token.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -72,6 +72,8 @@ UNCACHED_LOG=$RUN/logs/trade-uncached.log
 TRADE_DLL=services/EnergyTrade.Trade/bin/Release/net10.0/EnergyTrade.Trade.dll
 SHIPMENTS_DLL=services/EnergyTrade.Shipments/bin/Release/net10.0/EnergyTrade.Shipments.dll
 PG_PORT=55432
+# The identity provider scripts/up.sh starts (its Identity__Issuer).
+AUTHORITY=http://localhost:5300/
 EMPTY_HTTP_PORT=5104
 EMPTY_GRPC_PORT=5105
 EMPTY_LOG=$RUN/logs/shipments-empty.log
@@ -98,7 +100,7 @@ stop_extras() {
 }
 
 # start_extra NAME DLL HTTP_PORT GRPC_PORT LOG ENV… — one more service process beside the stack,
-# with the DLL, signing key and working directory up.sh uses, and the given settings on top. The
+# with the DLL, identity provider and working directory up.sh uses, and the given settings on top. The
 # caller has sourced $RUN/secrets.env (its settings name the service's RabbitMQ password).
 start_extra() {
     local name=$1 dll=$2 http=$3 grpc=$4 log=$5 deadline
@@ -111,7 +113,8 @@ start_extra() {
     : >"$log"
     (
         cd "$(dirname "$dll")" &&
-            ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production} Auth__SigningKey=$SIGNING_KEY Auth__Issuer=energytrade-local \
+            ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production} \
+                Auth__Authority=$AUTHORITY Auth__RequireHttpsMetadata=false Auth__SigningKey= \
                 Kestrel__Endpoints__Grpc__Url=http://localhost:$grpc Kestrel__Endpoints__Http__Url=http://localhost:$http \
                 exec env "$@" setsid dotnet "$(basename "$dll")" >>"$ROOT/$log" 2>&1 </dev/null
     ) &
@@ -197,14 +200,19 @@ if ((!endpoints)); then
     echo
 fi
 
-# The token signing key of a stack started by scripts/up.sh (kept in .run/up/secrets.env);
-# the benchmark mints its bearer token with it.
-if [[ -z ${ENERGYTRADE_SIGNING_KEY:-} && -r .run/up/secrets.env ]]; then
-    ENERGYTRADE_SIGNING_KEY=$(
+# The identity provider of a stack started by scripts/up.sh and its admin client, whose secret
+# up.sh keeps in .run/up/secrets.env; the benchmark and the CLI it runs take tokens from it.
+if [[ -z ${ENERGYTRADE_TOKEN:-} && -z ${ENERGYTRADE_AUTHORITY:-} && -r .run/up/secrets.env ]]; then
+    ENERGYTRADE_CLIENT_SECRET=$(
         # shellcheck source=/dev/null
-        source .run/up/secrets.env && printf '%s' "${SIGNING_KEY:-}"
+        source .run/up/secrets.env && printf '%s' "${ADMIN_CLIENT_SECRET:-}"
     )
-    export ENERGYTRADE_SIGNING_KEY
+    if [[ -z $ENERGYTRADE_CLIENT_SECRET ]]; then
+        echo "bench.sh: .run/up/secrets.env has no ADMIN_CLIENT_SECRET (a stack from before the identity provider):" >&2
+        echo "          run scripts/up.sh once to add it, or give ENERGYTRADE_TOKEN" >&2
+        exit 1
+    fi
+    export ENERGYTRADE_AUTHORITY=$AUTHORITY ENERGYTRADE_CLIENT_ID=energytrade-admin ENERGYTRADE_CLIENT_SECRET
 fi
 
 build_benchmark

@@ -7,7 +7,8 @@
 #
 # Addresses: ENERGYTRADE_SHIPMENTS_URL / ENERGYTRADE_TRADE_URL (up.sh passes ENERGYTRADE_SHIPMENTS_GRPC /
 # ENERGYTRADE_TRADE_GRPC), default http://localhost:5101 and :5201. Token: ENERGYTRADE_TOKEN, or
-# ENERGYTRADE_SIGNING_KEY to mint one, else the key up.sh keeps in .run/up/secrets.env.
+# client credentials from ENERGYTRADE_AUTHORITY with ENERGYTRADE_CLIENT_ID and _SECRET, else up.sh's
+# identity provider as its admin client (the secret is in .run/up/secrets.env).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -23,9 +24,10 @@ CATCH_UP_SECONDS=60
 
 export ENERGYTRADE_SHIPMENTS_URL=${ENERGYTRADE_SHIPMENTS_URL:-${ENERGYTRADE_SHIPMENTS_GRPC:-http://localhost:5101}}
 export ENERGYTRADE_TRADE_URL=${ENERGYTRADE_TRADE_URL:-${ENERGYTRADE_TRADE_GRPC:-http://localhost:5201}}
-if [[ -z ${ENERGYTRADE_TOKEN:-} && -z ${ENERGYTRADE_SIGNING_KEY:-} && -r $SECRETS ]]; then
-    ENERGYTRADE_SIGNING_KEY=$(sed -n 's/^SIGNING_KEY=//p' "$SECRETS")
-    export ENERGYTRADE_SIGNING_KEY
+if [[ -z ${ENERGYTRADE_TOKEN:-} && -z ${ENERGYTRADE_AUTHORITY:-} && -r $SECRETS ]]; then
+    export ENERGYTRADE_AUTHORITY=http://localhost:5300/ ENERGYTRADE_CLIENT_ID=energytrade-admin
+    ENERGYTRADE_CLIENT_SECRET=$(sed -n 's/^ADMIN_CLIENT_SECRET=//p' "$SECRETS")
+    export ENERGYTRADE_CLIENT_SECRET
 fi
 
 # up.sh has built the whole solution already; build the CLI only when run on its own after a change.
@@ -54,7 +56,9 @@ cat <<EOF2
 
 Try next (from $ROOT):
   alias energytrade='dotnet $CLI_DLL'
-  export ENERGYTRADE_SIGNING_KEY=\$(sed -n 's/^SIGNING_KEY=//p' $SECRETS)
+  energytrade config set authority http://localhost:5300/
+  energytrade login    # open the address it prints; sign in as trader (password: TRADER_PASSWORD in $SECRETS)
+  energytrade whoami
 
   energytrade shipments list --exporter AZ --importer BY --from 2020-01 --to 2020-04
   energytrade shipments get <an id from the list>
@@ -73,7 +77,7 @@ Try next (from $ROOT):
   energytrade trade totals AZ BY --from 2020-04 --to 2020-04 --period delivery   # April's arrivals, and what was at sea
   energytrade grades list
   energytrade trade partners AZ --order-by barrels
-  energytrade shipments republish --exporter AZ --importer BY   # re-sends the snapshots; Trade counts nothing twice
+  energytrade shipments republish --exporter AZ --importer BY   # as admin (shipments:admin): re-sends the snapshots; Trade counts nothing twice
   energytrade shipments import $SEED   # again: every row is already present
   energytrade trade totals AZ BY --output json
   energytrade --help

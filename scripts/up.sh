@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole EnergyTrade system on this machine, without Docker:
-# a private PostgreSQL and RabbitMQ, then the Shipments and Trade services.
+# a private PostgreSQL and RabbitMQ, the development identity provider, then the Shipments and
+# Trade services, which trust only tokens from that provider.
 #
 #   scripts/up.sh              start everything, run scripts/demo.sh, stay in the
 #                              foreground; Ctrl-C stops it all
@@ -10,7 +11,8 @@
 #
 # Fixed ports (the services' appsettings.json defaults): PostgreSQL 55432,
 # RabbitMQ AMQP 55672 and management 55673, Shipments 5100 (HTTP) / 5101 (gRPC),
-# Trade 5200 (HTTP) / 5201 (gRPC). State and logs live in .run/up/.
+# Trade 5200 (HTTP) / 5201 (gRPC), identity provider 5300 (HTTP). State, logs and secrets live in
+# .run/up/.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -23,10 +25,12 @@ PG_PORT=55432
 AMQP_PORT=55672
 MGMT_PORT=55673
 HEALTH_TIMEOUT=120
-SERVICES=(shipments trade)
-declare -A PROJECT=([shipments]=EnergyTrade.Shipments [trade]=EnergyTrade.Trade)
-declare -A HTTP_PORT=([shipments]=5100 [trade]=5200)
+# The identity provider first: the services read its discovery document on their first call.
+SERVICES=(identity shipments trade)
+declare -A PROJECT=([identity]=EnergyTrade.Identity [shipments]=EnergyTrade.Shipments [trade]=EnergyTrade.Trade)
+declare -A HTTP_PORT=([identity]=5300 [shipments]=5100 [trade]=5200)
 declare -A GRPC_PORT=([shipments]=5101 [trade]=5201)
+AUTHORITY=http://localhost:5300/
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -104,7 +108,7 @@ for svc in "${SERVICES[@]}"; do
 done
 for svc in "${SERVICES[@]}"; do
     infra_require_port_free "${HTTP_PORT[$svc]}" "$svc HTTP"
-    infra_require_port_free "${GRPC_PORT[$svc]}" "$svc gRPC"
+    [[ -z ${GRPC_PORT[$svc]:-} ]] || infra_require_port_free "${GRPC_PORT[$svc]}" "$svc gRPC"
 done
 
 SLN=EnergyTrade.sln
@@ -143,18 +147,21 @@ trap 'exit 143' TERM
 infra_start_postgres "$RUN" "$PG_PORT"
 infra_start_rabbitmq "$RUN" "$AMQP_PORT" "$MGMT_PORT"
 
-# Secrets are made on first run and kept in .run/up/secrets.env (git-ignored, mode 600):
-# the token signing key and one RabbitMQ password per service.
+# Secrets are made on first run and kept in .run/up/secrets.env (git-ignored, mode 600): one
+# RabbitMQ password per service, the identity provider's client secrets and development users'
+# passwords. A file from an earlier release gets the ones it lacks; its values are kept.
 secrets=$RUN/secrets.env
-if [[ ! -f $secrets ]]; then
-    (
-        umask 077
-        printf 'SIGNING_KEY=%s\nSHIPMENTS_AMQP_PASSWORD=%s\nTRADE_AMQP_PASSWORD=%s\n' \
-            "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-            "$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-            "$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$secrets"
-    )
-fi
+random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+(
+    umask 077
+    touch "$secrets"
+    for name in SHIPMENTS_AMQP_PASSWORD TRADE_AMQP_PASSWORD \
+        READER_CLIENT_SECRET IMPORTER_CLIENT_SECRET ADMIN_CLIENT_SECRET \
+        ANALYST_PASSWORD TRADER_PASSWORD ADMIN_PASSWORD; do
+        grep -q "^$name=" "$secrets" || printf '%s=%s\n' "$name" "$(random_hex 18)" >>"$secrets"
+    done
+)
+chmod 600 "$secrets"
 # shellcheck source=/dev/null
 source "$secrets"
 
@@ -169,9 +176,19 @@ ensure_rabbit_user() {
 }
 ensure_rabbit_user shipments "$SHIPMENTS_AMQP_PASSWORD"
 ensure_rabbit_user trade "$TRADE_AMQP_PASSWORD"
+# The services trust the provider's tokens only; there is no shared signing key. One issuer URL
+# (Identity__Issuer) whichever address a client uses, so every token names the issuer the services expect.
+SERVICE_AUTH=(Auth__Authority=$AUTHORITY Auth__RequireHttpsMetadata=false Auth__SigningKey=)
 declare -A SERVICE_ENV=(
-    [shipments]="ConnectionStrings__RabbitMq=amqp://shipments:$SHIPMENTS_AMQP_PASSWORD@localhost:$AMQP_PORT/"
-    [trade]="ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@localhost:$AMQP_PORT/"
+    [identity]="Identity__Issuer=$AUTHORITY Identity__AllowHttp=true
+        Identity__Clients__energytrade-reader__Secret=$READER_CLIENT_SECRET
+        Identity__Clients__energytrade-importer__Secret=$IMPORTER_CLIENT_SECRET
+        Identity__Clients__energytrade-admin__Secret=$ADMIN_CLIENT_SECRET
+        Identity__Users__analyst__Password=$ANALYST_PASSWORD
+        Identity__Users__trader__Password=$TRADER_PASSWORD
+        Identity__Users__admin__Password=$ADMIN_PASSWORD"
+    [shipments]="ConnectionStrings__RabbitMq=amqp://shipments:$SHIPMENTS_AMQP_PASSWORD@localhost:$AMQP_PORT/ ${SERVICE_AUTH[*]}"
+    [trade]="ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@localhost:$AMQP_PORT/ ${SERVICE_AUTH[*]}"
 )
 
 declare -A PID=()
@@ -184,9 +201,11 @@ for svc in "${SERVICES[@]}"; do
     : >"$(log_file "$svc")"
     # Run from the output directory: it is the content root (appsettings*.json).
     # Own session, so a Ctrl-C reaches only this script, which stops them in order.
+    # The keys folder of the identity provider is its content root's keys/; up.sh keeps it under .run/up.
+    # shellcheck disable=SC2086 # SERVICE_ENV holds NAME=value words without spaces
     (cd "$(dirname "$dll")" &&
-        ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production} Auth__SigningKey=$SIGNING_KEY Auth__Issuer=energytrade-local \
-            exec env "${SERVICE_ENV[$svc]}" setsid dotnet "$(basename "$dll")" \
+        ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production} Identity__KeysPath=$RUN/identity-keys \
+            exec env ${SERVICE_ENV[$svc]} setsid dotnet "$(basename "$dll")" \
             >>"$(log_file "$svc")" 2>&1 </dev/null) &
     PID[$svc]=$!
     printf '%s\n' "${PID[$svc]}" >"$(pid_file "$svc")"
@@ -233,7 +252,7 @@ if ((demo)) && [[ -x scripts/demo.sh ]]; then
     echo
     echo "running scripts/demo.sh …"
     ENERGYTRADE_SHIPMENTS_GRPC=http://localhost:5101 ENERGYTRADE_TRADE_GRPC=http://localhost:5201 \
-        ENERGYTRADE_SIGNING_KEY=$SIGNING_KEY ENERGYTRADE_ISSUER=energytrade-local \
+        ENERGYTRADE_AUTHORITY=$AUTHORITY ENERGYTRADE_CLIENT_ID=energytrade-admin ENERGYTRADE_CLIENT_SECRET=$ADMIN_CLIENT_SECRET \
         scripts/demo.sh || demo_rc=$?
     if ((demo_rc != 0)); then
         echo "up.sh: warning: scripts/demo.sh failed (exit $demo_rc); the system keeps running" >&2
@@ -245,10 +264,14 @@ cat <<EOF
 EnergyTrade is up:
   Shipments   gRPC http://localhost:5101   health http://localhost:5100/health/ready
   Trade       gRPC http://localhost:5201   health http://localhost:5200/health/ready
+  Identity    $AUTHORITY (OpenID Connect; development provider)
+              clients energytrade-reader, -importer, -admin (secrets in .run/up/secrets.env),
+              energytrade-cli for people: energytrade config set authority $AUTHORITY
+              then energytrade login, as analyst, trader or admin (passwords in .run/up/secrets.env)
   RabbitMQ    amqp://energytrade:energytrade@127.0.0.1:$AMQP_PORT/
               management UI http://127.0.0.1:$MGMT_PORT/ (energytrade / energytrade)
   PostgreSQL  host=127.0.0.1 port=$PG_PORT user=energytrade password=energytrade
-              databases energytrade_shipments, energytrade_trade
+              databases energytrade_shipments, energytrade_trade, energytrade_identity
   Logs        .run/up/logs/
 EOF
 

@@ -286,14 +286,21 @@ public sealed class BackfillBench(BenchOptions options, Clients clients, CpuMoni
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["ENERGYTRADE_SHIPMENTS_URL"] = options.ShipmentsUrl.ToString();
         start.Environment["ENERGYTRADE_TRADE_URL"] = options.TradeUrl.ToString();
-        if (options.SigningKey is { Length: > 0 } key)
+        // The CLI takes its tokens where the benchmark does, renewing them itself during a long import.
+        if (options.Token is { Length: > 0 } given)
+        {
+            start.Environment["ENERGYTRADE_TOKEN"] = given;
+        }
+        else if (options.Authority is { Length: > 0 } authority && options.ClientSecret is { } secret)
+        {
+            start.Environment["ENERGYTRADE_AUTHORITY"] = authority;
+            start.Environment["ENERGYTRADE_CLIENT_ID"] = options.ClientId;
+            start.Environment["ENERGYTRADE_CLIENT_SECRET"] = secret;
+        }
+        else if (options.SigningKey is { Length: > 0 } key)
         {
             start.Environment["ENERGYTRADE_SIGNING_KEY"] = key;
             start.Environment["ENERGYTRADE_ISSUER"] = options.Issuer;
-        }
-        else if (clients.BearerToken is { } token)
-        {
-            start.Environment["ENERGYTRADE_TOKEN"] = token;
         }
         return start;
     }

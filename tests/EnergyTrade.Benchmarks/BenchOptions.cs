@@ -48,6 +48,11 @@ public sealed class BenchOptions
     /// <summary>The energytrade CLI (its DLL) phase 7 imports and exports with.</summary>
     public string CliPath { get; private set; } = Path.Combine(EnvironmentInfo.FindRepositoryRoot() ?? ".", "tools/EnergyTrade.Cli/bin/Release/net10.0/energytrade.dll");
     public string? Token { get; private set; } = Environment.GetEnvironmentVariable("ENERGYTRADE_TOKEN");
+    /// <summary>The identity provider the benchmark takes client-credentials tokens from (as the CLI does).</summary>
+    public string? Authority { get; private set; } = FirstSet("ENERGYTRADE_AUTHORITY");
+    public string ClientId { get; private set; } = FirstSet("ENERGYTRADE_CLIENT_ID") ?? "energytrade-admin";
+    /// <summary>Only from the environment: command lines show up in process listings.</summary>
+    public string? ClientSecret { get; } = FirstSet("ENERGYTRADE_CLIENT_SECRET");
     public string? SigningKey { get; private set; } = FirstSet("ENERGYTRADE_SIGNING_KEY", "Auth__SigningKey");
     public string Issuer { get; private set; } = FirstSet("ENERGYTRADE_ISSUER", "Auth__Issuer") ?? "energytrade-local";
 
@@ -111,8 +116,12 @@ public sealed class BenchOptions
           --cli DLL               the energytrade CLI for phase 7 (default: the repository's Release build,
                                   tools/EnergyTrade.Cli/bin/Release/net10.0/energytrade.dll)
           --token JWT             bearer token for the services (default $ENERGYTRADE_TOKEN)
-          --signing-key KEY       or mint one with this HS256 key (default $ENERGYTRADE_SIGNING_KEY;
-                                  scripts/bench.sh takes the key scripts/up.sh keeps in .run/up/secrets.env)
+          --authority URL         or take tokens from this identity provider by client credentials, renewed
+                                  as they age (default $ENERGYTRADE_AUTHORITY; secret: $ENERGYTRADE_CLIENT_SECRET;
+                                  scripts/bench.sh takes scripts/up.sh's provider and admin client)
+          --client-id ID          the client (default $ENERGYTRADE_CLIENT_ID, else energytrade-admin)
+          --signing-key KEY       or, for services in local-development token mode, mint one with this
+                                  HS256 key (default $ENERGYTRADE_SIGNING_KEY)
           --issuer ISS            issuer of the minted token (default $ENERGYTRADE_ISSUER or energytrade-local)
           --label TEXT            name of the run in docs/benchmarks.md (default "run")
           --output FILE           markdown file to append the run to (default docs/benchmarks.md)
@@ -187,6 +196,8 @@ public sealed class BenchOptions
                 case "--replay-create-rate": o.ReplayCreateRate = PositiveDouble(arg, Value()); break;
                 case "--postgres": o.Postgres = Value(); break;
                 case "--token": o.Token = Value(); break;
+                case "--authority": o.Authority = Value(); break;
+                case "--client-id": o.ClientId = Value(); break;
                 case "--signing-key": o.SigningKey = Value(); break;
                 case "--issuer": o.Issuer = Value(); break;
                 case "--label": o.Label = Value(); break;

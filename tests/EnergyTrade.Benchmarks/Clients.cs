@@ -1,4 +1,5 @@
 using System.Text;
+using EnergyTrade.Client.Auth;
 using EnergyTrade.Contracts.Security;
 using EnergyTrade.Shipments.V1;
 using EnergyTrade.Trade.V1;
@@ -18,10 +19,25 @@ public sealed class Clients : IDisposable
     private readonly GrpcChannel? _uncachedTradeChannel;
     private readonly GrpcChannel? _emptyShipmentsChannel;
 
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly ClientCredentialsTokens? _tokens;
+    private readonly Timer? _renewal;
+    private volatile Metadata _headers;
+
     public Clients(BenchOptions options)
     {
+        if (options.Token is not { Length: > 0 } && options.Authority is { Length: > 0 } authority)
+        {
+            var secret = options.ClientSecret
+                ?? throw new ArgumentException($"--authority {authority} is given but ENERGYTRADE_CLIENT_SECRET is not: set the secret of client {options.ClientId}.");
+            _tokens = new ClientCredentialsTokens(_http, new Uri(authority), options.ClientId, secret);
+        }
         BearerToken = options.Token is { Length: > 0 } t ? t
+            : _tokens is not null ? _tokens.GetAsync().AsTask().GetAwaiter().GetResult()
             : options.SigningKey is { Length: > 0 } key ? Jwt.Mint(key, options.Issuer) : null;
+        TokenSource = options.Token is { Length: > 0 } ? "given"
+            : _tokens is not null ? $"client credentials of {options.ClientId} from {options.Authority}, renewed as they age"
+            : options.SigningKey is { Length: > 0 } ? $"minted with the HS256 key, issuer {options.Issuer}" : null;
         _shipmentsChannel = Channel(options.ShipmentsUrl);
         _tradeChannel = Channel(options.TradeUrl);
         Shipments = new ShipmentService.ShipmentServiceClient(_shipmentsChannel);
@@ -39,10 +55,15 @@ public sealed class Clients : IDisposable
             _emptyShipmentsChannel = Channel(empty);
             EmptyShipments = new ShipmentService.ShipmentServiceClient(_emptyShipmentsChannel);
         }
-        Headers = BearerToken is null ? new Metadata() : new Metadata { { "Authorization", $"Bearer {BearerToken}" } };
+        _headers = HeadersWith(BearerToken);
+        // Calls read the headers without waiting; a timer keeps the token in them fresh.
+        if (_tokens is not null) _renewal = new Timer(_ => _ = RenewAsync(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
     }
 
-    public string? BearerToken { get; }
+    /// <summary>The token calls carry now (a provider's tokens are renewed during the run).</summary>
+    public string? BearerToken { get; private set; }
+    /// <summary>Where the token comes from, for the report; null without one.</summary>
+    public string? TokenSource { get; }
     public ShipmentService.ShipmentServiceClient Shipments { get; }
     /// <summary>google.longrunning.Operations as Shipments serves it: phase 8 follows a republish with it.</summary>
     public Google.LongRunning.Operations.OperationsClient ShipmentsOperations { get; }
@@ -54,7 +75,26 @@ public sealed class Clients : IDisposable
     /// <summary>The second Shipments, on a database phase 9 empties (--empty-shipments-url); null when not given.</summary>
     public ShipmentService.ShipmentServiceClient? EmptyShipments { get; }
     /// <summary>Sent with every call (the token is checked by the services' JWT middleware, when they have one).</summary>
-    public Metadata Headers { get; }
+    public Metadata Headers => _headers;
+
+    private static Metadata HeadersWith(string? token) => token is null ? new Metadata() : new Metadata { { "Authorization", $"Bearer {token}" } };
+
+    private async Task RenewAsync()
+    {
+        try
+        {
+            var token = await _tokens!.GetAsync();
+            if (token != BearerToken)
+            {
+                BearerToken = token;
+                _headers = HeadersWith(token);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
+        {
+            Console.WriteLine($"warning: could not renew the bearer token ({e.Message}); calls keep the current one until it expires");
+        }
+    }
 
     public CallOptions Call(TimeSpan timeout, CancellationToken cancellationToken = default) =>
         new(Headers, DateTime.UtcNow + timeout, cancellationToken);
@@ -93,6 +133,8 @@ public sealed class Clients : IDisposable
 
     public void Dispose()
     {
+        _renewal?.Dispose();
+        _http.Dispose();
         _shipmentsChannel.Dispose();
         _tradeChannel.Dispose();
         _uncachedTradeChannel?.Dispose();

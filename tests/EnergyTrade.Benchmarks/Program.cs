@@ -49,9 +49,9 @@ Console.WriteLine($"  commit     {env.Commit}");
 Console.WriteLine($"  Shipments  {options.ShipmentsUrl}   Trade {options.TradeUrl}{(options.UncachedTradeUrl is { } u ? $"   uncached Trade replica {u}" : "")}");
 
 using var clients = new Clients(options);
-Console.WriteLine(clients.BearerToken is null
-    ? "  auth       no token (set --token, ENERGYTRADE_TOKEN or --signing-key if the services require one)"
-    : $"  auth       bearer token ({(options.Token is { Length: > 0 } ? "given" : $"minted with the HS256 key, issuer {options.Issuer}")})");
+Console.WriteLine(clients.TokenSource is null
+    ? "  auth       no token (set --token, --authority with ENERGYTRADE_CLIENT_SECRET, or --signing-key if the services require one)"
+    : $"  auth       bearer token ({clients.TokenSource})");
 try
 {
     var health = await clients.TradeHealth.CheckAsync(new HealthCheckRequest(), clients.Call(TimeSpan.FromSeconds(10), ct));

@@ -60,8 +60,11 @@ public sealed class ErrorFormatterTests
         var error = ErrorFormatter.Format(new RpcException(new Status(StatusCode.Unauthenticated, "")), Shipments, Timeout);
 
         Assert.Contains("no valid token", error.Summary);
-        Assert.Contains("ENERGYTRADE_SIGNING_KEY", error.Summary);
+        Assert.Contains("energytrade login", error.Summary);
+        Assert.Contains("ENERGYTRADE_CLIENT_ID and ENERGYTRADE_CLIENT_SECRET", error.Summary);
         Assert.Contains("ENERGYTRADE_TOKEN", error.Summary);
+        // The services' own key is no way for a person to sign in.
+        Assert.DoesNotContain("ENERGYTRADE_SIGNING_KEY", error.Summary);
     }
 
     [Fact]

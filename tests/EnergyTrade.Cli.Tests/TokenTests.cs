@@ -82,11 +82,25 @@ public sealed class TokenTests
     }
 
     [Fact]
-    public async Task The_token_command_without_a_key_says_where_to_find_it()
+    public async Task The_token_command_without_credentials_says_to_sign_in_and_names_the_local_development_mode()
     {
         var run = new CliRun();
-        Assert.Equal(2, await run.RunAsync("token"));
+        Assert.Equal(4, await run.RunAsync("token"));
+        Assert.Contains("Not signed in: run energytrade login", run.Error.ToString());
+        Assert.Contains("local-development mode", run.Error.ToString());
         Assert.Contains(".run/up/secrets.env", run.Error.ToString());
+    }
+
+    [Fact]
+    public async Task The_token_command_prints_a_given_token_as_it_is_and_refuses_a_lifetime_for_it()
+    {
+        var run = new CliRun();
+        run.Variables["ENERGYTRADE_TOKEN"] = "given.token.value";
+
+        Assert.Equal(0, await run.RunAsync("token"));
+        Assert.Equal("given.token.value", run.Json.ToString().Trim());
+        Assert.Equal(2, await run.RunAsync("token", "--lifetime", "5"));
+        Assert.Contains("--lifetime is for tokens minted in local-development mode", run.Error.ToString());
     }
 
     [Fact]

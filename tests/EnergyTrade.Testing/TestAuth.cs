@@ -48,18 +48,23 @@ public static class TestAuth
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }
 
+    /// <summary>Call credentials that send one fixed bearer token.</summary>
+    public static CallCredentials Bearer(string token) => CallCredentials.FromInterceptor((_, metadata) =>
+    {
+        metadata.Add("Authorization", $"Bearer {token}");
+        return Task.CompletedTask;
+    });
+
     /// <summary>
     /// A channel whose calls carry a bearer token: over cleartext HTTP/2 on loopback, or over TLS
     /// through <paramref name="handler"/> (e.g. <see cref="ServiceTls.Handler"/>) for an https address.
     /// </summary>
-    public static GrpcChannel Channel(Uri address, string? token = null, HttpMessageHandler? handler = null)
+    public static GrpcChannel Channel(Uri address, string? token = null, HttpMessageHandler? handler = null) =>
+        Channel(address, Bearer(token ?? Token()), handler);
+
+    /// <summary>A channel whose calls carry what <paramref name="credentials"/> add (e.g. tokens renewed from a provider).</summary>
+    public static GrpcChannel Channel(Uri address, CallCredentials credentials, HttpMessageHandler? handler = null)
     {
-        token ??= Token();
-        var credentials = CallCredentials.FromInterceptor((_, metadata) =>
-        {
-            metadata.Add("Authorization", $"Bearer {token}");
-            return Task.CompletedTask;
-        });
         var secure = address.Scheme == Uri.UriSchemeHttps;
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {

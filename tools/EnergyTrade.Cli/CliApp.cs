@@ -1,11 +1,16 @@
+using EnergyTrade.Cli.Auth;
 using EnergyTrade.Cli.Commands;
+using EnergyTrade.Cli.Commands.Config;
 using EnergyTrade.Cli.Commands.Grades;
 using EnergyTrade.Cli.Commands.Reconcile;
 using EnergyTrade.Cli.Commands.Shipments;
+using EnergyTrade.Cli.Commands.SignIn;
 using EnergyTrade.Cli.Commands.Trade;
 using EnergyTrade.Cli.Grpc;
 using EnergyTrade.Cli.Infrastructure;
 using EnergyTrade.Cli.Output;
+using EnergyTrade.Cli.Profiles;
+using Grpc.Core;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -109,9 +114,46 @@ public static class CliApp
                 .WithDescription("Check Trade's totals against Shipments' own sums, for the whole range and month by month; exit code 1 when any figure differs.")
                 .WithExample("reconcile", "AZ", "BY", "--from", "2020-01", "--to", "2020-04")
                 .WithExample("reconcile", "AZ", "BY", "--basis", "both", "--wait", "60");
+            config.AddCommand<LoginCommand>("login")
+                .WithDescription("Sign in at the identity provider: a person through a browser (device sign-in, client energytrade-cli), a script with " +
+                    "client credentials (--client-secret-file or $ENERGYTRADE_CLIENT_SECRET). The tokens are kept for the profile and renewed silently.")
+                .WithExample("login", "--authority", "http://127.0.0.1:5300/")
+                .WithExample("login", "--client-credentials", "--client-id", "energytrade-importer", "--client-secret-file", "importer.secret");
+            config.AddCommand<LogoutCommand>("logout")
+                .WithDescription("Revoke the profile's refresh token at the identity provider and delete its cached sign-in.")
+                .WithExample("logout");
+            config.AddCommand<WhoamiCommand>("whoami")
+                .WithDescription("Who the commands act as: profile, identity provider, client, subject, scopes, expiry, and where the token comes from.")
+                .WithExample("whoami")
+                .WithExample("whoami", "--output", "json");
             config.AddCommand<TokenCommand>("token")
-                .WithDescription("Print a bearer token signed with $ENERGYTRADE_SIGNING_KEY, for grpcurl and other clients.")
+                .WithDescription("Print the access token the commands would send, for grpcurl and other clients; in local-development mode (no sign-in, " +
+                    "$ENERGYTRADE_SIGNING_KEY set to the services' shared key) one minted with the scopes asked for.")
+                .WithExample("token")
                 .WithExample("token", "--scope", "\"shipments:read trade:read\"");
+            config.AddBranch("config", settings =>
+            {
+                settings.SetDescription("Profiles of settings (service URLs, identity provider, client, TLS files) in config.json under " +
+                    "$ENERGYTRADE_CONFIG_DIR, else $XDG_CONFIG_HOME/energytrade, else ~/.config/energytrade.");
+                settings.AddCommand<ConfigSetCommand>("set")
+                    .WithDescription($"Keep a setting in the profile ({ConfigKey.Names}).")
+                    .WithExample("config", "set", "authority", "https://login.example.org/realms/energytrade", "--profile", "prod");
+                settings.AddCommand<ConfigGetCommand>("get")
+                    .WithDescription("Print a setting the profile holds; exit code 1 when it holds none.")
+                    .WithExample("config", "get", "authority");
+                settings.AddCommand<ConfigUnsetCommand>("unset")
+                    .WithDescription("Remove a setting from the profile.")
+                    .WithExample("config", "unset", "ca_file");
+                settings.AddCommand<ConfigListCommand>("list")
+                    .WithDescription("Every setting's effective value for the profile and where it comes from: option, environment variable, profile or default.")
+                    .WithExample("config", "list", "--profile", "prod");
+                settings.AddCommand<ConfigProfilesCommand>("profiles")
+                    .WithDescription("The profiles, which is the default, which is in use, and which are signed in.")
+                    .WithExample("config", "profiles");
+                settings.AddCommand<ConfigUseCommand>("use")
+                    .WithDescription("Make a profile the default one.")
+                    .WithExample("config", "use", "prod");
+            });
         });
         return await app.RunAsync(args, cancellationToken);
     }
@@ -122,6 +164,13 @@ public static class CliApp
         {
             case ServiceCallException failure:
                 ErrorView.Write(environment.Error, ErrorFormatter.Format(failure));
+                // A token the service does not take is as good as none: signing in (again) is the answer.
+                return failure.StatusCode == StatusCode.Unauthenticated ? ExitCodes.NotSignedIn : ExitCodes.Failure;
+            case NotSignedInException notSignedIn:
+                ErrorView.Write(environment.Error, new FormattedError(notSignedIn.Message, []));
+                return ExitCodes.NotSignedIn;
+            case IdentityProviderException provider:
+                ErrorView.Write(environment.Error, new FormattedError(provider.Message, []));
                 return ExitCodes.Failure;
             case UsageException usage:
                 ErrorView.Write(environment.Error, new FormattedError(usage.Message, []));

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using System.Threading.RateLimiting;
 using EnergyTrade.Contracts.Security;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +10,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.IdentityModel.Tokens;
 
 namespace EnergyTrade.ServiceDefaults.Security;
 
@@ -27,44 +24,12 @@ public static class SecurityExtensions
     public static IHostApplicationBuilder AddSecurity(this IHostApplicationBuilder builder)
     {
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        if (!auth.HasKeys && !auth.AllowAnonymous)
-        {
-            throw new InvalidOperationException(
-                "No token signing key is configured. Set Auth:SigningKey (HS256, at least 32 characters) or Auth:Authority " +
-                "(an OpenID Connect issuer), e.g. via Auth__SigningKey; scripts/up.sh generates one. " +
-                "Only for local testing: Auth:AllowAnonymous=true starts the service with every method open.");
-        }
-        if (!string.IsNullOrEmpty(auth.SigningKey) && auth.SigningKey.Length < SharedSigningKey.MinimumLength)
-        {
-            throw new InvalidOperationException($"Auth:SigningKey must be at least {SharedSigningKey.MinimumLength} characters long.");
-        }
+        if (auth.Problem() is { } problem) throw new InvalidOperationException(problem);
 
         var services = builder.Services;
         // Registered even when anonymous, so the middleware pipeline is the same in both modes.
         services.AddAuthentication();
-        if (auth.HasKeys)
-        {
-            services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
-            {
-                // Keep "scope" as it is in the token rather than mapping it to a long URI.
-                o.MapInboundClaims = false;
-                o.Audience = TokenAudience.Value;
-                o.TokenValidationParameters.ValidIssuer = auth.Issuer;
-                o.TokenValidationParameters.ValidAudience = TokenAudience.Value;
-                o.TokenValidationParameters.ValidateLifetime = true;
-                o.TokenValidationParameters.RequireExpirationTime = true;
-                o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
-                if (!string.IsNullOrWhiteSpace(auth.Authority))
-                {
-                    o.Authority = auth.Authority;
-                }
-                else
-                {
-                    o.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.SigningKey!));
-                    o.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
-                }
-            });
-        }
+        if (auth.HasKeys) services.AddTokenValidation(auth);
         services.AddAuthorization(o =>
         {
             foreach (var scope in Scopes.All)
@@ -108,6 +73,10 @@ public static class SecurityExtensions
 
     public static WebApplication UseSecurity(this WebApplication app)
     {
+        var auth = app.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (auth.UsesSharedKey) SecurityLog.SharedKeyMode(app.Logger, auth.Issuer ?? AuthOptions.DefaultSharedKeyIssuer);
+        else if (auth.UsesAuthority) SecurityLog.TrustingAuthority(app.Logger, auth.Authority!, auth.Audience);
+        else SecurityLog.AnonymousMode(app.Logger);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -119,10 +88,19 @@ public static class SecurityExtensions
             .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Contains(scope, StringComparer.Ordinal);
 
-    /// <summary>The token's subject (or client id) when authenticated, else the remote address.</summary>
-    private static string CallerOf(HttpContext context) =>
-        context.User.FindFirst("sub")?.Value ?? context.User.FindFirst("client_id")?.Value
-        ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// The client the token was issued to ("azp", or "client_id" in RFC 9068 tokens) and its subject, so
+    /// two people using one client, or one person using two clients, are limited apart; the remote address
+    /// when there is no token.
+    /// </summary>
+    internal static string CallerOf(ClaimsPrincipal user, string? remoteAddress)
+    {
+        var client = user.FindFirst("azp")?.Value ?? user.FindFirst("client_id")?.Value;
+        var subject = user.FindFirst("sub")?.Value;
+        return client is null && subject is null ? $"address:{remoteAddress ?? "unknown"}" : $"client:{client}|sub:{subject}";
+    }
+
+    private static string CallerOf(HttpContext context) => CallerOf(context.User, context.Connection.RemoteIpAddress?.ToString());
 
     /// <summary>gRPC clients read RESOURCE_EXHAUSTED from a trailers-only response; anything else gets 429.</summary>
     private static ValueTask RejectAsync(HttpContext context, RateLimitLease lease)

@@ -14,6 +14,8 @@ public sealed class CliRun
     /// <summary>Which URL each call was sent to.</summary>
     public List<Uri> Urls { get; } = [];
     public TimeProvider Clock { get; set; } = TimeProvider.System;
+    /// <summary>When set, requests to the identity provider go to this handler instead of the network.</summary>
+    public HttpMessageHandler? IdentityProvider { get; set; }
     /// <summary>Retry back-off and poll waits, recorded instead of slept (with the fake transport).</summary>
     public List<TimeSpan> Delays { get; } = [];
 
@@ -38,6 +40,8 @@ public sealed class CliRun
             RawOut = Json,
             Variables = name => Variables.GetValueOrDefault(name),
             Clock = RealTransport ? Clock : new InstantWaits(Clock, Delays),
+            // Not disposed by the CLI's client, so one fake answers every run.
+            IdentityHttp = IdentityProvider is { } provider ? () => new KeepOpen(provider) : null,
             Invokers = RealTransport ? null : url =>
             {
                 lock (Urls) Urls.Add(url);
@@ -45,6 +49,15 @@ public sealed class CliRun
             },
         };
         return await CliApp.RunAsync(args, environment, Cancellation);
+    }
+
+    /// <summary>Passes requests on to a handler that outlives the HttpClient the CLI disposes.</summary>
+    private sealed class KeepOpen(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            // The inner handler belongs to the test.
+        }
     }
 
     /// <summary>Wide and plain, so tables neither wrap nor carry escape codes.</summary>

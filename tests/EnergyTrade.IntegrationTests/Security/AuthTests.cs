@@ -217,4 +217,22 @@ public sealed class StartupKeyTests
         var totals = await anonymous.GetBilateralTotalsAsync(new GetBilateralTotalsRequest { Country = "AZ", Partner = "BY" }, Deadline());
         Assert.Equal(0, totals.Exports.ShipmentCount);
     }
+
+    [Fact]
+    public async Task A_service_given_both_a_provider_and_the_shared_key_refuses_to_start_and_says_which_to_clear()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("twokeys");
+        var refused = ServiceProcess.Start("Shipments", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Shipments"] = sut.ShipmentsDb.ConnectionString,
+            ["ConnectionStrings__RabbitMq"] = sut.VirtualHost.AmqpUri.ToString(),
+            ["Auth__Authority"] = "https://login.example.org/realms/energytrade",
+        });
+        await using (refused)
+        {
+            var ex = await Assert.ThrowsAnyAsync<Exception>(() => refused.WaitReadyAsync(TimeSpan.FromSeconds(30)));
+            Assert.True(refused.HasExited, ex.Message);
+            Assert.Contains("clear Auth:SigningKey", refused.RecentLog());
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EnergyTrade.Cli.Auth;
 using Google.Rpc;
 using Grpc.Core;
 
@@ -16,13 +17,14 @@ public static class ErrorFormatter
     public const string CreateOutcomeUnknown = "The shipment may have been recorded all the same; repeating the command with the same request_id is safe.";
 
     public static FormattedError Format(ServiceCallException failure, Func<string, string>? fieldName = null) =>
-        Format(failure.Error, failure.Endpoint, failure.Timeout, fieldName, failure.Writes, failure.OutcomeUnknown);
+        Format(failure.Error, failure.Endpoint, failure.Timeout, fieldName, failure.Writes, failure.OutcomeUnknown, failure.Credentials);
 
     /// <param name="fieldName">Renames field paths, e.g. to CSV column names; identity when null.</param>
     /// <param name="writes">Whether the call would have changed something (its outcome is unknown after a deadline).</param>
     /// <param name="outcomeUnknown">What to tell a person when a write's answer was lost; <see cref="CreateOutcomeUnknown"/> when null.</param>
+    /// <param name="credentials">What the call carried, named when the service refuses it.</param>
     public static FormattedError Format(RpcException error, ServiceEndpoint endpoint, TimeSpan timeout, Func<string, string>? fieldName = null, bool writes = false,
-        string? outcomeUnknown = null)
+        string? outcomeUnknown = null, Credentials? credentials = null)
     {
         fieldName ??= f => f;
         // Null when the failure never reached the service (no details travelled with it).
@@ -50,27 +52,54 @@ public static class ErrorFormatter
             StatusCode.AlreadyExists => message,
             StatusCode.Unavailable when status is null =>
                 $"Could not reach the {endpoint.Name} service at {url}{Cause(error)}. It may not be running: {UpScript} starts it, " +
-                $"or point --{endpoint.Name.ToLowerInvariant()}-url at where it runs.",
+                $"or point --{endpoint.Name.ToLowerInvariant()}-url at where it runs." + TlsHint(endpoint),
             StatusCode.Unavailable => $"The {endpoint.Name} service at {url} is unavailable: {message} Nothing was changed; trying again later is safe.",
             StatusCode.DeadlineExceeded =>
                 $"{endpoint.Name} at {url} did not answer within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s. " +
                 "Raise --timeout, or check the service's health." +
                 (writes ? " " + (outcomeUnknown ?? CreateOutcomeUnknown) : ""),
-            StatusCode.Unauthenticated =>
-                $"{endpoint.Name} at {url} refused the call because it carried no valid token. Set ENERGYTRADE_SIGNING_KEY to the services' " +
-                $"signing key ({UpScript} keeps it as SIGNING_KEY in .run/up/secrets.env) so the CLI can mint one, or ENERGYTRADE_TOKEN to a bearer token.",
+            StatusCode.Unauthenticated => Unauthenticated(endpoint, url, credentials),
             StatusCode.PermissionDenied =>
                 $"{endpoint.Name} at {url} refused the call: the token does not carry the scope it needs " +
-                "(shipments:write to record, amend, cancel or republish shipments, shipments:read to read them, trade:read for trade figures).",
+                "(shipments:write to record, amend or cancel shipments, shipments:read to read them, trade:read for trade figures, " +
+                "shipments:admin to republish, trade:admin to dismiss refused events)." +
+                (credentials is null || credentials.Source == CredentialSource.None ? "" : $" The token is that of {credentials.Summary}.") +
+                " Sign in as someone allowed to (energytrade login), or use a client that has the scope.",
             // The services' messages say what happened and what to do (re-read and re-apply; a cancelled shipment stays so).
             StatusCode.Aborted => message,
             StatusCode.FailedPrecondition => message,
             StatusCode.ResourceExhausted => $"{endpoint.Name} refused the request: {message}",
+            StatusCode.Internal when status is null => $"The call to {endpoint.Name} at {url} failed: {message}" + TlsHint(endpoint),
             StatusCode.Internal => $"{endpoint.Name} failed with an internal error: {message}",
             StatusCode.Cancelled => "Cancelled.",
             _ => $"{endpoint.Name} at {url} answered {error.StatusCode}: {message}",
         };
         return new FormattedError(summary, details);
+    }
+
+    /// <summary>Over https a failure before any answer may be the handshake: say which files decide it.</summary>
+    private static string TlsHint(ServiceEndpoint endpoint) => endpoint.Url.Scheme == Uri.UriSchemeHttps
+        ? " Over https, the service's certificate must come from a CA the system or --ca-file trusts, and a service that requires mutual TLS " +
+          "needs --client-certificate (and --client-key)."
+        : "";
+
+    private static string Unauthenticated(ServiceEndpoint endpoint, string url, Credentials? credentials)
+    {
+        const string HowToSignIn = "Sign in with energytrade login; for scripts, set ENERGYTRADE_CLIENT_ID and ENERGYTRADE_CLIENT_SECRET " +
+            "(with ENERGYTRADE_AUTHORITY), or ENERGYTRADE_TOKEN to a bearer token.";
+        if (credentials is null || credentials.Source == CredentialSource.None)
+        {
+            return $"{endpoint.Name} at {url} refused the call because it carried no valid token. {HowToSignIn}";
+        }
+        if (credentials.Source == CredentialSource.DevelopmentKey)
+        {
+            return $"{endpoint.Name} at {url} refused the token minted with {TokenSource.SigningKeyVariable}: services take such tokens only in " +
+                $"local-development mode, with the same key ({UpScript} keeps it as SIGNING_KEY in .run/up/secrets.env). Services that trust an " +
+                "identity provider need its tokens: unset it and sign in with energytrade login.";
+        }
+        return $"{endpoint.Name} at {url} refused the token of {credentials.Summary}: it may have expired, or come from an identity provider " +
+            $"the service does not trust{(credentials.Authority is { } authority ? $" (it was issued by {authority})" : "")}. " +
+            "Check the authority (energytrade whoami) against the services' Auth:Authority, and sign in again with energytrade login.";
     }
 
     /// <summary>Each field violation of the google.rpc.BadRequest the service attached, descriptions as sentences.</summary>

@@ -1,3 +1,4 @@
+using EnergyTrade.Cli.Auth;
 using Grpc.Core;
 
 namespace EnergyTrade.Cli.Grpc;
@@ -16,4 +17,6 @@ public sealed class ServiceCallException(ServiceEndpoint endpoint, TimeSpan time
     public bool Writes { get; } = writes;
     /// <summary>What a person should know when a write's answer was lost (null: the create's wording).</summary>
     public string? OutcomeUnknown { get; } = outcomeUnknown;
+    /// <summary>What the call carried, added by the command for a refusal (UNAUTHENTICATED, PERMISSION_DENIED) so the message can name it.</summary>
+    public Credentials? Credentials { get; set; }
 }

@@ -1,6 +1,7 @@
 using EnergyTrade.Cli.Auth;
 using EnergyTrade.Cli.Commands;
 using EnergyTrade.Cli.Infrastructure;
+using EnergyTrade.Cli.Transport;
 using EnergyTrade.Shipments.V1;
 using EnergyTrade.Trade.V1;
 using Grpc.Core;
@@ -10,18 +11,21 @@ using Grpc.Net.Client;
 namespace EnergyTrade.Cli.Grpc;
 
 /// <summary>
-/// The clients of one command run: one channel per service address, each call carrying a bearer
-/// token with just the scopes that command needs.
+/// The clients of one command run: one channel per service address (over TLS for https, trusting the CA file and
+/// presenting the client certificate when given), each call carrying a bearer token (minted in local-development
+/// mode with just the scopes that command needs).
 /// </summary>
 public sealed class ServiceClients : IDisposable
 {
     private readonly CliEnvironment _environment;
+    private readonly TlsFiles _tls;
     private readonly Dictionary<Uri, GrpcChannel> _channels = [];
 
-    public ServiceClients(CliOptions options, CliEnvironment environment)
+    public ServiceClients(CliOptions options, CliEnvironment environment, TokenSource tokens)
     {
         _environment = environment;
-        Tokens = new TokenSource(environment.Variables, environment.Clock);
+        _tls = options.Tls;
+        Tokens = tokens;
         Caller = new ServiceCaller(options.Timeout, environment.Clock);
         ShipmentsEndpoint = new ServiceEndpoint(ServiceEndpoint.ShipmentsName, options.ShipmentsUrl);
         TradeEndpoint = new ServiceEndpoint(ServiceEndpoint.TradeName, options.TradeUrl);
@@ -65,12 +69,8 @@ public sealed class ServiceClients : IDisposable
         if (_channels.TryGetValue(url, out var channel)) return channel;
         channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                // A service that is down should fail fast with UNAVAILABLE, not wait out the call's deadline.
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-                EnableMultipleHttp2Connections = true,
-            },
+            // The CA file and the client certificate matter only over TLS; a cleartext channel does not load them.
+            HttpHandler = _tls.Handler(presentCertificate: url.Scheme == Uri.UriSchemeHttps, loadFiles: url.Scheme == Uri.UriSchemeHttps),
             // Tokens over cleartext are for loopback development (scripts/up.sh); use https:// elsewhere.
             UnsafeUseInsecureChannelCallCredentials = true,
         });
@@ -82,5 +82,6 @@ public sealed class ServiceClients : IDisposable
     {
         foreach (var channel in _channels.Values) channel.Dispose();
         _channels.Clear();
+        _tls.Dispose();
     }
 }

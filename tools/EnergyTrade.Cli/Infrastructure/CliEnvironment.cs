@@ -5,7 +5,8 @@ namespace EnergyTrade.Cli.Infrastructure;
 
 /// <summary>
 /// Everything the commands take from the outside world, in one place so tests can run the whole
-/// CLI in-process: consoles, environment variables, the clock and (optionally) the gRPC transport.
+/// CLI in-process: consoles, environment variables (which also locate the configuration directory), the clock
+/// and (optionally) the gRPC and identity provider transports.
 /// </summary>
 public sealed class CliEnvironment
 {
@@ -24,6 +25,8 @@ public sealed class CliEnvironment
     public bool OutIsTerminal { get; init; }
     /// <summary>When set, calls go to this invoker instead of a real channel to the URL.</summary>
     public Func<Uri, CallInvoker>? Invokers { get; init; }
+    /// <summary>When set, requests to the identity provider go through a handler from here instead of the network.</summary>
+    public Func<HttpMessageHandler>? IdentityHttp { get; init; }
 
     /// <summary>Waits on <see cref="Clock"/>, as the retries do.</summary>
     public Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, Clock, cancellationToken);

@@ -73,7 +73,7 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
             ResumedAfterLine = checkpoint?.SettledThroughLine,
             InterruptedAfterLine = run.Interrupted ? run.SettledThroughLine : null,
             NotAttempted = run.NotAttempted,
-            StoppedBy = run.StoppedBy is { } stopped ? ErrorFormatter.Format(stopped) : null,
+            StoppedBy = run.StoppedBy is { } stopped ? ErrorFormatter.Format(WithCredentials(stopped, clients)) : null,
             ErrorsFile = errors.HasRows ? errorsPath : null,
             Rejections = rejections,
         };
@@ -118,5 +118,12 @@ public sealed class ImportCommand(CliEnvironment environment) : ServiceCommand<I
         {
             throw new UsageException($"Cannot write the list of rejected rows to {path}: {e.Message} Give --errors a file you can write.");
         }
+    }
+
+    /// <summary>A refused import names what it carried, as a refused command does (<see cref="ServiceCommand{TSettings}"/>).</summary>
+    private static ServiceCallException WithCredentials(ServiceCallException stopped, ServiceClients clients)
+    {
+        if (stopped.StatusCode is global::Grpc.Core.StatusCode.Unauthenticated or global::Grpc.Core.StatusCode.PermissionDenied) stopped.Credentials ??= clients.Tokens.Describe();
+        return stopped;
     }
 }

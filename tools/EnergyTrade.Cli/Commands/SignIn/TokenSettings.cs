@@ -3,17 +3,20 @@ using EnergyTrade.Contracts.Security;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace EnergyTrade.Cli.Commands;
+namespace EnergyTrade.Cli.Commands.SignIn;
 
-public sealed class TokenSettings : CommandSettings
+public sealed class TokenSettings : SignInSettings
 {
     [CommandOption("--scope <SCOPES>")]
-    [Description("Space-separated scopes: shipments:write shipments:read trade:read. Default: all three")]
+    [Description("Space-separated scopes the token must carry: " + ScopeNames + ". In local-development mode the token is minted with " +
+        "them (default: all five); a provider's token is printed as it is, with a warning for any it lacks")]
     public string? Scope { get; set; }
 
     [CommandOption("--lifetime <MINUTES>")]
-    [Description("How long the token is valid, in minutes. Default: 60")]
-    public int LifetimeMinutes { get; set; } = 60;
+    [Description("Local-development mode only: how long the minted token is valid, in minutes. Default: 60")]
+    public int? LifetimeMinutes { get; set; }
+
+    private const string ScopeNames = $"{Scopes.ShipmentsRead} {Scopes.ShipmentsWrite} {Scopes.TradeRead} {Scopes.ShipmentsAdmin} {Scopes.TradeAdmin}";
 
     public override ValidationResult Validate()
     {

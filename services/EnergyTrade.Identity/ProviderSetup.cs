@@ -1,0 +1,54 @@
+using EnergyTrade.Contracts.Security;
+using EnergyTrade.Identity.Data;
+using EnergyTrade.Identity.Keys;
+using EnergyTrade.Identity.Tokens;
+using EnergyTrade.Identity.Verification;
+
+namespace EnergyTrade.Identity;
+
+public static class ProviderSetup
+{
+    public const string DeviceAuthorizationPath = "/connect/device";
+    public const string RevocationPath = "/connect/revoke";
+
+    /// <summary>
+    /// OpenIddict's server, configured rather than programmed: it serves discovery (/.well-known/openid-configuration),
+    /// the JWKS (/.well-known/jwks), device authorization and revocation itself, authenticates clients and validates
+    /// grants, and hands the token and verification endpoints to <see cref="TokenEndpoint"/> and
+    /// <see cref="VerificationEndpoint"/> only for the decisions that are this provider's own.
+    /// </summary>
+    public static IServiceCollection AddIdentityProvider(this IServiceCollection services, IdentityOptions options, KeyRing keys)
+    {
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>())
+            .AddServer(server =>
+            {
+                if (options.Issuer is not null) server.SetIssuer(options.Issuer);
+                server.SetTokenEndpointUris(TokenEndpoint.Path)
+                    .SetDeviceAuthorizationEndpointUris(DeviceAuthorizationPath)
+                    .SetEndUserVerificationEndpointUris(VerificationEndpoint.Path)
+                    .SetRevocationEndpointUris(RevocationPath);
+
+                server.AllowClientCredentialsFlow()
+                    .AllowDeviceAuthorizationFlow()
+                    .AllowRefreshTokenFlow();
+                server.RegisterScopes([.. Scopes.All]);
+
+                // The services validate access tokens themselves, against the JWKS: signed, not encrypted.
+                server.DisableAccessTokenEncryption();
+                server.SetAccessTokenLifetime(options.AccessTokenLifetime)
+                    .SetRefreshTokenLifetime(options.RefreshTokenLifetime);
+
+                // OpenIddict signs with the first key registered and publishes them all (its order among keys
+                // that are not certificates is the order they were added in): the newest goes first.
+                foreach (var key in keys.SigningKeys) server.AddSigningKey(key.Key);
+                foreach (var key in keys.EncryptionKeys) server.AddEncryptionKey(key.Key);
+
+                var host = server.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableEndUserVerificationEndpointPassthrough();
+                if (options.AllowHttp) host.DisableTransportSecurityRequirement();
+            });
+        return services;
+    }
+}
