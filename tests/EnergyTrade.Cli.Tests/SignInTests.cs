@@ -158,10 +158,12 @@ public sealed class SignInTests : IDisposable
         var run = Run();
         run.IdentityProvider = device;
 
-        await run.RunAsync("login", "--authority", Authority);
-        await run.RunAsync("login", "--authority", Authority, "--scope", "trade:read");
+        Assert.Equal(0, await run.RunAsync("login", "--authority", Authority));
+        _provider.TokenAnswers.Enqueue((HttpStatusCode.OK, FakeIdentityProvider.Tokens("trader", "energytrade-cli", "trade:read")));
+        Assert.Equal(0, await run.RunAsync("login", "--authority", Authority, "--scope", "trade:read"));
 
         Assert.Equal(["shipments:write shipments:read trade:read shipments:admin trade:admin offline_access", "trade:read"], device.DeviceScopes);
+        Assert.Contains("--scope does not ask for offline_access", run.Error.ToString());
     }
 
     [Fact]

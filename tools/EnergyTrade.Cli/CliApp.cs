@@ -172,6 +172,9 @@ public static class CliApp
             case IdentityProviderException provider:
                 ErrorView.Write(environment.Error, new FormattedError(provider.Message, []));
                 return ExitCodes.Failure;
+            case FileBusyException busy:
+                ErrorView.Write(environment.Error, new FormattedError(busy.Message, []));
+                return ExitCodes.Failure;
             case UsageException usage:
                 ErrorView.Write(environment.Error, new FormattedError(usage.Message, []));
                 return ExitCodes.Usage;

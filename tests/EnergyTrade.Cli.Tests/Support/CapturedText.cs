@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace EnergyTrade.Cli.Tests.Support;
 
@@ -37,4 +38,7 @@ public sealed class CapturedText : TextWriter
     {
         lock (_lock) return _text.ToString();
     }
+
+    /// <summary>The text with each run of white space as one space: a long message wraps at the console's width, wherever its words fall.</summary>
+    public string Flat() => Regex.Replace(ToString(), @"\s+", " ");
 }

@@ -16,6 +16,8 @@ public sealed class CliRun
     public TimeProvider Clock { get; set; } = TimeProvider.System;
     /// <summary>When set, requests to the identity provider go to this handler instead of the network.</summary>
     public HttpMessageHandler? IdentityProvider { get; set; }
+    /// <summary>How long a request to the identity provider may take (the CLI's own default when null).</summary>
+    public TimeSpan? IdentityTimeout { get; set; }
     /// <summary>Retry back-off and poll waits, recorded instead of slept (with the fake transport).</summary>
     public List<TimeSpan> Delays { get; } = [];
 
@@ -42,6 +44,7 @@ public sealed class CliRun
             Clock = RealTransport ? Clock : new InstantWaits(Clock, Delays),
             // Not disposed by the CLI's client, so one fake answers every run.
             IdentityHttp = IdentityProvider is { } provider ? () => new KeepOpen(provider) : null,
+            IdentityTimeout = IdentityTimeout ?? CliEnvironment.DefaultIdentityTimeout,
             Invokers = RealTransport ? null : url =>
             {
                 lock (Urls) Urls.Add(url);

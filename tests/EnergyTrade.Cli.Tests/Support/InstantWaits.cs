@@ -2,7 +2,9 @@ namespace EnergyTrade.Cli.Tests.Support;
 
 /// <summary>
 /// A clock whose timers go off at once, each noting in <paramref name="waits"/> how long it was set for:
-/// retry back-off and poll intervals are recorded instead of slept. The time of day is <paramref name="time"/>'s.
+/// retry back-off and poll intervals are recorded instead of slept. The time of day is <paramref name="time"/>'s;
+/// a <see cref="ManualClock"/> moves on by each wait, as time would, so what is bounded in time (a device code, the
+/// patience for a lock) runs out in a test too instead of being waited for forever.
 /// </summary>
 public sealed class InstantWaits(TimeProvider time, List<TimeSpan> waits) : TimeProvider
 {
@@ -18,6 +20,7 @@ public sealed class InstantWaits(TimeProvider time, List<TimeSpan> waits) : Time
     {
         if (dueTime == Timeout.InfiniteTimeSpan) return new GoneOff();
         lock (waits) waits.Add(dueTime);
+        if (time is ManualClock manual) manual.Advance(dueTime);
         // On the thread pool, as a real timer fires: the caller may not have finished setting up.
         ThreadPool.QueueUserWorkItem(_ => callback(state));
         return new GoneOff();

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Serialization;
 
 namespace EnergyTrade.Cli.Auth;
@@ -10,7 +11,7 @@ namespace EnergyTrade.Cli.Auth;
 ///   "expires_at": "2026-12-02T10:15:00+00:00", "refresh_token": "…" }
 /// </code>
 /// A client-credentials sign-in has no refresh token; made with --client-secret-file it keeps the file's path (never the
-/// secret) and renews by reading the file again.
+/// secret) and renews by reading the file again. Printed (a log, a debugger), it shows neither token.
 /// </summary>
 public sealed record CachedSignIn
 {
@@ -38,6 +39,11 @@ public sealed record CachedSignIn
     [JsonPropertyName("expires_at")]
     public required DateTimeOffset ExpiresAt { get; init; }
 
+    /// <summary>When the token was issued, by this machine's clock: a short-lived token is renewed at half its lifetime. Absent from older files.</summary>
+    [JsonPropertyName("issued_at")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? IssuedAt { get; init; }
+
     [JsonPropertyName("refresh_token")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? RefreshToken { get; init; }
@@ -59,6 +65,22 @@ public sealed record CachedSignIn
     [JsonIgnore]
     public IReadOnlyList<string> Scopes => TokenClaims.Split(Scope);
 
+    /// <summary>A token is renewed when it has less than this left (or half its lifetime, if that is shorter).</summary>
+    public static readonly TimeSpan RenewBefore = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long before it expires the token is renewed: a minute, or half its lifetime for one that lives less than two,
+    /// so a token good for a minute is not renewed before every call. A file without issued_at renews a minute ahead.
+    /// </summary>
+    [JsonIgnore]
+    public TimeSpan RenewalMargin => IssuedAt is { } issued && (ExpiresAt - issued) / 2 is var half && half < RenewBefore
+        ? (half > TimeSpan.Zero ? half : TimeSpan.Zero)
+        : RenewBefore;
+
+    public bool NearExpiry(DateTimeOffset now) => ExpiresAt - now <= RenewalMargin;
+
+    public bool Expired(DateTimeOffset now) => ExpiresAt <= now;
+
     public static CachedSignIn From(TokenGrant grant, string kind, Uri authority, string clientId, string? secretFile = null, string? requestedScope = null) => new()
     {
         Kind = kind,
@@ -68,11 +90,31 @@ public sealed record CachedSignIn
         Scope = string.Join(' ', grant.Scopes),
         AccessToken = grant.AccessToken,
         ExpiresAt = grant.ExpiresAt,
+        IssuedAt = grant.IssuedAt,
         RefreshToken = grant.RefreshToken,
         ClientSecretFile = secretFile,
         RequestedScope = requestedScope,
     };
 
+    /// <summary>The sign-in renewed with <paramref name="grant"/>: what the provider left out (a refresh token it did not rotate, the scopes) stays.</summary>
+    public CachedSignIn RenewedWith(TokenGrant grant) => this with
+    {
+        AccessToken = grant.AccessToken,
+        ExpiresAt = grant.ExpiresAt,
+        IssuedAt = grant.IssuedAt,
+        RefreshToken = grant.RefreshToken ?? RefreshToken,
+        Scope = grant.Scopes.Count > 0 ? string.Join(' ', grant.Scopes) : Scope,
+        Subject = grant.Subject ?? Subject,
+    };
+
     /// <summary>Whether it was issued by <paramref name="authority"/> (a trailing slash aside).</summary>
     public bool IsFrom(Uri authority) => string.Equals(Authority.TrimEnd('/'), authority.ToString().TrimEnd('/'), StringComparison.Ordinal);
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"Kind = {Kind}, Authority = {Authority}, ClientId = {ClientId}, Subject = {Subject}, Scope = {Scope}, ")
+            .Append($"AccessToken = {Secrets.Redact(AccessToken)}, ExpiresAt = {ExpiresAt:O}, IssuedAt = {IssuedAt:O}, RefreshToken = {Secrets.Redact(RefreshToken)}, ")
+            .Append($"ClientSecretFile = {ClientSecretFile}, RequestedScope = {RequestedScope}, SecretFingerprint = {Secrets.Redact(SecretFingerprint)}");
+        return true;
+    }
 }

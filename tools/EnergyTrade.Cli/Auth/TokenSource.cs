@@ -11,7 +11,8 @@ namespace EnergyTrade.Cli.Auth;
 /// <item>$ENERGYTRADE_TOKEN, sent as it is;</item>
 /// <item>client credentials: $ENERGYTRADE_CLIENT_SECRET with a client id ($ENERGYTRADE_CLIENT_ID or the profile) and an
 /// authority — fetched on demand, reused by later commands through tokens/PROFILE.client-credentials.json, renewed before it expires;</item>
-/// <item>the profile's cached `energytrade login`, renewed with its refresh token when it expires within a minute;</item>
+/// <item>the profile's cached `energytrade login`, renewed with its refresh token when it expires within a minute (half
+/// its lifetime for a token that lives less than two; <see cref="LoginRenewal"/>);</item>
 /// <item>local development only: a token minted with $ENERGYTRADE_SIGNING_KEY, the services' shared key;</item>
 /// <item>none.</item>
 /// </list>
@@ -25,11 +26,6 @@ public sealed class TokenSource : IDisposable
     public const string SigningKeyVariable = "ENERGYTRADE_SIGNING_KEY";
     public const string IssuerVariable = "ENERGYTRADE_ISSUER";
 
-    /// <summary>A provider's token is renewed when it has less than this left.</summary>
-    public static readonly TimeSpan RenewBefore = TimeSpan.FromSeconds(60);
-    /// <summary>How long a command waits for another one renewing the same sign-in.</summary>
-    private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(30);
-
     // Minted tokens live an hour and are renewed well before that.
     private static readonly TimeSpan MintedLifetime = TimeSpan.FromHours(1);
     private static readonly TimeSpan MintAgainAfter = TimeSpan.FromMinutes(30);
@@ -40,14 +36,15 @@ public sealed class TokenSource : IDisposable
     private readonly Lock _mintLock = new();
     private readonly Dictionary<string, (string Token, DateTimeOffset Minted)> _minted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IdentityProvider> _providers = new(StringComparer.Ordinal);
+    private readonly LoginRenewal _login;
     private CachedSignIn? _current;
     private CancellationToken _cancellation;
-    private bool _warnedStale;
 
     public TokenSource(SignInConfig config, CliEnvironment environment)
     {
         _config = config;
         _environment = environment;
+        _login = new LoginRenewal(config, environment, Provider);
         Source = Choose();
     }
 
@@ -58,7 +55,8 @@ public sealed class TokenSource : IDisposable
     private TimeProvider Clock => _environment.Clock;
     private ConfigProfile Profile => _config.Profile;
     private string? Given => Variables(TokenVariable) is { Length: > 0 } token ? token.Trim() : null;
-    private string? Secret => Variables(ClientSecretVariable) is { Length: > 0 } secret ? secret : null;
+    /// <summary>Trimmed, as a secret file is: the newline of `export X=$(cat file)` or a pasted space is not part of it.</summary>
+    private string? Secret => Variables(ClientSecretVariable)?.Trim() is { Length: > 0 } secret ? secret : null;
     private string? SigningKey => Variables(SigningKeyVariable) is { Length: > 0 } key ? key : null;
     public string Issuer => Variables(IssuerVariable) is { Length: > 0 } issuer ? issuer : JwtMinter.DefaultIssuer;
     private string? LoginFile => Profile.Directory?.LoginFile(Profile.Name);
@@ -98,15 +96,18 @@ public sealed class TokenSource : IDisposable
     /// <summary>The token for a call needing <paramref name="scopes"/>, or null when there is nothing to send.</summary>
     /// <remarks>
     /// Called by a synchronous interceptor as each call starts: a provider's token that needs renewing mid-run
-    /// (a long import) is renewed right there, before the call goes out with it.
+    /// (a long import) is renewed right there, before the call goes out with it, and a failure to renew is thrown
+    /// from the call as it starts (the interceptor's caller sees the NotSignedInException, not a gRPC status).
     /// </remarks>
     public string? TokenFor(IReadOnlyCollection<string> scopes) => Source switch
     {
         CredentialSource.EnvironmentToken => Given,
         CredentialSource.DevelopmentKey => Mint(scopes),
-        CredentialSource.ClientCredentials or CredentialSource.Login => _current is { } current && !NearExpiry(current)
+        CredentialSource.ClientCredentials or CredentialSource.Login => _current is { } current && !current.NearExpiry(Clock.GetUtcNow())
             ? current.AccessToken
-            : CurrentAsync(_cancellation).GetAwaiter().GetResult().AccessToken,
+            // Renewed on the thread pool: blocking on async work under the caller's synchronization context (a test
+            // runner's, a UI's) would wait for continuations queued behind the very thread that waits.
+            : Task.Run(() => CurrentAsync(_cancellation)).GetAwaiter().GetResult().AccessToken,
         _ => null,
     };
 
@@ -143,20 +144,16 @@ public sealed class TokenSource : IDisposable
         }
     }
 
-    private bool NearExpiry(CachedSignIn signIn) => signIn.ExpiresAt - Clock.GetUtcNow() <= RenewBefore;
-
-    private bool Expired(CachedSignIn signIn) => signIn.ExpiresAt <= Clock.GetUtcNow();
-
     private async Task<CachedSignIn> CurrentAsync(CancellationToken cancellationToken)
     {
-        if (_current is { } current && !NearExpiry(current)) return current;
+        if (_current is { } current && !current.NearExpiry(Clock.GetUtcNow())) return current;
         await _renewing.WaitAsync(cancellationToken);
         try
         {
-            if (_current is { } renewed && !NearExpiry(renewed)) return renewed;
+            if (_current is { } renewed && !renewed.NearExpiry(Clock.GetUtcNow())) return renewed;
             return _current = Source == CredentialSource.ClientCredentials
                 ? await ClientCredentialsAsync(cancellationToken)
-                : await LoginAsync(cancellationToken);
+                : await _login.CurrentAsync(cancellationToken);
         }
         finally
         {
@@ -178,7 +175,7 @@ public sealed class TokenSource : IDisposable
         var scope = _config.Scope.Value;
         var file = Profile.Directory?.ClientCredentialsFile(Profile.Name);
         if (TokenCache.Read(file) is { } cached && cached.IsFrom(authority) && cached.ClientId == clientId.Value && cached.RequestedScope == scope
-            && ClientSecret.Matches(cached.SecretFingerprint, Secret!) && !NearExpiry(cached))
+            && ClientSecret.Matches(cached.SecretFingerprint, Secret!) && !cached.NearExpiry(Clock.GetUtcNow()))
         {
             return cached;
         }
@@ -197,69 +194,6 @@ public sealed class TokenSource : IDisposable
         }
         return signIn;
     }
-
-    /// <summary>The profile's cached sign-in, renewed (and written back) when it expires within <see cref="RenewBefore"/>.</summary>
-    private async Task<CachedSignIn> LoginAsync(CancellationToken cancellationToken)
-    {
-        var file = LoginFile!;
-        var signIn = TokenCache.Read(file) ?? throw NotSignedIn($"The cached sign-in {file} cannot be read");
-        if (_config.AuthorityUrl is { } configured && !signIn.IsFrom(configured))
-        {
-            throw new NotSignedInException($"Profile '{Profile.Name}' is signed in at {signIn.Authority}, but the authority is now {configured} " +
-                $"({_config.Authority.Source}): run energytrade login to sign in there.");
-        }
-        if (!NearExpiry(signIn)) return signIn;
-
-        using (await PrivateFile.LockAsync(Profile.Directory!.LockFile(Profile.Name), LockPatience, Clock, cancellationToken))
-        {
-            // Another command may have renewed it while this one waited for the lock.
-            signIn = TokenCache.Read(file) ?? throw NotSignedIn($"The cached sign-in {file} cannot be read");
-            if (!NearExpiry(signIn)) return signIn;
-            TokenGrant grant;
-            try
-            {
-                var provider = Provider(new Uri(signIn.Authority));
-                if (signIn.RefreshToken is { } refreshToken)
-                {
-                    grant = await provider.RefreshAsync(signIn.ClientId, refreshToken, LoginCommand, cancellationToken);
-                }
-                else if (signIn.ClientSecretFile is { } secretFile)
-                {
-                    grant = await provider.ClientCredentialsAsync(signIn.ClientId, ClientSecret.Read(secretFile, "client_secret_file in " + file),
-                        signIn.RequestedScope, cancellationToken);
-                }
-                else if (!Expired(signIn))
-                {
-                    return signIn;
-                }
-                else
-                {
-                    throw NotSignedIn("Your sign-in has expired and cannot be renewed (it has no refresh token)");
-                }
-            }
-            catch (IdentityProviderException problem) when (!Expired(signIn))
-            {
-                // The provider is unreachable for the moment, and the token has a few seconds left: use them.
-                if (!_warnedStale) ErrorView.Warn(_environment.Error, $"{problem.Message} Using the current token until it expires.");
-                _warnedStale = true;
-                return signIn;
-            }
-            var renewed = signIn with
-            {
-                AccessToken = grant.AccessToken,
-                ExpiresAt = grant.ExpiresAt,
-                RefreshToken = grant.RefreshToken ?? signIn.RefreshToken,
-                Scope = grant.Scopes.Count > 0 ? string.Join(' ', grant.Scopes) : signIn.Scope,
-                Subject = grant.Subject ?? signIn.Subject,
-            };
-            TokenCache.Write(file, renewed);
-            return renewed;
-        }
-    }
-
-    private NotSignedInException NotSignedIn(string what) => new($"{what}: run {LoginCommand}.");
-
-    private string LoginCommand => "energytrade login" + (Profile.Name == ProfileName.Default ? "" : $" --profile {Profile.Name}");
 
     private IdentityProvider Provider(Uri authority)
     {

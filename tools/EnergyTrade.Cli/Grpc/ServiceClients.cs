@@ -36,32 +36,46 @@ public sealed class ServiceClients : IDisposable
     public ServiceEndpoint ShipmentsEndpoint { get; }
     public ServiceEndpoint TradeEndpoint { get; }
 
-    public ShipmentService.ShipmentServiceClient Shipments(params string[] scopes) => new(Invoker(ShipmentsEndpoint.Url, scopes));
+    public ShipmentService.ShipmentServiceClient Shipments(params string[] scopes) => new(Invoker(ShipmentsEndpoint, scopes));
 
-    public TradeService.TradeServiceClient Trade(params string[] scopes) => new(Invoker(TradeEndpoint.Url, scopes));
+    public TradeService.TradeServiceClient Trade(params string[] scopes) => new(Invoker(TradeEndpoint, scopes));
 
     /// <summary>google.longrunning.Operations as Shipments serves it (republishes).</summary>
-    public Google.LongRunning.Operations.OperationsClient ShipmentsOperations(params string[] scopes) => new(Invoker(ShipmentsEndpoint.Url, scopes));
+    public Google.LongRunning.Operations.OperationsClient ShipmentsOperations(params string[] scopes) => new(Invoker(ShipmentsEndpoint, scopes));
 
     /// <summary>
     /// Clients for code that calls them itself (the Reconciler): every unary call goes through <see cref="Caller"/>,
     /// so it gets the --timeout deadline, the retries of <paramref name="retry"/>, and errors that name the service.
     /// </summary>
     public ShipmentService.ShipmentServiceClient ShipmentsViaCaller(RetryPolicy retry, params string[] scopes) =>
-        new(Invoker(ShipmentsEndpoint.Url, scopes).Intercept(new CallerInterceptor(Caller, ShipmentsEndpoint, retry)));
+        new(Invoker(ShipmentsEndpoint, scopes).Intercept(new CallerInterceptor(Caller, ShipmentsEndpoint, retry)));
 
     /// <inheritdoc cref="ShipmentsViaCaller"/>
     public TradeService.TradeServiceClient TradeViaCaller(RetryPolicy retry, params string[] scopes) =>
-        new(Invoker(TradeEndpoint.Url, scopes).Intercept(new CallerInterceptor(Caller, TradeEndpoint, retry)));
+        new(Invoker(TradeEndpoint, scopes).Intercept(new CallerInterceptor(Caller, TradeEndpoint, retry)));
 
-    private CallInvoker Invoker(Uri url, string[] scopes)
+    private CallInvoker Invoker(ServiceEndpoint endpoint, string[] scopes)
     {
-        var invoker = _environment.Invokers?.Invoke(url) ?? Channel(url).CreateCallInvoker();
+        RefuseCleartext(endpoint);
+        var invoker = _environment.Invokers?.Invoke(endpoint.Url) ?? Channel(endpoint.Url).CreateCallInvoker();
         return invoker.Intercept(metadata =>
         {
             if (Tokens.TokenFor(scopes) is { } token) metadata.Add("authorization", $"Bearer {token}");
             return metadata;
         });
+    }
+
+    /// <summary>
+    /// A bearer token goes in cleartext only to this machine (scripts/up.sh's services on localhost): over http to another
+    /// host, anyone on the way could take it and act as its holder until it expires. A call that carries none may go.
+    /// </summary>
+    private void RefuseCleartext(ServiceEndpoint endpoint)
+    {
+        if (Tokens.Source == CredentialSource.None || Loopback.MayCarryTokens(endpoint.Url)) return;
+        var name = endpoint.Name.ToLowerInvariant();
+        throw new UsageException($"{endpoint.Name}'s address {endpoint.Url.ToString().TrimEnd('/')} is http:// to another machine, and the CLI sends " +
+            "its token in cleartext only to this one (localhost, 127.0.0.0/8, ::1), so no call was made. Use the service's https:// address: " +
+            $"--{name}-url, ENERGYTRADE_{name.ToUpperInvariant()}_URL, or energytrade config set {name}_url URL.");
     }
 
     private GrpcChannel Channel(Uri url)
@@ -71,7 +85,7 @@ public sealed class ServiceClients : IDisposable
         {
             // The CA file and the client certificate matter only over TLS; a cleartext channel does not load them.
             HttpHandler = _tls.Handler(presentCertificate: url.Scheme == Uri.UriSchemeHttps, loadFiles: url.Scheme == Uri.UriSchemeHttps),
-            // Tokens over cleartext are for loopback development (scripts/up.sh); use https:// elsewhere.
+            // Tokens over cleartext go only to loopback (RefuseCleartext): development with scripts/up.sh.
             UnsafeUseInsecureChannelCallCredentials = true,
         });
         _channels[url] = channel;

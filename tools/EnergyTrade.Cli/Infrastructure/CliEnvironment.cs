@@ -27,6 +27,13 @@ public sealed class CliEnvironment
     public Func<Uri, CallInvoker>? Invokers { get; init; }
     /// <summary>When set, requests to the identity provider go through a handler from here instead of the network.</summary>
     public Func<HttpMessageHandler>? IdentityHttp { get; init; }
+    /// <summary>
+    /// How long one request to the identity provider may take before it counts as unanswered. Network time, like a
+    /// connection's timeout: it runs on the wall clock, not on <see cref="Clock"/>.
+    /// </summary>
+    public TimeSpan IdentityTimeout { get; init; } = DefaultIdentityTimeout;
+
+    public static readonly TimeSpan DefaultIdentityTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Waits on <see cref="Clock"/>, as the retries do.</summary>
     public Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, Clock, cancellationToken);

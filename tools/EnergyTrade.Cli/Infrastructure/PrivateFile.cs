@@ -11,6 +11,7 @@ public static class PrivateFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerOnlyDirectory = OwnerOnly | UnixFileMode.UserExecute;
+    private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(100);
 
     public static void WriteAllText(string path, string contents)
     {
@@ -42,9 +43,11 @@ public static class PrivateFile
 
     /// <summary>
     /// Holds <paramref name="path"/> open exclusively, waiting up to <paramref name="patience"/> for another process
-    /// to let go, so two commands do not renew the same sign-in at once (a refresh token is used only once).
+    /// to let go, so two commands do not renew the same sign-in at once (a refresh token is used only once). Past
+    /// that, a <see cref="FileBusyException"/> with <paramref name="busy"/>, which says who holds it and what to do.
+    /// The file stays when it is let go: deleting it under a process that holds or waits for it would let a third take a lock of its own.
     /// </summary>
-    public static async Task<IDisposable> LockAsync(string path, TimeSpan patience, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IDisposable> LockAsync(string path, TimeSpan patience, TimeProvider clock, string busy, CancellationToken cancellationToken)
     {
         EnsureDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var deadline = clock.GetUtcNow() + patience;
@@ -56,7 +59,11 @@ public static class PrivateFile
             }
             catch (IOException) when (clock.GetUtcNow() < deadline)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
+                await Task.Delay(LockRetry, clock, cancellationToken);
+            }
+            catch (IOException e)
+            {
+                throw new FileBusyException(busy + ".", e);
             }
         }
     }

@@ -15,10 +15,13 @@ public sealed record ConfigDirectory(string Path)
     /// <summary>The cached sign-in of a profile.</summary>
     public string LoginFile(string profile) => System.IO.Path.Combine(TokensDirectory, $"{profile}.json");
 
-    /// <summary>The token fetched with ENERGYTRADE_CLIENT_ID/ENERGYTRADE_CLIENT_SECRET, reused by the next command of a script.</summary>
-    public string ClientCredentialsFile(string profile) => System.IO.Path.Combine(TokensDirectory, $"{profile}.client-credentials.json");
+    /// <summary>What <see cref="ClientCredentialsFile"/> adds to the profile's name; no profile's name ends so (<see cref="ProfileName"/>).</summary>
+    public const string ClientCredentialsSuffix = ".client-credentials";
 
-    /// <summary>Held while a profile's tokens are renewed, so two commands do not both spend the refresh token.</summary>
+    /// <summary>The token fetched with ENERGYTRADE_CLIENT_ID/ENERGYTRADE_CLIENT_SECRET, reused by the next command of a script.</summary>
+    public string ClientCredentialsFile(string profile) => System.IO.Path.Combine(TokensDirectory, $"{profile}{ClientCredentialsSuffix}.json");
+
+    /// <summary>Held while a profile's tokens are renewed, written or deleted (<see cref="Auth.SignInLock"/>); never deleted itself.</summary>
     public string LockFile(string profile) => System.IO.Path.Combine(TokensDirectory, $"{profile}.lock");
 
     /// <summary>Null when the environment names no home at all.</summary>

@@ -47,7 +47,9 @@ public sealed class ConfigFile
     /// </summary>
     public static async Task<ConfigFile> UpdateAsync(ConfigDirectory directory, Action<ConfigFile> change, TimeProvider clock, CancellationToken cancellationToken)
     {
-        using (await PrivateFile.LockAsync(Path.Combine(directory.Path, "config.lock"), TimeSpan.FromSeconds(10), clock, cancellationToken))
+        var lockFile = Path.Combine(directory.Path, "config.lock");
+        using (await PrivateFile.LockAsync(lockFile, TimeSpan.FromSeconds(10), clock,
+            $"Another energytrade command is changing {directory.ConfigFile} (it holds {lockFile}); try again", cancellationToken))
         {
             var file = Load(directory.ConfigFile);
             change(file);

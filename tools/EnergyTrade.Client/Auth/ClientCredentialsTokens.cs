@@ -61,14 +61,16 @@ public sealed class ClientCredentialsTokens(HttpClient http, Uri authority, stri
         }, cancellationToken);
         if (response.IsError || response.AccessToken is not { Length: > 0 } token)
         {
-            throw new InvalidOperationException(
-                $"The identity provider {authority} gave client '{clientId}' no token: {response.Error} {response.ErrorDescription}".TrimEnd() +
-                ". Check the client id and secret, and that the client may use the client-credentials grant.");
+            throw new InvalidOperationException(response.ErrorType == ResponseErrorType.Protocol
+                ? $"The identity provider {authority} gave client '{clientId}' no token: {response.Error} {response.ErrorDescription}".TrimEnd() +
+                    ". Check the client id and secret, and that the client may use the client-credentials grant."
+                : $"Could not get a token from the identity provider {authority}: {response.Error}. Check that it is running and reachable.");
         }
         var now = _clock.GetUtcNow();
         var lifetime = response.ExpiresIn > 0 ? TimeSpan.FromSeconds(response.ExpiresIn) : AssumedLifetime;
-        var renewAt = now + (lifetime / 2 < lifetime - LeastLifeLeft ? lifetime / 2 : lifetime - LeastLifeLeft);
-        _issued = new Issued(token, renewAt > now ? renewAt : now, now + lifetime);
+        // Half-way, but with at least a minute left; a token that lives less than two minutes, half-way.
+        var renewAt = now + (lifetime > 2 * LeastLifeLeft ? lifetime - Max(LeastLifeLeft, lifetime / 2) : lifetime / 2);
+        _issued = new Issued(token, renewAt, now + lifetime);
         return token;
     }
 
@@ -76,10 +78,18 @@ public sealed class ClientCredentialsTokens(HttpClient http, Uri authority, stri
     public CallCredentials CallCredentials() => Grpc.Core.CallCredentials.FromInterceptor(async (context, metadata) =>
         metadata.Add("Authorization", $"Bearer {await GetAsync(context.CancellationToken)}"));
 
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     private async Task<string> TokenEndpointAsync(CancellationToken cancellationToken)
     {
         // http is accepted on loopback only (Duende's default policy), as for a development provider.
-        var discovery = await http.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest { Address = authority.ToString() }, cancellationToken);
+        // Endpoints may lie outside the authority's path on its host: Entra ID's token endpoint is
+        // .../<tenant>/oauth2/v2.0/token for the authority .../<tenant>/v2.0.
+        var discovery = await http.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
+        {
+            Address = authority.ToString(),
+            Policy = { AdditionalEndpointBaseAddresses = [authority.GetLeftPart(UriPartial.Authority)] },
+        }, cancellationToken);
         if (discovery.IsError || discovery.TokenEndpoint is not { Length: > 0 } endpoint)
         {
             throw new InvalidOperationException(

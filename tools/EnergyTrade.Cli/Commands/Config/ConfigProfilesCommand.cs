@@ -15,7 +15,7 @@ public sealed class ConfigProfilesCommand(CliEnvironment environment) : Command<
         var file = directory is null ? new ConfigFile() : ConfigFile.Load(directory.ConfigFile);
         var signedIn = directory is not null && Directory.Exists(directory.TokensDirectory)
             ? Directory.GetFiles(directory.TokensDirectory, "*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>()
-                .Where(n => !n.EndsWith(".client-credentials", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal)
+                .Where(n => !n.EndsWith(ConfigDirectory.ClientCredentialsSuffix, StringComparison.OrdinalIgnoreCase)).ToHashSet(StringComparer.Ordinal)
             : [];
         var names = file.Profiles.Keys.Concat(signedIn).Append(file.DefaultProfile ?? ProfileName.Default).Append(inUse.Name)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

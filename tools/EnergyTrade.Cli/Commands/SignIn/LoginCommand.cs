@@ -16,8 +16,11 @@ namespace EnergyTrade.Cli.Commands.SignIn;
 /// </summary>
 public sealed class LoginCommand(CliEnvironment environment) : AsyncCommand<LoginSettings>
 {
+    /// <summary>The scope that asks for a refresh token, so a person's sign-in renews silently.</summary>
+    public const string OfflineAccess = "offline_access";
+
     /// <summary>What a person asks for by default: every scope (the provider grants what their roles allow) and a refresh token.</summary>
-    public static readonly string DefaultPersonScope = string.Join(' ', [.. Scopes.All, "offline_access"]);
+    public static readonly string DefaultPersonScope = string.Join(' ', [.. Scopes.All, OfflineAccess]);
 
     public override async Task<int> ExecuteAsync(CommandContext context, LoginSettings settings, CancellationToken cancellationToken)
     {
@@ -26,7 +29,7 @@ public sealed class LoginCommand(CliEnvironment environment) : AsyncCommand<Logi
         using var tls = TlsFiles.Resolve(profile, settings.CaFile);
         var config = SignInConfig.Resolve(profile, tls, settings.Authority, settings.ClientId, settings.Scope);
         var authority = config.RequireAuthority();
-        var (secret, secretFile) = Secret(settings);
+        var (secret, secretFile, secretFromEnvironment) = Secret(settings);
         if (settings.ClientCredentials && secret is null)
         {
             throw new UsageException($"--client-credentials needs the client's secret: --client-secret-file FILE, or {TokenSource.ClientSecretVariable}. " +
@@ -49,28 +52,53 @@ public sealed class LoginCommand(CliEnvironment environment) : AsyncCommand<Logi
         }
         else
         {
-            var grant = await new DeviceSignIn(provider, environment).RunAsync(clientId, config.Scope.Value ?? DefaultPersonScope, cancellationToken);
+            var grant = await new DeviceSignIn(provider, environment).RunAsync(clientId, PersonScope(config.Scope), cancellationToken);
             signIn = CachedSignIn.From(grant, CachedSignIn.DeviceCodeKind, authority, clientId);
         }
         var file = directory.LoginFile(profile.Name);
-        TokenCache.Write(file, signIn);
+        // Under the profile's lock: a renewal another command started from the old sign-in finishes first, and cannot write it back over this one.
+        using (await SignInLock.TakeAsync(directory, profile.Name, environment, cancellationToken))
+        {
+            TokenCache.Write(file, signIn);
+        }
 
-        Report(profile, signIn, file);
+        Report(profile, signIn, file, secretFromEnvironment);
         return ExitCodes.Success;
     }
 
-    /// <summary>The secret and the file it came from: --client-secret-file, else $ENERGYTRADE_CLIENT_SECRET, else none (a person signs in).</summary>
-    private (string? Secret, string? File) Secret(LoginSettings settings)
+    /// <summary>
+    /// What a person asks for: every scope and offline_access by default; a scope from the environment or the profile
+    /// with offline_access added (it is there to name the API's scopes, and a sign-in that does not renew is seldom
+    /// meant); --scope as given, with a warning when it leaves out offline_access.
+    /// </summary>
+    private string PersonScope(Setting scope)
+    {
+        if (scope.Value is null) return DefaultPersonScope;
+        var scopes = TokenClaims.Split(scope.Value);
+        if (scopes.Contains(OfflineAccess, StringComparer.Ordinal)) return scope.Value;
+        if (scope.Source != ConfigKey.Scope.Option) return string.Join(' ', [.. scopes, OfflineAccess]);
+        ErrorView.Warn(environment.Error, $"--scope does not ask for {OfflineAccess}: the provider gives no refresh token, so this sign-in will not " +
+            $"renew, and ends when its first access token expires. Add {OfflineAccess} to --scope to stay signed in.");
+        return scope.Value;
+    }
+
+    /// <summary>
+    /// The secret, the file it came from, and whether it came from the environment: --client-secret-file, else
+    /// $ENERGYTRADE_CLIENT_SECRET (trimmed, as the file is), else none (a person signs in).
+    /// </summary>
+    private (string? Secret, string? File, bool FromEnvironment) Secret(LoginSettings settings)
     {
         if (settings.ClientSecretFile is { Length: > 0 } file)
         {
             if (ClientSecret.Exposure(file) is { } warning) ErrorView.Warn(environment.Error, warning);
-            return (ClientSecret.Read(file, "--client-secret-file"), Path.GetFullPath(file));
+            return (ClientSecret.Read(file, "--client-secret-file"), Path.GetFullPath(file), false);
         }
-        return environment.Variables(TokenSource.ClientSecretVariable) is { Length: > 0 } secret ? (secret, null) : (null, null);
+        return EnvironmentSecret is { } secret ? (secret, null, true) : (null, null, false);
     }
 
-    private void Report(ConfigProfile profile, CachedSignIn signIn, string file)
+    private string? EnvironmentSecret => environment.Variables(TokenSource.ClientSecretVariable)?.Trim() is { Length: > 0 } secret ? secret : null;
+
+    private void Report(ConfigProfile profile, CachedSignIn signIn, string file, bool secretFromEnvironment)
     {
         var who = new Credentials(CredentialSource.Login, profile.Name, signIn.Authority, signIn.ClientId, signIn.Subject, signIn.Scopes, signIn.ExpiresAt, true).Who;
         var renewal = signIn.RefreshToken is not null ? "renewed with its refresh token"
@@ -80,10 +108,15 @@ public sealed class LoginCommand(CliEnvironment environment) : AsyncCommand<Logi
             $"Signed in to {signIn.Authority} as {who}{(profile.Name == ProfileName.Default ? "" : $" (profile '{profile.Name}')")}.{System.Environment.NewLine}" +
             $"Scopes: {(signIn.Scopes.Count == 0 ? "none" : string.Join(' ', signIn.Scopes))}{System.Environment.NewLine}" +
             $"The token expires in {WhoamiView.Relative(signIn.ExpiresAt - environment.Clock.GetUtcNow())}, {renewal}; kept in {file}.{System.Environment.NewLine}"));
-        // A token in the environment comes ahead of a cached sign-in.
+        // A token in the environment comes ahead of a cached sign-in, and so do client credentials in the environment.
         if (environment.Variables(TokenSource.TokenVariable) is { Length: > 0 })
         {
             ErrorView.Warn(environment.Error, $"{TokenSource.TokenVariable} is set: commands send it rather than this sign-in until it is unset.");
+        }
+        else if (!secretFromEnvironment && EnvironmentSecret is not null)
+        {
+            ErrorView.Warn(environment.Error, $"{TokenSource.ClientSecretVariable} is set: commands fetch tokens with it (client credentials) " +
+                "rather than use this sign-in until it is unset.");
         }
     }
 }
