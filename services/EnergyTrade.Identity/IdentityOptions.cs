@@ -36,12 +36,12 @@ public sealed class IdentityOptions
     /// <summary>How long a person's device-flow sign-in lasts without being used; each refresh starts it again.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
-    /// <summary>Client id → its registration.</summary>
     /// <summary>Sign-in form posts (password guesses) per client address and minute.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 30;
     /// <summary>Token requests (each checks a client secret) per client address and minute.</summary>
     public int TokenRequestsPerMinute { get; set; } = 600;
 
+    /// <summary>Client id → its registration.</summary>
     public Dictionary<string, ClientOptions> Clients { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>User name → password and roles, for the people who approve device-flow sign-ins.</summary>

@@ -90,12 +90,7 @@ public sealed class SystemFixture : IAsyncLifetime
         var shipmentsDb = await TestDatabase.NameAsync("e2e_shipments");
         var tradeDb = await TestDatabase.NameAsync("e2e_trade");
         _owned.AddRange([vhost, shipmentsDb, tradeDb]);
-        var trustTheProvider = new Dictionary<string, string>
-        {
-            ["Auth__SigningKey"] = "",
-            ["Auth__Authority"] = authority.ToString(),
-            ["Auth__RequireHttpsMetadata"] = "false",
-        };
+        var trustTheProvider = TestAuth.TrustingProvider(authority);
 
         var shipments = ServiceProcess.Start("Shipments", new Dictionary<string, string>(trustTheProvider)
         {

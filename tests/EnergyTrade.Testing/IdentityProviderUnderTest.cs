@@ -41,6 +41,8 @@ public sealed class IdentityProviderUnderTest : IAsyncDisposable
     public HttpClient Http { get; }
     /// <summary>Where clients reach the provider; with Identity:Issuer unset, also every token's "iss".</summary>
     public Uri BaseUrl => Process.HttpUrl;
+    /// <summary>Configuration that makes a service trust this provider.</summary>
+    public Dictionary<string, string> ServiceEnvironment => TestAuth.TrustingProvider(BaseUrl);
 
     public static async Task<IdentityProviderUnderTest> StartAsync(string purpose, IReadOnlyDictionary<string, string>? environment = null)
     {

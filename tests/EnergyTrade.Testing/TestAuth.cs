@@ -25,6 +25,17 @@ public static class TestAuth
         ["Auth__Issuer"] = Issuer,
     };
 
+    /// <summary>
+    /// Configuration that makes a service trust the provider at <paramref name="authority"/> instead of
+    /// <see cref="SigningKey"/>, with discovery over http as on loopback.
+    /// </summary>
+    public static Dictionary<string, string> TrustingProvider(Uri authority) => new()
+    {
+        ["Auth__SigningKey"] = "",
+        ["Auth__Authority"] = authority.ToString(),
+        ["Auth__RequireHttpsMetadata"] = "false",
+    };
+
     /// <param name="authorizedParty">An "azp" claim: the client the token was issued to.</param>
     public static string Token(IEnumerable<string>? scopes = null, TimeSpan? lifetime = null, string issuer = Issuer,
         string audience = Audience, string signingKey = SigningKey, string subject = "test-client", DateTime? notBefore = null,

@@ -46,11 +46,8 @@ public sealed class TestIssuer : IAsyncDisposable
     private int _keyReads;
 
     /// <summary>Configuration that makes a service trust this issuer (and not the tests' shared key).</summary>
-    public IReadOnlyDictionary<string, string> ServiceEnvironment => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> ServiceEnvironment => new Dictionary<string, string>(TestAuth.TrustingProvider(new Uri(Issuer)))
     {
-        ["Auth__SigningKey"] = "",
-        ["Auth__Authority"] = Issuer,
-        ["Auth__RequireHttpsMetadata"] = "false",
         ["Auth__KeyRefreshMinimumInterval"] = "00:00:01",
     };
 

@@ -37,7 +37,9 @@ internal sealed class KeyRotation(RoleScopes roleScopes, TimeSpan minimumInterva
             parameters.ConfigurationManager = null;
             parameters.ValidIssuer = configuration.Issuer;
             parameters.IssuerSigningKeys = configuration.SigningKeys;
-            var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, parameters);
+            // The handler JwtBearer itself validates with, so claim mapping is the same on both paths.
+            var handler = context.Options.TokenHandlers.OfType<JsonWebTokenHandler>().First();
+            var result = await handler.ValidateTokenAsync(token, parameters);
             if (!result.IsValid) return;
             var principal = new ClaimsPrincipal(result.ClaimsIdentity);
             TokenValidation.AddRoleScopes(principal, roleScopes);

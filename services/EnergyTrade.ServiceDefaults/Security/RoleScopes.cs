@@ -29,9 +29,7 @@ public sealed class RoleScopes(IReadOnlyList<string> roleClaimPaths, IReadOnlyDi
     }
 
     private static bool NamesOurScopes(ClaimsPrincipal user) =>
-        user.FindAll("scope").Concat(user.FindAll("scp"))
-            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Any(scope => Scopes.All.Contains(scope, StringComparer.Ordinal));
+        SecurityExtensions.ScopesIn(user).Any(scope => Scopes.All.Contains(scope, StringComparer.Ordinal));
 
     public IEnumerable<string> RolesOf(ClaimsPrincipal user) => roleClaimPaths.SelectMany(path => ValuesAt(user, path));
 

@@ -83,10 +83,11 @@ public static class SecurityExtensions
         return app;
     }
 
-    public static bool HasScope(ClaimsPrincipal user, string scope) =>
-        user.FindAll("scope").Concat(user.FindAll("scp"))
-            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Contains(scope, StringComparer.Ordinal);
+    public static bool HasScope(ClaimsPrincipal user, string scope) => ScopesIn(user).Contains(scope, StringComparer.Ordinal);
+
+    /// <summary>The scopes a token carries: "scope" (RFC 9068, Keycloak) and "scp" (Entra ID), each space-separated.</summary>
+    internal static IEnumerable<string> ScopesIn(ClaimsPrincipal user) =>
+        user.FindAll("scope").Concat(user.FindAll("scp")).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>
     /// The client the token was issued to ("azp", or "client_id" in RFC 9068 tokens) and its subject, so

@@ -29,12 +29,7 @@ public sealed class IdentityServicesFixture : IAsyncLifetime
         var shipmentsDb = await TestDatabase.NameAsync("cli_identity_shipments");
         var tradeDb = await TestDatabase.NameAsync("cli_identity_trade");
         _owned.AddRange([vhost, shipmentsDb, tradeDb]);
-        var trustTheProvider = new Dictionary<string, string>
-        {
-            ["Auth__SigningKey"] = "",
-            ["Auth__Authority"] = Authority,
-            ["Auth__RequireHttpsMetadata"] = "false",
-        };
+        var trustTheProvider = Provider.ServiceEnvironment;
         var shipments = ServiceProcess.Start("Shipments", new Dictionary<string, string>(trustTheProvider)
         {
             ["ConnectionStrings__Shipments"] = shipmentsDb.ConnectionString,

@@ -27,13 +27,7 @@ public sealed class IdentityProviderTokensTests : IAsyncLifetime
     [Fact]
     public async Task Shipments_accepts_the_readers_token_for_a_read_and_refuses_it_a_write()
     {
-        var (shipments, _) = await _sut.StartShipmentsAsync(environment: new Dictionary<string, string>
-        {
-            ["Auth__SigningKey"] = "",
-            ["Auth__Issuer"] = "",
-            ["Auth__Authority"] = _idp.BaseUrl.ToString(),
-            ["Auth__RequireHttpsMetadata"] = "false",
-        });
+        var (shipments, _) = await _sut.StartShipmentsAsync(environment: _idp.ServiceEnvironment);
         var token = await _idp.ClientCredentialsAsync(IdentityProviderUnderTest.Reader);
         Assert.False(token.IsError, token.Error);
         using var channel = TestAuth.Channel(shipments.GrpcUrl, token.AccessToken);

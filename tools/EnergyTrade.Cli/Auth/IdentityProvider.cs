@@ -1,3 +1,4 @@
+using EnergyTrade.Client.Auth;
 using Duende.IdentityModel;
 using Duende.IdentityModel.Client;
 using EnergyTrade.Cli.Infrastructure;
@@ -46,16 +47,7 @@ public sealed class IdentityProvider(Uri authority, HttpMessageInvoker http, Tim
     {
         if (_discovery is not null) return _discovery;
         RequireSecure(authority);
-        var request = new DiscoveryDocumentRequest { Address = authority.ToString() };
-        request.Policy.RequireHttps = true;
-        request.Policy.AllowHttpOnLoopback = true;
-        // Duende knows localhost and 127.0.0.1; an http authority has passed RequireSecure, so its host (::1, 127.0.0.2) is loopback too.
-        if (authority.Scheme == Uri.UriSchemeHttp) request.Policy.LoopbackAddresses.Add(authority.DnsSafeHost);
-        // Endpoints anywhere on the authority's host, not only under its path: Microsoft Entra ID's issuer is
-        // https://login.microsoftonline.com/TENANT/v2.0, its token endpoint https://login.microsoftonline.com/TENANT/oauth2/v2.0/token.
-        request.Policy.AdditionalEndpointBaseAddresses.Add(authority.GetLeftPart(UriPartial.Authority));
-        // Entra ID serves userinfo from Microsoft Graph, another host; the CLI never calls it.
-        request.Policy.EndpointValidationExcludeList.Add(OidcConstants.Discovery.UserInfoEndpoint);
+        var request = ProviderDiscovery.Request(authority);
         var discovery = await SendAsync(token => http.GetDiscoveryDocumentAsync(request, token), cancellationToken);
         if (!discovery.IsError) return _discovery = discovery;
         cancellationToken.ThrowIfCancellationRequested();

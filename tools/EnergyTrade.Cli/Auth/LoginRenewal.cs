@@ -11,7 +11,10 @@ namespace EnergyTrade.Cli.Auth;
 /// </summary>
 public sealed class LoginRenewal(SignInConfig config, CliEnvironment environment, Func<Uri, IdentityProvider> providers)
 {
+    /// <summary>After a renewal that could not renew, how long the sign-in in hand is used before trying again.</summary>
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
     private bool _warnedStale;
+    private (CachedSignIn SignIn, DateTimeOffset RetryAt)? _held;
 
     private ConfigProfile Profile => config.Profile;
     private ConfigDirectory Directory => Profile.Directory!;
@@ -23,6 +26,8 @@ public sealed class LoginRenewal(SignInConfig config, CliEnvironment environment
     /// <summary>The cached sign-in, renewed (and written back) first when it is near expiry.</summary>
     public async Task<CachedSignIn> CurrentAsync(CancellationToken cancellationToken)
     {
+        // Calls in the meantime neither read the file, take the lock nor ask the provider again.
+        if (_held is { } held && Now < held.RetryAt && !held.SignIn.Expired(Now)) return held.SignIn;
         var signIn = Read();
         if (!signIn.NearExpiry(Now)) return signIn;
 
@@ -41,13 +46,20 @@ public sealed class LoginRenewal(SignInConfig config, CliEnvironment environment
                 // The provider is unreachable or slow for the moment, and the token has a few seconds left: use them.
                 if (!_warnedStale) ErrorView.Warn(environment.Error, $"{problem.Message} Using the current token until it expires.");
                 _warnedStale = true;
-                return signIn;
+                return Hold(signIn);
             }
-            if (grant is null) return signIn;
+            if (grant is null) return Hold(signIn);
+            _held = null;
             var renewed = Save(signIn, signIn.RenewedWith(grant));
             cancellationToken.ThrowIfCancellationRequested();
             return renewed;
         }
+    }
+
+    private CachedSignIn Hold(CachedSignIn signIn)
+    {
+        _held = (signIn, Now + RetryAfter);
+        return signIn;
     }
 
     /// <summary>A new grant; null for a sign-in that cannot be renewed but has not expired yet.</summary>

@@ -49,7 +49,6 @@ public sealed class TokenSource : IDisposable
     }
 
     public CredentialSource Source { get; }
-    public SignInConfig Config => _config;
 
     private Func<string, string?> Variables => _environment.Variables;
     private TimeProvider Clock => _environment.Clock;

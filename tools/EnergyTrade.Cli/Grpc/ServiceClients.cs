@@ -1,3 +1,4 @@
+using EnergyTrade.Client.Auth;
 using EnergyTrade.Cli.Auth;
 using EnergyTrade.Cli.Commands;
 using EnergyTrade.Cli.Infrastructure;

@@ -68,9 +68,6 @@ public static class PrivateFile
         }
     }
 
-    public static bool IsOwnerOnly(string path) =>
-        OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & ~OwnerOnly) == 0;
-
     private static FileStream Create(string path) => Open(path, FileMode.CreateNew, FileAccess.Write);
 
     private static FileStream Open(string path, FileMode mode, FileAccess access)

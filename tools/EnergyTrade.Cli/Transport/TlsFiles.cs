@@ -18,10 +18,6 @@ public sealed class TlsFiles(Setting caFile, Setting clientCertificate, Setting 
     private X509Certificate2Collection? _authorities;
     private X509Certificate2? _certificate;
 
-    public Setting CaFile => caFile;
-    public Setting ClientCertificate => clientCertificate;
-    public Setting ClientKey => clientKey;
-
     public static TlsFiles Resolve(ConfigProfile profile, string? caFileOption = null, string? certificateOption = null, string? keyOption = null) =>
         new(profile.Resolve(ConfigKey.CaFile, caFileOption), profile.Resolve(ConfigKey.ClientCertificate, certificateOption),
             profile.Resolve(ConfigKey.ClientKey, keyOption));

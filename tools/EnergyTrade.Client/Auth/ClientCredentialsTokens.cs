@@ -82,14 +82,7 @@ public sealed class ClientCredentialsTokens(HttpClient http, Uri authority, stri
 
     private async Task<string> TokenEndpointAsync(CancellationToken cancellationToken)
     {
-        // http is accepted on loopback only (Duende's default policy), as for a development provider.
-        // Endpoints may lie outside the authority's path on its host: Entra ID's token endpoint is
-        // .../<tenant>/oauth2/v2.0/token for the authority .../<tenant>/v2.0.
-        var discovery = await http.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
-        {
-            Address = authority.ToString(),
-            Policy = { AdditionalEndpointBaseAddresses = [authority.GetLeftPart(UriPartial.Authority)] },
-        }, cancellationToken);
+        var discovery = await http.GetDiscoveryDocumentAsync(ProviderDiscovery.Request(authority), cancellationToken);
         if (discovery.IsError || discovery.TokenEndpoint is not { Length: > 0 } endpoint)
         {
             throw new InvalidOperationException(

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace EnergyTrade.Cli.Transport;
+namespace EnergyTrade.Client.Auth;
 
 /// <summary>
 /// Whether an address stays on this machine: localhost, 127.0.0.0/8 or ::1 (also written as an IPv4-mapped address).
