@@ -12,7 +12,7 @@
 #   --user NAME        a user with the policymaker tag  (RABBITMQ_USER, default energytrade)
 #   --password SECRET                                   (RABBITMQ_PASSWORD, default energytrade)
 #   --vhost NAME                                        (RABBITMQ_VHOST, default /)
-#   --queue NAME       Trade's queue                    (default energytrade.trade.shipment-changed)
+#   --queue NAME       Trade's queue                    (default energytrade.trade.shipment-events)
 #   --timeout SECONDS  how long to wait for the move    (default 120)
 #
 # It uses a dynamic shovel (plugins rabbitmq_shovel and rabbitmq_shovel_management, enabled by
@@ -25,7 +25,7 @@ management=${RABBITMQ_MANAGEMENT:-http://127.0.0.1:55673}
 user=${RABBITMQ_USER:-energytrade}
 password=${RABBITMQ_PASSWORD:-energytrade}
 vhost=${RABBITMQ_VHOST:-/}
-queue=energytrade.trade.shipment-changed
+queue=energytrade.trade.shipment-events
 timeout=120
 
 usage() { sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }

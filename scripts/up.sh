@@ -8,6 +8,9 @@
 #   scripts/up.sh --no-demo    same, without the demo
 #   scripts/up.sh --detach     leave everything running in the background and exit
 #   scripts/up.sh --down       stop what a detached run left running
+#   scripts/up.sh --ha         the highly available topology instead (docs/reliability.md):
+#                              a three-node RabbitMQ cluster on 127.0.18.2, .3 and .4
+#                              (AMQP 55672, management 55673 on each); state in .run/up-ha/
 #
 # Fixed ports (the services' appsettings.json defaults): PostgreSQL 55432,
 # RabbitMQ AMQP 55672 and management 55673, Shipments 5100 (HTTP) / 5101 (gRPC),
@@ -35,13 +38,14 @@ AUTHORITY=http://localhost:5300/
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 usage() {
-    sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
-demo=1 detach=0 down=0
+demo=1 detach=0 down=0 ha=0
 for arg in "$@"; do
     case $arg in
     --no-demo) demo=0 ;;
+    --ha) ha=1 ;;
     --detach | -d) detach=1 ;;
     --down) down=1 ;;
     -h | --help)
@@ -55,6 +59,13 @@ for arg in "$@"; do
         ;;
     esac
 done
+
+# The highly available topology keeps its own state: a single-node install's data stays as it is.
+((ha)) && RUN=$ROOT/.run/up-ha
+# Three "machines" on loopback addresses of their own, so one can be killed or cut off alone.
+HA_NODES=(127.0.18.2 127.0.18.3 127.0.18.4)
+rabbit_dir() { if ((ha)); then printf '%s\n' "$RUN/rabbit-1"; else printf '%s\n' "$RUN"; fi; }
+rabbit_host() { if ((ha)); then printf '%s\n' "${HA_NODES[0]}"; else printf '127.0.0.1\n'; fi; }
 
 dll_path() { printf '%s\n' "services/${PROJECT[$1]}/bin/Release/net10.0/${PROJECT[$1]}.dll"; }
 pid_file() { printf '%s\n' "$RUN/pids/$1.pid"; }
@@ -90,12 +101,15 @@ stop_all() {
 }
 
 if ((down)); then
-    if [[ ! -d $RUN ]]; then
-        echo "nothing to stop (no $RUN)"
-        exit 0
-    fi
-    stop_all
-    echo "EnergyTrade stopped."
+    stopped=0
+    # Whichever topology a detached run left: --down needs no --ha.
+    for RUN in "$ROOT/.run/up" "$ROOT/.run/up-ha"; do
+        [[ -d $RUN ]] || continue
+        stop_all
+        stopped=1
+    done
+    ((stopped)) || echo "nothing to stop (no .run/up or .run/up-ha)"
+    ((!stopped)) || echo "EnergyTrade stopped."
     exit 0
 fi
 
@@ -145,7 +159,16 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 infra_start_postgres "$RUN" "$PG_PORT"
-infra_start_rabbitmq "$RUN" "$AMQP_PORT" "$MGMT_PORT"
+RABBIT_NODES=
+if ((ha)); then
+    # The services start only once all three nodes run: a quorum queue gets its members when declared.
+    infra_start_rabbitmq_cluster "$RUN" "${HA_NODES[0]}:$AMQP_PORT:$MGMT_PORT" \
+        "${HA_NODES[1]}:$AMQP_PORT:$MGMT_PORT" "${HA_NODES[2]}:$AMQP_PORT:$MGMT_PORT"
+    RABBIT_NODES=$(infra_rabbitmq_cluster_nodes "$RUN")
+else
+    infra_start_rabbitmq "$RUN" "$AMQP_PORT" "$MGMT_PORT"
+fi
+MGMT_URL=http://$(rabbit_host):$MGMT_PORT
 
 # Secrets are made on first run and kept in .run/up/secrets.env (git-ignored, mode 600): one
 # RabbitMQ password per service, the identity provider's client secrets and development users'
@@ -169,10 +192,10 @@ source "$secrets"
 # and queues. The permissions are stated once, in scripts/rabbitmq/*.permissions.json.
 ensure_rabbit_user() {
     local user=$1 password=$2
-    infra_rabbitmqctl "$RUN" add_user "$user" "$password" >/dev/null 2>&1 ||
-        infra_rabbitmqctl "$RUN" change_password "$user" "$password" >/dev/null
+    infra_rabbitmqctl "$(rabbit_dir)" add_user "$user" "$password" >/dev/null 2>&1 ||
+        infra_rabbitmqctl "$(rabbit_dir)" change_password "$user" "$password" >/dev/null
     curl -fsS -u "$INFRA_USER:$INFRA_PASSWORD" -H 'content-type: application/json' -X PUT \
-        "http://127.0.0.1:$MGMT_PORT/api/permissions/%2F/$user" -d "@$ROOT/scripts/rabbitmq/$user.permissions.json"
+        "$MGMT_URL/api/permissions/%2F/$user" -d "@$ROOT/scripts/rabbitmq/$user.permissions.json"
 }
 ensure_rabbit_user shipments "$SHIPMENTS_AMQP_PASSWORD"
 ensure_rabbit_user trade "$TRADE_AMQP_PASSWORD"
@@ -187,8 +210,8 @@ declare -A SERVICE_ENV=(
         Identity__Users__analyst__Password=$ANALYST_PASSWORD
         Identity__Users__trader__Password=$TRADER_PASSWORD
         Identity__Users__admin__Password=$ADMIN_PASSWORD"
-    [shipments]="ConnectionStrings__RabbitMq=amqp://shipments:$SHIPMENTS_AMQP_PASSWORD@localhost:$AMQP_PORT/ ${SERVICE_AUTH[*]}"
-    [trade]="ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@localhost:$AMQP_PORT/ ${SERVICE_AUTH[*]}"
+    [shipments]="ConnectionStrings__RabbitMq=amqp://shipments:$SHIPMENTS_AMQP_PASSWORD@$(rabbit_host):$AMQP_PORT/ Messaging__ClusterNodes=$RABBIT_NODES ${SERVICE_AUTH[*]}"
+    [trade]="ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@$(rabbit_host):$AMQP_PORT/ Messaging__ClusterNodes=$RABBIT_NODES ${SERVICE_AUTH[*]}"
 )
 
 declare -A PID=()
@@ -209,7 +232,7 @@ for svc in "${SERVICES[@]}"; do
             >>"$(log_file "$svc")" 2>&1 </dev/null) &
     PID[$svc]=$!
     printf '%s\n' "${PID[$svc]}" >"$(pid_file "$svc")"
-    echo "started $svc (pid ${PID[$svc]}), log .run/up/logs/$svc.log"
+    echo "started $svc (pid ${PID[$svc]}), log ${RUN#"$ROOT"/}/logs/$svc.log"
 done
 
 printf 'waiting for /health/ready …'
@@ -247,6 +270,19 @@ while ((${#READY[@]} < ${#SERVICES[@]})); do
 done
 printf ' ready in %s\n' "$(_infra_elapsed "$t0")"
 
+# An install from before quorum queues still has the classic queue, bound to the event exchanges:
+# move what it holds to the quorum queue and delete it, once this release's services run.
+if curl -fsS -o /dev/null --max-time 5 -u "$INFRA_USER:$INFRA_PASSWORD" "$MGMT_URL/api/queues/%2F/energytrade.trade.shipment-changed" 2>/dev/null; then
+    echo "moving Trade's classic queue of an earlier release to the quorum queue (scripts/migrate-trade-queue.sh) …"
+    # Trade declares its queue's bindings as it connects, a moment after it reports ready.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        scripts/migrate-trade-queue.sh --management "$MGMT_URL" --dry-run >/dev/null 2>&1 && break
+        sleep 1
+    done
+    scripts/migrate-trade-queue.sh --management "$MGMT_URL" ||
+        echo "up.sh: warning: the move did not finish; nothing is lost, run it again: scripts/migrate-trade-queue.sh" >&2
+fi
+
 demo_rc=0
 if ((demo)) && [[ -x scripts/demo.sh ]]; then
     echo
@@ -265,14 +301,14 @@ EnergyTrade is up:
   Shipments   gRPC http://localhost:5101   health http://localhost:5100/health/ready
   Trade       gRPC http://localhost:5201   health http://localhost:5200/health/ready
   Identity    $AUTHORITY (OpenID Connect; development provider)
-              clients energytrade-reader, -importer, -admin (secrets in .run/up/secrets.env),
+              clients energytrade-reader, -importer, -admin (secrets in ${RUN#"$ROOT"/}/secrets.env),
               energytrade-cli for people: energytrade config set authority $AUTHORITY
-              then energytrade login, as analyst, trader or admin (passwords in .run/up/secrets.env)
-  RabbitMQ    amqp://energytrade:energytrade@127.0.0.1:$AMQP_PORT/
-              management UI http://127.0.0.1:$MGMT_PORT/ (energytrade / energytrade)
+              then energytrade login, as analyst, trader or admin (passwords in ${RUN#"$ROOT"/}/secrets.env)
+  RabbitMQ    amqp://energytrade:energytrade@$(rabbit_host):$AMQP_PORT/${RABBIT_NODES:+ (a cluster: $RABBIT_NODES)}
+              management UI $MGMT_URL/ (energytrade / energytrade)
   PostgreSQL  host=127.0.0.1 port=$PG_PORT user=energytrade password=energytrade
               databases energytrade_shipments, energytrade_trade, energytrade_identity
-  Logs        .run/up/logs/
+  Logs        ${RUN#"$ROOT"/}/logs/
 EOF
 
 if ((detach)); then

@@ -14,6 +14,8 @@ public static class EventBusExtensions
     /// confirms stay on (MassTransit's default for RabbitMQ), so a publish completes only once the broker
     /// has taken responsibility for the message. A broker outage makes the service Degraded, not
     /// unready: Shipments keeps recording (events wait in its outbox) and Trade keeps answering queries.
+    /// With Messaging:ClusterNodes the bus connects to any node of a cluster and moves to the next one
+    /// when its node goes away.
     /// </summary>
     /// <param name="register">Adds the service's consumers, if any.</param>
     /// <param name="configure">The service's topology on the bus: bindings, endpoints.</param>
@@ -22,6 +24,7 @@ public static class EventBusExtensions
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator> configure)
     {
         var endpoint = RabbitMqEndpoint.Parse(builder.Configuration.GetConnectionString("RabbitMq"));
+        var nodes = RabbitMqClusterNodes.Rotated(RabbitMqClusterNodes.From(builder.Configuration), Random.Shared.Next(1000));
         builder.Services.AddMassTransit(x =>
         {
             x.ConfigureHealthCheckOptions(o =>
@@ -38,6 +41,11 @@ public static class EventBusExtensions
                     h.Username(endpoint.Username);
                     h.Password(endpoint.Password);
                     if (endpoint.UseTls) h.UseSsl(s => s.ServerName = endpoint.Host);
+                    if (nodes.Count > 0) h.UseCluster(c => { foreach (var node in nodes) c.Node(node); });
+                    // A node cut off without a reset (a network partition) is noticed by heartbeats:
+                    // within two missed ones, then the connection moves to another node.
+                    h.Heartbeat(TimeSpan.FromSeconds(10));
+                    h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
                 });
                 configure(context, cfg);
             });

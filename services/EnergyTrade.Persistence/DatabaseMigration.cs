@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,15 +11,19 @@ namespace EnergyTrade.Persistence;
 public static class DatabaseMigration
 {
     /// <summary>
-    /// Creates the database if it is missing and applies pending migrations, waiting for PostgreSQL
-    /// to accept connections (it may still be starting, e.g. under docker compose).
+    /// Two replicas starting together would otherwise both run EF Core's migrations: EF locks the
+    /// history table per migration, not per run, so the second could apply migration N+1 between the
+    /// first's N and N+1 and fail on what the first created. One session-level advisory lock per
+    /// database makes the whole run one replica's; the others wait, then find nothing to do. The lock
+    /// is the session's, so it goes with a replica that dies holding it, or with a primary that fails over.
     /// </summary>
+    private const string MigrationLock = "SELECT pg_try_advisory_lock(hashtext('energytrade:migrations'))";
+
     /// <summary>
-    /// Two replicas starting on a fresh database can both read the migration history before either
-    /// holds EF's lock, and the second then creates what the first already did, or drops what the first
-    /// already dropped (a later migration replacing a key: "constraint … does not exist"). Each migration
-    /// runs in its own transaction, so the loser changed nothing, and reading the history again skips what
-    /// was applied. A migration that is broken fails the same way every time, until the deadline.
+    /// A replica that raced one of an older release (which migrated without the lock) may still find
+    /// that the other created, or dropped, what it is about to (a later migration replacing a key:
+    /// "constraint … does not exist"). Each migration runs in its own transaction, so the loser changed
+    /// nothing, and reading the history again skips what was applied.
     /// </summary>
     private static bool IsRacedMigration(Exception ex) =>
         ex is PostgresException
@@ -26,6 +32,11 @@ public static class DatabaseMigration
                 or PostgresErrorCodes.UndefinedObject or PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn,
         };
 
+    /// <summary>
+    /// Creates the database if it is missing and applies pending migrations, once per deployment
+    /// however many replicas start at once, waiting for PostgreSQL to accept connections (it may still
+    /// be starting, e.g. under docker compose).
+    /// </summary>
     public static async Task MigrateDatabaseAsync<TContext>(this IHost app, TimeSpan? timeout = null) where TContext : DbContext
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EnergyTrade.Migrations");
@@ -35,7 +46,7 @@ public static class DatabaseMigration
             if (ex is PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase })
             {
                 // Another replica starting at the same moment created the database first; migrating
-                // again finds it (EF Core serialises the migrations themselves with a lock).
+                // again finds it, and the migration lock makes the rest one instance's.
                 logger.LogInformation("Database was created by another instance meanwhile (attempt {Attempt}); migrating it", attempt);
             }
             else if (IsRacedMigration(ex))
@@ -55,14 +66,43 @@ public static class DatabaseMigration
             {
                 await using var scope = app.Services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                var database = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).Database;
+                var creator = db.GetService<IRelationalDatabaseCreator>();
+                if (!await creator.ExistsAsync(cancellationToken)) await creator.CreateAsync(cancellationToken);
+                await using var gate = await OpenLockConnectionAsync(app.Services, db, cancellationToken);
+                await TakeMigrationLockAsync(gate, logger, database, time, cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
-                logger.LogInformation("Database {Database} is at the latest schema",
-                    new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).Database);
+                logger.LogInformation("Database {Database} is at the latest schema", database);
+                // Closing the connection would release the lock as well; saying so is clearer.
+                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", gate);
+                await unlock.ExecuteNonQueryAsync(cancellationToken);
             }, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             throw new InvalidOperationException($"PostgreSQL did not become reachable within {wait.TotalSeconds:0} s, so the database could not be migrated. Check ConnectionStrings and that PostgreSQL runs.");
+        }
+    }
+
+    private static async Task<NpgsqlConnection> OpenLockConnectionAsync(IServiceProvider services, DbContext db, CancellationToken cancellationToken)
+    {
+        // The service's own pool when it has one: same host selection (the primary of a cluster).
+        if (services.GetService<NpgsqlDataSource>() is { } shared) return await shared.OpenConnectionAsync(cancellationToken);
+        var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static async Task TakeMigrationLockAsync(NpgsqlConnection gate, ILogger logger, string? database, TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using var take = new NpgsqlCommand(MigrationLock, gate);
+        var waited = false;
+        // pg_advisory_lock would wait inside the server, deaf to cancellation; trying keeps the deadline.
+        while (!(bool)(await take.ExecuteScalarAsync(cancellationToken))!)
+        {
+            if (!waited) logger.LogInformation("Another instance is migrating database {Database}; waiting for it to finish", database);
+            waited = true;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
         }
     }
 }

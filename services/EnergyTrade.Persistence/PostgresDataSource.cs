@@ -19,6 +19,15 @@ public static class PostgresDataSource
         // Which statement of a batch failed decides what a failure means (a full NOTIFY queue is
         // transient, a refused upsert is not); Npgsql says so only when asked.
         builder.ConnectionStringBuilder.IncludeFailedBatchedCommand = true;
+        if (given.Host?.Contains(',', StringComparison.Ordinal) == true)
+        {
+            // Several hosts are a replicated cluster (Host=pg-1:5432,pg-2:5432): every statement here
+            // writes or must read its own writes, so only the primary will do; a standby would refuse
+            // the writes. Npgsql remembers which host is the primary for Host Recheck Seconds (10 by
+            // default): after a failover, one second is how long clients keep trying the old one.
+            if (!given.ContainsKey("Target Session Attributes")) builder.ConnectionStringBuilder.TargetSessionAttributes = "read-write";
+            if (!given.ContainsKey("Host Recheck Seconds")) builder.ConnectionStringBuilder.HostRecheckSeconds = 1;
+        }
         return builder.Build();
     }
 }

@@ -60,7 +60,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         _owned.Add(process);
         await process.WaitReadyAsync();
         // Ready means the database is migrated; wait for the consumer to be attached to its queue too.
-        await Eventually.MatchAsync(() => VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged),
+        await Eventually.MatchAsync(() => VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
             q => q is { Consumers: > 0 }, TimeSpan.FromSeconds(30), "Trade's consumer on its queue");
         return (process, new TradeService.TradeServiceClient(Channel(process)));
     }

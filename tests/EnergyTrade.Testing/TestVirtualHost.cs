@@ -68,7 +68,10 @@ public sealed class TestVirtualHost : IAsyncDisposable
         var root = json.RootElement;
         return new QueueStats(
             Get(root, "messages_ready"), Get(root, "messages_unacknowledged"), Get(root, "consumers"),
-            root.TryGetProperty("durable", out var d) && d.GetBoolean());
+            root.TryGetProperty("durable", out var d) && d.GetBoolean())
+        {
+            Type = root.TryGetProperty("type", out var t) ? t.GetString() : null,
+        };
     }
 
     /// <summary>Closes every client connection to this vhost, as a broker restart would.</summary>
@@ -99,4 +102,6 @@ public sealed class TestVirtualHost : IAsyncDisposable
 public sealed record QueueStats(long Ready, long Unacknowledged, long Consumers, bool Durable)
 {
     public long Total => Ready + Unacknowledged;
+    /// <summary>classic or quorum.</summary>
+    public string? Type { get; init; }
 }

@@ -22,6 +22,10 @@ public sealed class ErrorMappingInterceptorTests
         { "connection failure", Postgres("08006") },
         { "wrapped socket", new InvalidOperationException("outer", new SocketException((int)SocketError.HostUnreachable)) },
         { "deeply wrapped timeout", new InvalidOperationException("a", new AggregateException("b", new TimeoutException())) },
+        { "a write that reached a standby", Postgres("25006") },
+        { "no host is the primary during a failover", new NpgsqlException("No suitable host was found.") },
+        { "no host of several reachable", new NpgsqlException("Unable to connect to a suitable host. Check inner exception for more details.",
+            new AggregateException(new SocketException((int)SocketError.ConnectionRefused), new NpgsqlException("Exception while reading from stream", new TimeoutException()))) },
     };
 
     public static TheoryData<string, Exception> NotTransient => new()
@@ -33,6 +37,8 @@ public sealed class ErrorMappingInterceptorTests
         { "plain npgsql", new NpgsqlException("bad") },
         { "cancelled", new OperationCanceledException() },
         { "wrapped bug", new InvalidOperationException("outer", new ArgumentException("inner")) },
+        { "one host down, the other refusing the password", new NpgsqlException("Unable to connect to a suitable host. Check inner exception for more details.",
+            new AggregateException(new SocketException((int)SocketError.ConnectionRefused), Postgres("28P01"))) },
     };
 
     [Theory]

@@ -1,5 +1,6 @@
 using EnergyTrade.Persistence;
 using EnergyTrade.Contracts;
+using EnergyTrade.EventBus;
 using EnergyTrade.ServiceDefaults;
 using EnergyTrade.Trade.Refusals;
 using EnergyTrade.Trade.Totals;
@@ -15,12 +16,14 @@ public sealed class ShipmentEventsConsumerDefinition : ConsumerDefinition<Shipme
 {
     private readonly int _prefetch;
     private readonly RefusalRecorder _recorder;
+    private readonly TradeQueue _queue;
 
     public ShipmentEventsConsumerDefinition(IConfiguration configuration, RefusalRecorder recorder)
     {
         _recorder = recorder;
         _prefetch = configuration.GetValue("Messaging:PrefetchCount", 64);
-        EndpointName = configuration["Messaging:TradeQueue"] ?? QueueNames.TradeShipmentChanged;
+        _queue = TradeQueue.From(configuration, QueueNames.TradeShipmentEvents);
+        EndpointName = _queue.Name;
         ConcurrentMessageLimit = configuration.GetValue("Messaging:ConcurrentMessageLimit", 16);
     }
 
@@ -28,6 +31,7 @@ public sealed class ShipmentEventsConsumerDefinition : ConsumerDefinition<Shipme
         IRegistrationContext context)
     {
         endpoint.PrefetchCount = _prefetch;
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) _queue.Configure(rabbit);
         // Nobody subscribes to Fault<T> events, and publishing them would need broker rights beyond
         // Trade's own queues: the _error queue and refused_events are the record.
         endpoint.PublishFaults = false;

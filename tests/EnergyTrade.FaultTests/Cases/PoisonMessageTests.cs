@@ -7,7 +7,7 @@ namespace EnergyTrade.FaultTests.Cases;
 /// <summary>
 /// Case 6: poison published straight into Trade's exchange while good traffic flows: malformed JSON,
 /// a message type nobody consumes, a negative quantity, an unknown country. Each must end in
-/// energytrade.trade.shipment-changed_error — not _skipped, not retried for ever — carrying
+/// energytrade.trade.shipment-events_error — not _skipped, not retried for ever — carrying
 /// MassTransit's fault headers; the good shipments keep flowing and the totals are untouched.
 /// </summary>
 [Trait("Category", "Fault")]

@@ -10,7 +10,7 @@ namespace EnergyTrade.FaultTests.Infrastructure;
 public static class FaultCase
 {
     public static async Task RunAsync(ITestOutputHelper output, string name, TimeSpan limit, Func<FaultCluster, CancellationToken, Task> body,
-        bool separateDatabases = false)
+        bool separateDatabases = false, bool clusteredBroker = false)
     {
         var log = new CaseLog(output, name);
         log.Line(string.Create(CultureInfo.InvariantCulture, $"starting (time limit {limit.TotalSeconds:F0}s)"));
@@ -19,7 +19,7 @@ public static class FaultCase
         var passed = false;
         try
         {
-            cluster = await FaultCluster.StartAsync(log, separateDatabases, cts.Token);
+            cluster = await FaultCluster.StartAsync(log, separateDatabases, cts.Token, clusteredBroker);
             try
             {
                 await body(cluster, cts.Token).WaitAsync(cts.Token);

@@ -22,9 +22,9 @@ public sealed class FaultCluster : IAsyncDisposable
 {
     public const string ShipmentsDatabase = "energytrade_shipments";
     public const string TradeDatabase = "energytrade_trade";
-    public const string TradeQueue = QueueNames.TradeShipmentChanged;
-    public const string ErrorQueue = QueueNames.TradeShipmentChanged + "_error";
-    public const string SkippedQueue = QueueNames.TradeShipmentChanged + "_skipped";
+    public const string TradeQueue = QueueNames.TradeShipmentEvents;
+    public const string ErrorQueue = QueueNames.TradeShipmentEvents + "_error";
+    public const string SkippedQueue = QueueNames.TradeShipmentEvents + "_skipped";
 
     private static readonly ConcurrentDictionary<string, bool> LiveDirectories = new();
     private readonly List<GrpcChannel> _channels = [];
@@ -39,11 +39,14 @@ public sealed class FaultCluster : IAsyncDisposable
         };
     }
 
-    private FaultCluster(string directory, CaseLog log, RabbitNode rabbit, PostgresNode shipmentsPg, PostgresNode tradePg)
+    private readonly RabbitNode? _rabbit;
+
+    private FaultCluster(string directory, CaseLog log, RabbitNode? rabbit, RabbitCluster? broker, PostgresNode shipmentsPg, PostgresNode tradePg)
     {
         Directory = directory;
         Log = log;
-        Rabbit = rabbit;
+        _rabbit = rabbit;
+        Broker = broker;
         ShipmentsPg = shipmentsPg;
         TradePg = tradePg;
         Shipments = new ServiceSlot("Shipments", this);
@@ -57,7 +60,10 @@ public sealed class FaultCluster : IAsyncDisposable
 
     public string Directory { get; }
     public CaseLog Log { get; }
-    public RabbitNode Rabbit { get; }
+    /// <summary>The case's RabbitMQ node; with a cluster, a running node of it (each sees the whole cluster).</summary>
+    public RabbitNode Rabbit => Broker?.AnyRunning() ?? _rabbit!;
+    /// <summary>The case's three-node cluster, when it asked for one instead of a single node.</summary>
+    public RabbitCluster? Broker { get; }
     public PostgresNode ShipmentsPg { get; }
     /// <summary>The same node as <see cref="ShipmentsPg"/> unless the case asked for separate ones.</summary>
     public PostgresNode TradePg { get; }
@@ -74,7 +80,7 @@ public sealed class FaultCluster : IAsyncDisposable
     public TcpProxy? ShipmentsRabbitProxy { get; private set; }
 
     /// <summary>Starts the nodes (in parallel) under a fresh directory; services are started by the case.</summary>
-    public static async Task<FaultCluster> StartAsync(CaseLog log, bool separateDatabases, CancellationToken cancellationToken)
+    public static async Task<FaultCluster> StartAsync(CaseLog log, bool separateDatabases, CancellationToken cancellationToken, bool clusteredBroker = false)
     {
         var root = Path.Combine(ServiceProcess.RepositoryRoot(), ".run");
         await SweepOrphansAsync(root, log);
@@ -84,14 +90,16 @@ public sealed class FaultCluster : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         try
         {
-            var rabbit = RabbitNode.StartAsync(Path.Combine(directory, "rabbit"), cancellationToken);
+            var rabbit = clusteredBroker ? Task.FromResult<RabbitNode?>(null) : StartNodeAsync(Path.Combine(directory, "rabbit"), cancellationToken);
+            var broker = clusteredBroker ? StartBrokerAsync(Path.Combine(directory, "rabbit"), cancellationToken) : Task.FromResult<RabbitCluster?>(null);
             var shipmentsPg = PostgresNode.StartAsync(Path.Combine(directory, separateDatabases ? "pg-shipments" : "pg"), cancellationToken);
             var tradePg = separateDatabases ? PostgresNode.StartAsync(Path.Combine(directory, "pg-trade"), cancellationToken) : shipmentsPg;
-            await Task.WhenAll(rabbit, shipmentsPg, tradePg);
-            var cluster = new FaultCluster(directory, log, rabbit.Result, shipmentsPg.Result, tradePg.Result);
+            await Task.WhenAll(rabbit, broker, shipmentsPg, tradePg);
+            var cluster = new FaultCluster(directory, log, rabbit.Result, broker.Result, shipmentsPg.Result, tradePg.Result);
             var databases = separateDatabases ? $" (Shipments) and 127.0.0.1:{tradePg.Result.Port} (Trade)" : " (both databases)";
+            var brokerText = broker.Result is { } b ? $"a RabbitMQ cluster at {b.ClusterNodes}" : $"RabbitMQ 127.0.0.1:{rabbit.Result!.Port}";
             log.Line(string.Create(CultureInfo.InvariantCulture,
-                $"nodes up in {clock.Elapsed.TotalSeconds:F1}s under {directory}: RabbitMQ 127.0.0.1:{rabbit.Result.Port}, PostgreSQL 127.0.0.1:{shipmentsPg.Result.Port}{databases}"));
+                $"nodes up in {clock.Elapsed.TotalSeconds:F1}s under {directory}: {brokerText}, PostgreSQL 127.0.0.1:{shipmentsPg.Result.Port}{databases}"));
             return cluster;
         }
         catch
@@ -101,6 +109,12 @@ public sealed class FaultCluster : IAsyncDisposable
             throw;
         }
     }
+
+    private static async Task<RabbitNode?> StartNodeAsync(string directory, CancellationToken cancellationToken) =>
+        await RabbitNode.StartAsync(directory, cancellationToken);
+
+    private static async Task<RabbitCluster?> StartBrokerAsync(string directory, CancellationToken cancellationToken) =>
+        await RabbitCluster.StartAsync(directory, cancellationToken);
 
     public ServiceSlot AddTradeSlot()
     {
@@ -119,7 +133,8 @@ public sealed class FaultCluster : IAsyncDisposable
     public Dictionary<string, string> ShipmentsEnvironment() => new()
     {
         ["ConnectionStrings__Shipments"] = ShipmentsPg.ConnectionString(ShipmentsDatabase),
-        ["ConnectionStrings__RabbitMq"] = $"amqp://{InfraScript.User}:{InfraScript.Password}@127.0.0.1:{ShipmentsRabbitProxy?.Port ?? Rabbit.Port}/",
+        ["ConnectionStrings__RabbitMq"] = $"amqp://{InfraScript.User}:{InfraScript.Password}@{(ShipmentsRabbitProxy is null ? Rabbit.Host : "127.0.0.1")}:{ShipmentsRabbitProxy?.Port ?? Rabbit.Port}/",
+        ["Messaging__ClusterNodes"] = Broker?.ClusterNodes ?? "",
         ["Outbox__PublishTimeout"] = "00:00:03",
         ["Outbox__MaxRetryDelay"] = "00:00:02",
         // The per-caller write limit protects production from one runaway client; the cases are that client on purpose.
@@ -133,6 +148,7 @@ public sealed class FaultCluster : IAsyncDisposable
     {
         ["ConnectionStrings__Trade"] = TradePg.ConnectionString(TradeDatabase),
         ["ConnectionStrings__RabbitMq"] = Rabbit.AmqpUri.ToString(),
+        ["Messaging__ClusterNodes"] = Broker?.ClusterNodes ?? "",
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__MassTransit"] = "Warning",
     };
@@ -145,7 +161,7 @@ public sealed class FaultCluster : IAsyncDisposable
         bool testHost = false) =>
         (slot ?? Trade).StartAsync(With(TradeEnvironment(), extra), waitReady, waitForConsumer: waitReady, testHost);
 
-    private static Dictionary<string, string> With(Dictionary<string, string> environment, IReadOnlyDictionary<string, string>? extra)
+    internal static Dictionary<string, string> With(Dictionary<string, string> environment, IReadOnlyDictionary<string, string>? extra)
     {
         foreach (var (key, value) in extra ?? new Dictionary<string, string>()) environment[key] = value;
         return environment;
@@ -331,7 +347,8 @@ public sealed class FaultCluster : IAsyncDisposable
         foreach (var slot in TradeSlots.Prepend(Shipments)) await slot.DisposeAsync();
         foreach (var channel in _channels) channel.Dispose();
         foreach (var owned in _owned) await owned.DisposeAsync();
-        Rabbit.Dispose();
+        _rabbit?.Dispose();
+        Broker?.Dispose();
         try
         {
             await InfraScript.DestroyTreeAsync(Directory);

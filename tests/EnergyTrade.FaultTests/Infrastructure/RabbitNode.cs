@@ -6,7 +6,8 @@ using RabbitMQ.Client;
 namespace EnergyTrade.FaultTests.Infrastructure;
 
 /// <summary>
-/// A RabbitMQ node of one case's own, started by infra_start_rabbitmq under the case's directory.
+/// A RabbitMQ node of one case's own, started by infra_start_rabbitmq under the case's directory, or
+/// one node of a case's cluster (<see cref="RabbitCluster"/>).
 /// Stopping, killing and restarting it disturbs nothing else. It always restarts on the same ports
 /// and directory, so its node name and message store are the same: durable queues and the persistent
 /// messages RabbitMQ confirmed survive, exactly as with a production broker restart.
@@ -15,20 +16,27 @@ public sealed class RabbitNode : IDisposable
 {
     private readonly HttpClient _http;
 
-    private RabbitNode(string directory, int port, int managementPort)
+    private readonly (string Directory, int Index)? _cluster;
+
+    internal RabbitNode(string directory, int port, int managementPort, string host = "127.0.0.1", (string Directory, int Index)? cluster = null)
     {
         Directory = directory;
+        Host = host;
         Port = port;
         ManagementPort = managementPort;
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{managementPort}/"), Timeout = TimeSpan.FromSeconds(10) };
+        _cluster = cluster;
+        _http = new HttpClient { BaseAddress = new Uri($"http://{host}:{managementPort}/"), Timeout = TimeSpan.FromSeconds(10) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{InfraScript.User}:{InfraScript.Password}")));
     }
 
     public string Directory { get; }
+    public string Host { get; }
     public int Port { get; }
     public int ManagementPort { get; }
-    public Uri AmqpUri => new($"amqp://{InfraScript.User}:{InfraScript.Password}@127.0.0.1:{Port}/");
+    public Uri AmqpUri => new($"amqp://{InfraScript.User}:{InfraScript.Password}@{Host}:{Port}/");
+    /// <summary>The Erlang node name, as the management API names a quorum queue's leader and members.</summary>
+    public string NodeName => _cluster is { } c ? $"et-{c.Index}@{Host}" : $"energytrade-{Port}@localhost";
 
     public static async Task<RabbitNode> StartAsync(string directory, CancellationToken cancellationToken)
     {
@@ -41,9 +49,10 @@ public sealed class RabbitNode : IDisposable
         return node;
     }
 
-    /// <summary>Starts (or restarts) the node in its directory; returns when it accepts connections.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        InfraScript.RunAsync("infra_start_rabbitmq", [Directory, Port.ToString(), ManagementPort.ToString()], TimeSpan.FromSeconds(120), cancellationToken);
+    /// <summary>Starts (or restarts) the node in its directory; returns when it accepts connections (and, in a cluster, sees every node).</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => _cluster is { } c
+        ? InfraScript.RunAsync("infra_start_rabbitmq_cluster_node", [c.Directory, c.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(150), cancellationToken)
+        : InfraScript.RunAsync("infra_start_rabbitmq", [Directory, Port.ToString(), ManagementPort.ToString()], TimeSpan.FromSeconds(120), cancellationToken);
 
     /// <summary>Graceful stop: SIGTERM to the Erlang VM, which closes connections and flushes queues.</summary>
     public Task StopAsync(CancellationToken cancellationToken) =>
@@ -68,8 +77,15 @@ public sealed class RabbitNode : IDisposable
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         var root = json.RootElement;
         long stats(string name) => root.TryGetProperty("message_stats", out var s) && s.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
+        string[] names(string name) => root.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? [.. a.EnumerateArray().Select(e => e.GetString() ?? "")] : [];
         return new QueueState(Get(root, "messages_ready"), Get(root, "messages_unacknowledged"), Get(root, "consumers"),
-            root.TryGetProperty("durable", out var d) && d.GetBoolean(), stats("redeliver"), stats("publish"), stats("ack"));
+            root.TryGetProperty("durable", out var d) && d.GetBoolean(), stats("redeliver"), stats("publish"), stats("ack"))
+        {
+            Type = root.TryGetProperty("type", out var t) ? t.GetString() : null,
+            Leader = root.TryGetProperty("leader", out var l) ? l.GetString() : null,
+            Members = names("members"),
+            Online = names("online"),
+        };
     }
 
     /// <summary>Exact ready count and consumers from the broker itself (no statistics delay).</summary>
@@ -146,6 +162,12 @@ public sealed class RabbitNode : IDisposable
 public sealed record QueueState(long Ready, long Unacknowledged, long Consumers, bool Durable, long Redelivered, long Published, long Acknowledged)
 {
     public long Total => Ready + Unacknowledged;
+    /// <summary>classic or quorum.</summary>
+    public string? Type { get; init; }
+    /// <summary>A quorum queue's leader, member and online nodes (the online list lags by seconds).</summary>
+    public string? Leader { get; init; }
+    public IReadOnlyList<string> Members { get; init; } = [];
+    public IReadOnlyList<string> Online { get; init; } = [];
 }
 
 public sealed record PeekedMessage(string? MessageId, IReadOnlyDictionary<string, string> Headers, string Body)

@@ -20,7 +20,7 @@ namespace EnergyTrade.IntegrationTests.Contract;
 [Trait("Category", "Integration")]
 public sealed class PublishedEventContractTests
 {
-    private static readonly string ErrorQueue = QueueNames.TradeShipmentChanged + "_error";
+    private static readonly string ErrorQueue = QueueNames.TradeShipmentEvents + "_error";
     /// <summary>Where MassTransit puts the W3C traceparent: there is no header named traceparent.</summary>
     private const string TraceHeader = "MT-Activity-Id";
 
@@ -35,7 +35,7 @@ public sealed class PublishedEventContractTests
         Assert.All(doc.Servers, s => Assert.Equal("amqp", AsyncApiDocument.Scalar(s, "protocol")));
         Assert.Equal([ShipmentChanged.ExchangeName, ShipmentChanges.ExchangeName], doc.Exchanges.Select(e => e.Name).Order());
         Assert.All(doc.Exchanges, e => Assert.Equal(ExchangeType.Fanout, e.Type));
-        Assert.Equal([QueueNames.TradeShipmentChanged, ErrorQueue], doc.Queues.Select(q => q.Name).Order());
+        Assert.Equal([QueueNames.TradeShipmentEvents, ErrorQueue], doc.Queues.Select(q => q.Name).Order());
         Assert.All(doc.Queues, q => Assert.True(q.Durable, $"{q.Name} is durable"));
         // A channel's address is the entity its binding names.
         foreach (var (key, channel) in doc.Channels)
@@ -49,7 +49,7 @@ public sealed class PublishedEventContractTests
         var carried = doc.Channels.ToDictionary(c => AsyncApiDocument.Scalar(c.Channel, "address"), c => doc.MessagesOf(c.Channel));
         Assert.Equal([nameof(ShipmentChanged)], carried[ShipmentChanged.ExchangeName]);
         Assert.Equal([nameof(ShipmentChanges)], carried[ShipmentChanges.ExchangeName]);
-        Assert.Equal([nameof(ShipmentChanged), nameof(ShipmentChanges)], carried[QueueNames.TradeShipmentChanged].Order());
+        Assert.Equal([nameof(ShipmentChanged), nameof(ShipmentChanges)], carried[QueueNames.TradeShipmentEvents].Order());
 
         foreach (var (name, urn, file) in new[]
         {
@@ -162,8 +162,8 @@ public sealed class PublishedEventContractTests
         Assert.Equal(System.Enum.GetValues<ShipmentChangeKind>().Select(k => (int)k).Order(), kinds.Order());
 
         // Trade's queue, bound by Shipments to both exchanges, holds the same messages (Trade is not running).
-        Assert.Equal((uint)messages.Count, await observer.MessageCountAsync(QueueNames.TradeShipmentChanged));
-        Assert.True((await sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged))!.Durable);
+        Assert.Equal((uint)messages.Count, await observer.MessageCountAsync(QueueNames.TradeShipmentEvents));
+        Assert.True((await sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents))!.Durable);
     }
 
     /// <summary>Only what CreateShipment requires: no value, delivery date, ports or conversion factor.</summary>

@@ -135,7 +135,7 @@ public sealed class CorrectionsTests
                 foreach (var payload in payloads) await raw.PublishPayloadAsync(payload);
             }
         }
-        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(Contracts.QueueNames.TradeShipmentChanged),
+        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(Contracts.QueueNames.TradeShipmentEvents),
             q => q?.Total == 0, TimeSpan.FromSeconds(60), "Trade to absorb 24 replayed events");
 
         await ReconciledAsync(reconciler, "24 duplicated and reordered events");
@@ -188,7 +188,7 @@ public sealed class CorrectionsTests
         var done = await operations.WaitOperationAsync(new Google.LongRunning.WaitOperationRequest { Name = operation.Name }, Deadline(60));
         Assert.True(done.Done);
         Assert.Equal(5, done.Response.Unpack<RepublishShipmentsResponse>().RepublishedCount);
-        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(Contracts.QueueNames.TradeShipmentChanged),
+        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(Contracts.QueueNames.TradeShipmentEvents),
             q => q?.Total == 0, TimeSpan.FromSeconds(30), "the second republish to drain");
         Assert.Equal(before.Exports, (await JanToApr(rebuilt)).Exports);
     }

@@ -22,7 +22,7 @@ public sealed class LateConsumerTests
         }
         await Eventually.MatchAsync(() => sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NOT NULL"),
             n => n == 5, TimeSpan.FromSeconds(30), "five events confirmed by RabbitMQ");
-        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged),
+        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
             q => q?.Total > 0, TimeSpan.FromSeconds(10), "the events waiting for a Trade that has never run");
 
         var (_, trade) = await sut.StartTradeAsync();
@@ -35,7 +35,7 @@ public sealed class LateConsumerTests
 
         Assert.Equal(SeedShipments.TotalBarrels, decimal.Parse(totals.Exports.Barrels.Value, CultureInfo.InvariantCulture));
         Assert.Equal(SeedShipments.AzerbaijaniBarrels, decimal.Parse(totals.Exports.ByOrigin.Single(o => o.OriginCountry == "AZ").Barrels.Value, CultureInfo.InvariantCulture));
-        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged),
+        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
             q => q?.Total == 0, TimeSpan.FromSeconds(10), "the queue to drain");
     }
 }

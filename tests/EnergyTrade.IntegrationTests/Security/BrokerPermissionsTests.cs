@@ -47,9 +47,9 @@ public sealed class BrokerPermissionsTests
         // Trade cannot forge shipment events; Shipments cannot read (consume, get or purge) Trade's queue.
         Assert.Equal(403, await RefusalCodeAsync(tradeUser, channel =>
             channel.BasicPublishAsync(ShipmentChanged.ExchangeName, "", true, new BasicProperties(), Encoding.UTF8.GetBytes("{}")).AsTask()));
-        Assert.Equal(403, await RefusalCodeAsync(shipmentsUser, channel => channel.BasicGetAsync(QueueNames.TradeShipmentChanged, autoAck: false)));
-        Assert.Equal(403, await RefusalCodeAsync(shipmentsUser, channel => channel.QueuePurgeAsync(QueueNames.TradeShipmentChanged)));
-        Assert.Equal(403, await RefusalCodeAsync(shipmentsUser, channel => channel.BasicGetAsync(QueueNames.TradeShipmentChanged + "_error", autoAck: false)));
+        Assert.Equal(403, await RefusalCodeAsync(shipmentsUser, channel => channel.BasicGetAsync(QueueNames.TradeShipmentEvents, autoAck: false)));
+        Assert.Equal(403, await RefusalCodeAsync(shipmentsUser, channel => channel.QueuePurgeAsync(QueueNames.TradeShipmentEvents)));
+        Assert.Equal(403, await RefusalCodeAsync(shipmentsUser, channel => channel.BasicGetAsync(QueueNames.TradeShipmentEvents + "_error", autoAck: false)));
     }
 
     /// <summary>The AMQP reply code the broker closed the channel with (403 ACCESS_REFUSED), or 0 when it allowed the operation.</summary>

@@ -56,7 +56,7 @@ public sealed class BatchCreateTests
 
         await Eventually.MatchAsync(() => sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL"),
             n => n == 0, TimeSpan.FromSeconds(60), "the outbox to drain");
-        var queue = await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged),
+        var queue = await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
             q => q?.Total >= 1_000, TimeSpan.FromSeconds(20), "1,000 events in Trade's queue");
         Assert.Equal(1_000, queue!.Total);
     }

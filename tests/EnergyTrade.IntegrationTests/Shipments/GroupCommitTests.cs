@@ -111,7 +111,7 @@ public sealed class GroupCommitTests
         // And exactly one event per shipment leaves through the relay.
         await Eventually.MatchAsync(() => sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL"),
             n => n == 0, TimeSpan.FromSeconds(60), "the outbox to drain");
-        var queue = await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged),
+        var queue = await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
             q => q?.Total >= distinct, TimeSpan.FromSeconds(20), $"{distinct} events in Trade's queue");
         Assert.Equal(distinct, queue!.Total);
     }

@@ -29,14 +29,14 @@ public sealed class OutboxTests
         }
         await Task.Delay(TimeSpan.FromSeconds(4));
         Assert.Equal(25, await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL"));
-        Assert.Null(await sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged));
+        Assert.Null(await sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents));
 
         proxy.Restore();
         await Eventually.MatchAsync(() => sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL"),
             n => n == 0, TimeSpan.FromSeconds(60), "the outbox to drain after RabbitMQ returned");
 
         // Trade has never run, yet the events wait in its durable queue: Shipments declared and bound it.
-        var queue = await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged),
+        var queue = await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
             q => q?.Total > 0, TimeSpan.FromSeconds(10), "events in Trade's queue");
         Assert.True(queue!.Durable);
         Assert.Equal(25, await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(DISTINCT message_id) FROM outbox_messages"));
@@ -94,7 +94,7 @@ public sealed class OutboxTests
         var pg = sut.ProxyToPostgres();
         var (_, shipments) = await sut.StartShipmentsAsync(postgresProxy: pg);
         await shipments.CreateShipmentAsync(Request(4), Deadline());
-        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged),
+        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
             q => q?.Total == 1, TimeSpan.FromSeconds(20), "the first event in Trade's queue");
 
         pg.Cut();
@@ -107,7 +107,7 @@ public sealed class OutboxTests
         // The client's retry with the same request_id succeeds once the database is back, exactly once.
         var created = await Eventually.MatchAsync(async () => await shipments.CreateShipmentAsync(Request(5, requestId), Deadline()),
             s => s.Version == 1, TimeSpan.FromSeconds(30), "CreateShipment to succeed after the database returned");
-        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged),
+        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
             q => q?.Total == 2, TimeSpan.FromSeconds(20), "exactly two events in Trade's queue");
         Assert.Equal(2, await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM shipments"));
         Assert.StartsWith("shipments/", created.Name);

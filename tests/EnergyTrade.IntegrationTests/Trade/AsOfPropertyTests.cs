@@ -89,7 +89,7 @@ public sealed class AsOfPropertyTests(ITestOutputHelper output)
             await Eventually.MatchAsync(() => sut.TradeDb.ScalarAsync<long>(
                     $"SELECT count(*) FROM shipment_versions WHERE shipment_id IN ({string.Join(", ", ids.Select(id => $"'{id}'"))})"),
                 count => count == history.Shipments.Sum(s => s.Count), TimeSpan.FromSeconds(60), "every version recorded");
-            await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged),
+            await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
                 q => q?.Total == 0, TimeSpan.FromSeconds(30), "the queue to drain");
 
             var instants = history.Shipments.SelectMany(s => s.Select(v => v.At)).SelectMany(at => new[] { at, at.AddTicks(-10) })

@@ -59,7 +59,7 @@ public sealed class AsOfFixture : IAsyncLifetime
         await raw.PublishAsync(Version(Supsa, 1, 80_000m, SupsaRecorded));
         await Eventually.MatchAsync(() => _sut.TradeDb.ScalarAsync<long>("SELECT count(*) FROM shipment_versions"),
             n => n == 5, TimeSpan.FromSeconds(60), "every version recorded");
-        await Eventually.MatchAsync(() => _sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged),
+        await Eventually.MatchAsync(() => _sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
             q => q?.Total == 0, TimeSpan.FromSeconds(30), "the queue to drain");
     }
 

@@ -41,7 +41,7 @@ public sealed class NotificationQueueTests
         await Task.Delay(TimeSpan.FromSeconds(5));
 
         Assert.Equal(0, (await MarchAsync(trade)).Exports.ShipmentCount);
-        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged), q => q?.Total == 1,
+        await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents), q => q?.Total == 1,
             TimeSpan.FromSeconds(20), "the event held, unacknowledged, while its apply is retried");
         Assert.Empty((await trade.ListRefusedEventsAsync(new ListRefusedEventsRequest(), Deadline())).RefusedEvents);
         Assert.True(await sut.TradeDb.ScalarAsync<long>("SELECT count(*) FROM applied_shipments WHERE version > 0") == 0);
@@ -52,7 +52,7 @@ public sealed class NotificationQueueTests
             TimeSpan.FromSeconds(45), "the event to be applied once the queue drained");
 
         Assert.Equal(675_000m, decimal.Parse(totals.Exports.Barrels.Value, CultureInfo.InvariantCulture));
-        Assert.Null(await sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged + "_error"));
+        Assert.Null(await sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents + "_error"));
         Assert.Empty((await trade.ListRefusedEventsAsync(new ListRefusedEventsRequest(), Deadline())).RefusedEvents);
     }
 

@@ -18,7 +18,7 @@ namespace EnergyTrade.IntegrationTests.Trade;
 [Trait("Category", "Integration")]
 public sealed class RefusedEventsTests
 {
-    private const string ErrorQueue = QueueNames.TradeShipmentChanged + "_error";
+    private const string ErrorQueue = QueueNames.TradeShipmentEvents + "_error";
 
     [Fact]
     public async Task A_forged_snapshot_is_listed_with_its_reason_and_degrades_readiness_until_a_newer_version_is_applied()

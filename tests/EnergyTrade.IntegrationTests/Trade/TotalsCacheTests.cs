@@ -187,7 +187,7 @@ public sealed class TotalsCacheTests
         Assert.Equal(Basis.Origin, byOrigin.Basis);
         Assert.True(Exports(await Read(consumer, azBy), 2, 680_000m));
 
-        var queue = await sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged);
+        var queue = await sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents);
         Assert.Equal(1, queue?.Consumers);
     }
 

@@ -85,7 +85,7 @@ public sealed class WatchTests
         await ruByOrigin.AssertNothingWithinAsync(TimeSpan.FromSeconds(2), "no Russian oil was added");
 
         // The read-only replica never attached a consumer: the other replica applied every event.
-        var queue = await sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentChanged);
+        var queue = await sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents);
         Assert.Equal(1, queue?.Consumers);
     }
 
