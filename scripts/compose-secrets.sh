@@ -3,7 +3,8 @@
 # service, the PostgreSQL and RabbitMQ admin passwords, and for Keycloak (the development identity
 # provider) its admin password, the secrets of the service clients energytrade-reader, -importer
 # and -admin and the passwords of the development users analyst, trader and admin
-# (deploy/keycloak/energytrade-realm.json, docs/identity.md). Keeps the values an existing .env
+# (deploy/keycloak/energytrade-realm.json, docs/identity.md), and the Erlang cookie the RabbitMQ
+# nodes of the highly available topology share (docker-compose.ha.yml). Keeps the values an existing .env
 # has and adds the ones it lacks; --force makes every secret new.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,6 +23,7 @@ secrets=(
     ENERGYTRADE_ANALYST_PASSWORD=12
     ENERGYTRADE_TRADER_PASSWORD=12
     ENERGYTRADE_ADMIN_PASSWORD=12
+    RABBITMQ_CLUSTER_COOKIE=24
 )
 umask 077
 existed=0

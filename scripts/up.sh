@@ -10,7 +10,11 @@
 #   scripts/up.sh --down       stop what a detached run left running
 #   scripts/up.sh --ha         the highly available topology instead (docs/reliability.md):
 #                              a three-node RabbitMQ cluster on 127.0.18.2, .3 and .4
-#                              (AMQP 55672, management 55673 on each); state in .run/up-ha/
+#                              (AMQP 55672, management 55673 on each), two replicas of each
+#                              service (gRPC 5111/5121 and 5211/5221) behind HAProxy on 5101
+#                              and 5201, PostgreSQL with automatic failover (pg_auto_failover:
+#                              primary 55432, synchronous standby 55442, monitor 55431);
+#                              state in .run/up-ha/
 #
 # Fixed ports (the services' appsettings.json defaults): PostgreSQL 55432,
 # RabbitMQ AMQP 55672 and management 55673, Shipments 5100 (HTTP) / 5101 (gRPC),
@@ -38,7 +42,7 @@ AUTHORITY=http://localhost:5300/
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 usage() {
-    sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 demo=1 detach=0 down=0 ha=0
@@ -66,6 +70,15 @@ done
 HA_NODES=(127.0.18.2 127.0.18.3 127.0.18.4)
 rabbit_dir() { if ((ha)); then printf '%s\n' "$RUN/rabbit-1"; else printf '%s\n' "$RUN"; fi; }
 rabbit_host() { if ((ha)); then printf '%s\n' "${HA_NODES[0]}"; else printf '127.0.0.1\n'; fi; }
+# Two replicas of each service, behind HAProxy on the ports clients know (scripts/lib/haproxy.sh).
+if ((ha)); then
+    SERVICES=(identity shipments-1 shipments-2 trade-1 trade-2)
+    PROJECT+=([shipments-1]=EnergyTrade.Shipments [shipments-2]=EnergyTrade.Shipments [trade-1]=EnergyTrade.Trade [trade-2]=EnergyTrade.Trade)
+    HTTP_PORT+=([shipments-1]=5110 [shipments-2]=5120 [trade-1]=5210 [trade-2]=5220)
+    GRPC_PORT+=([shipments-1]=5111 [shipments-2]=5121 [trade-1]=5211 [trade-2]=5221)
+fi
+# The service a replica runs (shipments-2 → shipments).
+service_of() { printf '%s\n' "${1%-[0-9]}"; }
 
 dll_path() { printf '%s\n' "services/${PROJECT[$1]}/bin/Release/net10.0/${PROJECT[$1]}.dll"; }
 pid_file() { printf '%s\n' "$RUN/pids/$1.pid"; }
@@ -83,14 +96,18 @@ service_pid() {
 }
 
 stop_services() {
-    local svc pid
+    local f svc pid
     local -a pids=()
-    for svc in "${SERVICES[@]}"; do
-        if pid=$(service_pid "$svc"); then
+    # Every process a run left a pid file for, whichever topology started it.
+    for f in "$RUN"/pids/*.pid; do
+        [[ -f $f ]] || continue
+        svc=$(basename "$f" .pid)
+        pid=$(tr -dc '0-9' <"$f")
+        if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'EnergyTrade\.[A-Za-z]*\.dll'; then
             echo "stopping $svc (pid $pid)"
             pids+=("$pid")
         fi
-        rm -f "$(pid_file "$svc")"
+        rm -f "$f"
     done
     ((${#pids[@]} == 0)) || infra_stop_processes "${pids[@]}"
 }
@@ -124,6 +141,10 @@ for svc in "${SERVICES[@]}"; do
     infra_require_port_free "${HTTP_PORT[$svc]}" "$svc HTTP"
     [[ -z ${GRPC_PORT[$svc]:-} ]] || infra_require_port_free "${GRPC_PORT[$svc]}" "$svc gRPC"
 done
+if ((ha)); then
+    infra_require_port_free 5101 "the Shipments balancer"
+    infra_require_port_free 5201 "the Trade balancer"
+fi
 
 SLN=EnergyTrade.sln
 [[ -f $SLN ]] || SLN=EnergyTrade.slnx
@@ -139,6 +160,7 @@ fi
 printf ' done in %s\n' "$(_infra_elapsed "$t0")"
 
 infra_ensure_rabbitmq
+((!ha)) || infra_ensure_haproxy
 mkdir -p "$RUN/logs" "$RUN/pids"
 
 # From here on, anything that goes wrong (or Ctrl-C) tears everything down,
@@ -158,7 +180,15 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-infra_start_postgres "$RUN" "$PG_PORT"
+PG_HOSTS=
+if ((ha)); then
+    # A monitor on 55431, the first primary on 55432 and its synchronous standby on 55442.
+    infra_ensure_pg_auto_failover
+    infra_start_pg_formation "$RUN" 55431 "$PG_PORT" 55442
+    PG_HOSTS=$(infra_pg_formation_hosts "$RUN")
+else
+    infra_start_postgres "$RUN" "$PG_PORT"
+fi
 RABBIT_NODES=
 if ((ha)); then
     # The services start only once all three nodes run: a quorum queue gets its members when declared.
@@ -202,16 +232,20 @@ ensure_rabbit_user trade "$TRADE_AMQP_PASSWORD"
 # The services trust the provider's tokens only; there is no shared signing key. One issuer URL
 # (Identity__Issuer) whichever address a client uses, so every token names the issuer the services expect.
 SERVICE_AUTH=(Auth__Authority=$AUTHORITY Auth__RequireHttpsMetadata=false Auth__SigningKey=)
+# With a formation, every service connects to both data nodes; Npgsql finds the primary.
+pg_connection() { printf 'ConnectionStrings__%s=Host=%s;Database=energytrade_%s;Username=energytrade;Password=energytrade\n' "$1" "$PG_HOSTS" "${1,,}"; }
+SERVICE_PG=()
+[[ -z $PG_HOSTS ]] || SERVICE_PG=("$(pg_connection Identity)" "$(pg_connection Shipments)" "$(pg_connection Trade)")
 declare -A SERVICE_ENV=(
-    [identity]="Identity__Issuer=$AUTHORITY Identity__AllowHttp=true
+    [identity]="${SERVICE_PG[0]:-} Identity__Issuer=$AUTHORITY Identity__AllowHttp=true
         Identity__Clients__energytrade-reader__Secret=$READER_CLIENT_SECRET
         Identity__Clients__energytrade-importer__Secret=$IMPORTER_CLIENT_SECRET
         Identity__Clients__energytrade-admin__Secret=$ADMIN_CLIENT_SECRET
         Identity__Users__analyst__Password=$ANALYST_PASSWORD
         Identity__Users__trader__Password=$TRADER_PASSWORD
         Identity__Users__admin__Password=$ADMIN_PASSWORD"
-    [shipments]="ConnectionStrings__RabbitMq=amqp://shipments:$SHIPMENTS_AMQP_PASSWORD@$(rabbit_host):$AMQP_PORT/ Messaging__ClusterNodes=$RABBIT_NODES ${SERVICE_AUTH[*]}"
-    [trade]="ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@$(rabbit_host):$AMQP_PORT/ Messaging__ClusterNodes=$RABBIT_NODES ${SERVICE_AUTH[*]}"
+    [shipments]="${SERVICE_PG[1]:-} ConnectionStrings__RabbitMq=amqp://shipments:$SHIPMENTS_AMQP_PASSWORD@$(rabbit_host):$AMQP_PORT/ Messaging__ClusterNodes=$RABBIT_NODES ${SERVICE_AUTH[*]}"
+    [trade]="${SERVICE_PG[2]:-} ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@$(rabbit_host):$AMQP_PORT/ Messaging__ClusterNodes=$RABBIT_NODES ${SERVICE_AUTH[*]}"
 )
 
 declare -A PID=()
@@ -228,7 +262,8 @@ for svc in "${SERVICES[@]}"; do
     # shellcheck disable=SC2086 # SERVICE_ENV holds NAME=value words without spaces
     (cd "$(dirname "$dll")" &&
         ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production} Identity__KeysPath=$RUN/identity-keys \
-            exec env ${SERVICE_ENV[$svc]} setsid dotnet "$(basename "$dll")" \
+            exec env ${SERVICE_ENV[$(service_of "$svc")]} ${GRPC_PORT[$svc]:+Kestrel__Endpoints__Grpc__Url=http://localhost:${GRPC_PORT[$svc]}} \
+            Kestrel__Endpoints__Http__Url=http://localhost:${HTTP_PORT[$svc]} setsid dotnet "$(basename "$dll")" \
             >>"$(log_file "$svc")" 2>&1 </dev/null) &
     PID[$svc]=$!
     printf '%s\n' "${PID[$svc]}" >"$(pid_file "$svc")"
@@ -269,6 +304,10 @@ while ((${#READY[@]} < ${#SERVICES[@]})); do
     sleep 0.5
 done
 printf ' ready in %s\n' "$(_infra_elapsed "$t0")"
+if ((ha)); then
+    infra_start_grpc_balancer "$RUN" shipments 5101 5111/5110 5121/5120
+    infra_start_grpc_balancer "$RUN" trade 5201 5211/5210 5221/5220
+fi
 
 # An install from before quorum queues still has the classic queue, bound to the event exchanges:
 # move what it holds to the quorum queue and delete it, once this release's services run.
@@ -298,15 +337,21 @@ fi
 cat <<EOF
 
 EnergyTrade is up:
-  Shipments   gRPC http://localhost:5101   health http://localhost:5100/health/ready
-  Trade       gRPC http://localhost:5201   health http://localhost:5200/health/ready
+$(if ((ha)); then
+    printf '  Shipments   gRPC http://localhost:5101 (HAProxy over two replicas: health http://localhost:5110/health/ready, :5120)\n'
+    printf '  Trade       gRPC http://localhost:5201 (HAProxy over two replicas: health http://localhost:5210/health/ready, :5220)'
+else
+    printf '  Shipments   gRPC http://localhost:5101   health http://localhost:5100/health/ready\n'
+    printf '  Trade       gRPC http://localhost:5201   health http://localhost:5200/health/ready'
+fi)
   Identity    $AUTHORITY (OpenID Connect; development provider)
               clients energytrade-reader, -importer, -admin (secrets in ${RUN#"$ROOT"/}/secrets.env),
               energytrade-cli for people: energytrade config set authority $AUTHORITY
               then energytrade login, as analyst, trader or admin (passwords in ${RUN#"$ROOT"/}/secrets.env)
   RabbitMQ    amqp://energytrade:energytrade@$(rabbit_host):$AMQP_PORT/${RABBIT_NODES:+ (a cluster: $RABBIT_NODES)}
               management UI $MGMT_URL/ (energytrade / energytrade)
-  PostgreSQL  host=127.0.0.1 port=$PG_PORT user=energytrade password=energytrade
+  PostgreSQL  host=127.0.0.1 port=$PG_PORT user=energytrade password=energytrade${PG_HOSTS:+
+              a pg_auto_failover formation: data nodes $PG_HOSTS (the primary moves), monitor port 55431}
               databases energytrade_shipments, energytrade_trade, energytrade_identity
   Logs        ${RUN#"$ROOT"/}/logs/
 EOF

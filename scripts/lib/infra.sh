@@ -18,6 +18,20 @@
 #   infra_start_rabbitmq_cluster_node DIR I    (re)start node I of that cluster in place
 #   infra_rabbitmq_cluster_nodes DIR           print IP1:PORT1,IP2:PORT2,IP3:PORT3
 #   infra_stop_rabbitmq_cluster DIR [fast]     stop all its nodes and their shared epmd
+#   infra_ensure_pg_auto_failover              apt-get install postgresql-15-auto-failover if missing
+#   infra_start_pg_formation DIR MON_PORT PORT1 PORT2
+#                                              PostgreSQL with automatic failover (pg_auto_failover):
+#                                              monitor DIR/pg-monitor, data nodes DIR/pg-node-1 (first
+#                                              primary) and -2 (sync standby), DIR/pg-formation.env
+#   infra_pg_formation_hosts DIR               print 127.0.0.1:PORT1,127.0.0.1:PORT2
+#   infra_pg_formation_primary DIR             print the primary's node number (1 or 2)
+#   infra_pg_formation_wait DIR                wait for a primary and a secondary, print the state
+#   infra_pg_node_kill DIR N                   SIGKILL node N's whole process tree (N = 1, 2, monitor)
+#   infra_pg_node_start DIR N                  restart node N in place, wait until it has rejoined
+#   infra_stop_pg_formation DIR [fast]         stop the monitor and both data nodes
+#   infra_start_grpc_balancer DIR NAME PORT GRPC/HTTP...
+#                                              HAProxy for NAME's replicas (scripts/lib/haproxy.sh)
+#   infra_stop_grpc_balancers DIR              stop the balancers started in DIR
 #   infra_stop DIR [fast]                      stop everything started in DIR (tolerates
 #                                              "not running"); "fast" kills instead
 #                                              (throw-away data)
@@ -1015,14 +1029,846 @@ _infra_stop_epmd() {
     _infra_kill_epmd "$epmd_port" "${name%%@*}"
 }
 
+# ---------------------------------------------------------------- PostgreSQL formation (pg_auto_failover)
+#
+# PostgreSQL with automatic failover on one machine: pg_auto_failover 2.0 (Debian's
+# postgresql-15-auto-failover) with a monitor and two data nodes, each a private process
+# tree ("machine") under DIR:
+#   DIR/pg-formation.env   shared facts (ports, monitor URI, hosts, where the nodes live)
+#   DIR/pg-monitor         the monitor, and the data nodes, each with data/ (PGDATA; postgres
+#   DIR/pg-node-1, -2      logs in data/log/), sock/ (its unix socket) and xdg/ (pg_autoctl's
+#                          config, state and pid files: XDG_CONFIG_HOME, XDG_DATA_HOME,
+#                          XDG_RUNTIME_DIR)
+#   DIR/logs/pg-monitor.log, pg-node-1.log, pg-node-2.log   pg_autoctl's output
+# Every pg_autoctl runs as the PostgreSQL OS user with that node's private environment;
+# `pg_autoctl run` is launched under setsid, so its process group holds the keeper and
+# postgres (backends setsid() themselves: infra_pg_node_kill kills them too). When the
+# PostgreSQL user cannot reach DIR, or DIR is too long for unix socket paths, the node
+# directories live in a private temp dir with symlinks in DIR (infra_destroy removes both).
+#
+# All listen on 127.0.0.1 only; pg_autoctl's own users (monitor, replication) use trust on
+# loopback, the application role energytrade/energytrade (LOGIN SUPERUSER) scram-sha-256.
+# Synchronous replication: the monitor sets synchronous_standby_names on the primary while
+# the standby is healthy (synchronous_commit = on), so an acknowledged commit survives the
+# loss of the primary; losing the standby stalls commits until the monitor moves the
+# primary to wait_primary (~6-7 s). Failover after a hard kill of the primary takes
+# ~6 s (node_considered_unhealthy_timeout) + 8 s (primary_demote_timeout) + ~1 s; the data
+# nodes' network_partition_timeout (5 s) stays below the demote timeout, so an isolated
+# primary has demoted itself before the standby is promoted.
+
+_INFRA_PGF_NODES='monitor 1 2'
+
+# _infra_pg_autoctl : path of pg_autoctl ($INFRA_PG_AUTOCTL, else PATH, else wherever
+# Debian's pg-auto-failover-cli put it).
+_infra_pg_autoctl() {
+    local p
+    if [[ -n ${INFRA_PG_AUTOCTL:-} ]]; then
+        p=$INFRA_PG_AUTOCTL
+    else
+        p=$(command -v pg_autoctl 2>/dev/null) ||
+            p=$(dpkg -L pg-auto-failover-cli 2>/dev/null | grep -m 1 '/pg_autoctl$') || return 1
+    fi
+    [[ -x $p ]] || return 1
+    printf '%s\n' "$p"
+}
+
+# _infra_pgf_package BINDIR : the Debian package with the monitor extension for that PostgreSQL.
+_infra_pgf_package() {
+    local v
+    v=$(basename "$(dirname "$1")")
+    [[ $v =~ ^[0-9]+$ ]] || v=15
+    printf 'postgresql-%s-auto-failover\n' "$v"
+}
+
+# infra_ensure_pg_auto_failover : install Debian's postgresql-15-auto-failover (the
+# monitor's extension; it pulls pg-auto-failover-cli, which provides pg_autoctl) when
+# pg_autoctl or the extension is missing. pg_autoctl is looked up on PATH, then with
+# `dpkg -L pg-auto-failover-cli` ($INFRA_PG_AUTOCTL overrides).
+infra_ensure_pg_auto_failover() {
+    local bindir pkg aptlog
+    bindir=$(_infra_pg_bindir) || return 1
+    pkg=$(_infra_pgf_package "$bindir")
+    if _infra_pg_autoctl >/dev/null && [[ -f $bindir/../lib/pgautofailover.so ]]; then
+        return 0
+    fi
+    if ((EUID != 0)); then
+        _infra_err "pg_auto_failover is not installed; run as root: apt-get update && apt-get install -y $pkg"
+        return 1
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        _infra_err "pg_auto_failover is not installed and apt-get is unavailable; install pg_auto_failover 2.0 for the PostgreSQL in $bindir (or set INFRA_PG_AUTOCTL)"
+        return 1
+    fi
+    _infra_say "pg_auto_failover not found: running apt-get update && apt-get install -y $pkg"
+    aptlog=$(mktemp "${TMPDIR:-/tmp}/energytrade-apt.XXXXXX") || return 1
+    # Wait for another apt run (a parallel test run installing the same package) rather than fail.
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$pkg"; } >"$aptlog" 2>&1 ||
+        ! _infra_pg_autoctl >/dev/null || [[ ! -f $bindir/../lib/pgautofailover.so ]]; then
+        _infra_err "installing $pkg failed; try: apt-get update && apt-get install -y --no-install-recommends $pkg"
+        _infra_tail "$aptlog"
+        rm -f "$aptlog"
+        return 1
+    fi
+    rm -f "$aptlog"
+    _infra_say "installed $pkg (pg_autoctl: $(_infra_pg_autoctl))"
+}
+
+# _infra_pgf_name N : the directory name of node N (monitor, 1, 2).
+_infra_pgf_name() {
+    case $1 in
+    monitor) printf 'pg-monitor\n' ;;
+    1 | 2) printf 'pg-node-%s\n' "$1" ;;
+    *)
+        _infra_err "node must be 1, 2 or monitor, not '$1'"
+        return 1
+        ;;
+    esac
+}
+
+# _infra_pgf_nd DIR N : node N's real directory.
+_infra_pgf_nd() {
+    local name root
+    name=$(_infra_pgf_name "$2") || return 1
+    root=$(_infra_kv "$1/pg-formation.env" ROOT)
+    [[ -n $root ]] || {
+        _infra_err "no PostgreSQL formation was set up in $1 (infra_start_pg_formation)"
+        return 1
+    }
+    printf '%s/%s\n' "$root" "$name"
+}
+
+# _infra_pgf_port DIR N
+_infra_pgf_port() {
+    case $2 in
+    monitor) _infra_kv "$1/pg-formation.env" MONITOR_PORT ;;
+    *) _infra_kv "$1/pg-formation.env" "NODE_$2_PORT" ;;
+    esac
+}
+
+# _infra_pgf_exec_env DIR N : the environment (env -i arguments) of node N's pg_autoctl.
+_infra_pgf_exec_env() {
+    local nd bindir
+    nd=$(_infra_pgf_nd "$1" "$2") || return 1
+    bindir=$(_infra_kv "$1/pg-formation.env" PG_BIN)
+    printf '%s\n' HOME="$nd" PATH="$bindir:/usr/local/bin:/usr/bin:/bin" LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+        XDG_CONFIG_HOME="$nd/xdg/config" XDG_DATA_HOME="$nd/xdg/share" XDG_RUNTIME_DIR="$nd/xdg/run" \
+        PG_REGRESS_SOCK_DIR="$nd/sock" PGHOST="$nd/sock"
+}
+
+# _infra_pgf_autoctl DIR N ARGS... : pg_autoctl ARGS as the PostgreSQL OS user in node N's
+# private environment (its own XDG dirs and socket dir; nothing from ours, e.g. PGPORT).
+_infra_pgf_autoctl() {
+    local dir=$1 n=$2 env=$1/pg-formation.env
+    local -a e
+    shift 2
+    mapfile -t e < <(_infra_pgf_exec_env "$dir" "$n") || return 1
+    ((${#e[@]})) || return 1
+    (cd / && _infra_as "$(_infra_kv "$env" OS_USER)" env -i "${e[@]}" "$(_infra_kv "$env" PG_AUTOCTL)" "$@")
+}
+
+# _infra_pgf_sql DIR N SQL : run SQL on node N through its unix socket (trust), print rows
+# unaligned (fields separated by |).
+_infra_pgf_sql() {
+    local dir=$1 n=$2 nd db=postgres
+    nd=$(_infra_pgf_nd "$dir" "$n") || return 1
+    [[ $n != monitor ]] || db=pg_auto_failover
+    PGCONNECT_TIMEOUT=3 "$(_infra_kv "$dir/pg-formation.env" PG_BIN)/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+        -d "host=$nd/sock port=$(_infra_pgf_port "$dir" "$n") user=$(_infra_kv "$dir/pg-formation.env" SUPERUSER) dbname=$db" \
+        -c "$3" 2>/dev/null
+}
+
+# _infra_pgf_pid DIR N : the pid of node N's `pg_autoctl run`, when it runs.
+_infra_pgf_pid() {
+    local nd pid
+    nd=$(_infra_pgf_nd "$1" "$2" 2>/dev/null) || return 1
+    pid=$(head -n 1 "$nd/xdg/run/pg_autoctl$nd/data/pg_autoctl.pid" 2>/dev/null) || return 1
+    [[ $pid =~ ^[0-9]+$ ]] && _infra_pid_alive "$pid" || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'pg_autoctl' || return 1
+    printf '%s\n' "$pid"
+}
+
+# _infra_pgf_postmaster DIR N : the pid of node N's postmaster, when it runs.
+_infra_pgf_postmaster() {
+    local nd pid
+    nd=$(_infra_pgf_nd "$1" "$2" 2>/dev/null) || return 1
+    pid=$(head -n 1 "$nd/data/postmaster.pid" 2>/dev/null) || return 1
+    [[ $pid =~ ^[0-9]+$ ]] && _infra_pid_alive "$pid" || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$nd/data" || return 1
+    printf '%s\n' "$pid"
+}
+
+# _infra_pid_alive PID... : true if any PID exists and is not a zombie.
+_infra_pid_alive() {
+    local pid st
+    for pid in "$@"; do
+        st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$pid/stat" 2>/dev/null) || continue
+        [[ -n $st && $st != Z && $st != X ]] && return 0
+    done
+    return 1
+}
+
+# _infra_pgf_ipc_cleanup DIR N : after node N's postgres was killed, remove the small System V
+# shared memory segment it leaves (PostgreSQL reclaims it on its next start in the same
+# data dir, but not once the data dir is deleted).
+_infra_pgf_ipc_cleanup() {
+    local nd key shmid row
+    nd=$(_infra_pgf_nd "$1" "$2" 2>/dev/null) || return 0
+    [[ -f $nd/data/postmaster.pid ]] || return 0
+    _infra_pgf_postmaster "$1" "$2" >/dev/null && return 0
+    read -r key shmid < <(sed -n 7p "$nd/data/postmaster.pid") || return 0
+    [[ $shmid =~ ^[0-9]+$ ]] || return 0
+    command -v ipcs >/dev/null 2>&1 || return 0
+    # Only that segment (key and id), and only if nothing is attached to it.
+    row=$(ipcs -m 2>/dev/null | awk -v id="$shmid" '$2 == id { print $1, $6 }')
+    [[ -n $row && ${row##* } == 0 ]] || return 0
+    (( $(printf '%d' "${row%% *}" 2>/dev/null || echo -1) == key )) || return 0
+    ipcrm -m "$shmid" 2>/dev/null || true
+}
+
+# _infra_pgf_launch DIR N : start node N's `pg_autoctl run` in the background, in a session
+# (and process group) of its own, output appended to DIR/logs/<node>.log.
+_infra_pgf_launch() {
+    local dir=$1 n=$2 env=$1/pg-formation.env nd user log
+    local -a e as=()
+    nd=$(_infra_pgf_nd "$dir" "$n") || return 1
+    user=$(_infra_kv "$env" OS_USER)
+    log=$dir/logs/$(_infra_pgf_name "$n").log
+    mapfile -t e < <(_infra_pgf_exec_env "$dir" "$n")
+    if [[ -n $user ]]; then
+        command -v runuser >/dev/null 2>&1 || {
+            _infra_err "runuser (util-linux) is needed to run pg_autoctl as $user"
+            return 1
+        }
+        as=(runuser -u "$user" --)
+    fi
+    # setsid (an external command) cannot run a shell function, hence runuser directly.
+    (cd / && exec setsid "${as[@]}" env -i "${e[@]}" "$(_infra_kv "$env" PG_AUTOCTL)" run --pgdata "$nd/data") \
+        >>"$log" 2>&1 </dev/null &
+    # Not a job of the caller's shell: no "Killed" notice when infra_pg_node_kill hits it.
+    disown "$!" 2>/dev/null || true
+}
+
+# _infra_pgf_logs DIR N... : the log files worth showing for nodes N...
+_infra_pgf_logs() {
+    local dir=$1 n nd f
+    shift
+    for n in "$@"; do
+        printf '%s\n' "$dir/logs/$(_infra_pgf_name "$n").log"
+        nd=$(_infra_pgf_nd "$dir" "$n" 2>/dev/null) || continue
+        f=$(find "$nd/data/log" -name '*.log' -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -n 1)
+        [[ -z $f ]] || printf '%s\n' "${f#* }"
+    done
+}
+
+# _infra_pgf_fail DIR MESSAGE N... : " failed", the error, the state and the nodes' logs.
+_infra_pgf_fail() {
+    local dir=$1 msg=$2 f
+    local -a logs
+    shift 2
+    printf ' failed\n'
+    _infra_err "$msg"
+    _infra_pgf_autoctl "$dir" monitor show state --pgdata "$(_infra_pgf_nd "$dir" monitor)/data" >&2 2>/dev/null || true
+    mapfile -t logs < <(_infra_pgf_logs "$dir" "$@")
+    for f in "${logs[@]}"; do _infra_tail "$f"; done
+    return 1
+}
+
+# _infra_pgf_states DIR : "N reportedstate goalstate" per data node, from the monitor.
+_infra_pgf_states() {
+    _infra_pgf_sql "$1" monitor "SELECT substr(nodename, 5), reportedstate, goalstate FROM pgautofailover.node
+        WHERE formationid = 'default' AND nodename IN ('node1', 'node2') ORDER BY nodename" | tr '|' ' '
+}
+
+# _infra_pgf_pair DIR : print "PRIMARY SECONDARY" (node numbers) when the monitor has one
+# node primary and the other secondary, both as reported = as assigned.
+_infra_pgf_pair() {
+    local n rep goal p='' s=''
+    while read -r n rep goal; do
+        [[ $rep == "$goal" ]] || continue
+        case $rep in
+        primary) p=$n ;;
+        secondary) s=$n ;;
+        esac
+    done < <(_infra_pgf_states "$1")
+    [[ -n $p && -n $s ]] || return 1
+    printf '%s %s\n' "$p" "$s"
+}
+
+# _infra_pgf_monitor_ready DIR : the monitor answers and its extension is there.
+_infra_pgf_monitor_ready() {
+    [[ $(_infra_pgf_sql "$1" monitor "SELECT 1 FROM pg_extension WHERE extname = 'pgautofailover'") == 1 ]]
+}
+
+# _infra_pgf_app_check DIR N : the application role reaches node N over TCP with its
+# password; print "synchronous_standby_names|synchronous_commit|in_recovery|S", S = the
+# number of standbys streaming to it as synchronous ones.
+_infra_pgf_app_check() {
+    PGPASSWORD=$INFRA_PASSWORD PGCONNECT_TIMEOUT=3 "$(_infra_kv "$1/pg-formation.env" PG_BIN)/psql" -X -q -A -t \
+        -d "host=127.0.0.1 port=$(_infra_pgf_port "$1" "$2") user=$INFRA_USER dbname=postgres sslmode=disable" \
+        -c "SELECT current_setting('synchronous_standby_names'), current_setting('synchronous_commit'), pg_is_in_recovery(),
+                   (SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum'))" 2>/dev/null
+}
+
+# _infra_pgf_ensure_role DIR N : create the application role on node N (a primary) if missing.
+_infra_pgf_ensure_role() {
+    _infra_pgf_sql "$1" "$2" "DO \$\$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$INFRA_USER') THEN
+            CREATE ROLE $INFRA_USER LOGIN SUPERUSER PASSWORD '$INFRA_PASSWORD';
+        END IF; END \$\$" >/dev/null
+}
+
+# _infra_pgf_await_pair DIR T0 NODE... : wait until the monitor has a primary and a secondary,
+# the primary streams to the secondary as a synchronous standby, and energytrade can log in
+# to the primary over TCP; print "P S". (The monitor's view alone may be stale: a node killed
+# moments ago is still "primary" there.) NODE... (those we started) must keep running meanwhile.
+_infra_pgf_await_pair() {
+    local dir=$1 t0=$2 deadline pair p check n role_tried=0 misses=0 gone
+    shift 2
+    deadline=$((t0 + INFRA_START_TIMEOUT * 1000))
+    while :; do
+        if pair=$(_infra_pgf_pair "$dir"); then
+            p=${pair%% *}
+            check=$(_infra_pgf_app_check "$dir" "$p") || check=
+            if [[ -z $check ]] && ((!role_tried)); then
+                role_tried=1
+                _infra_pgf_ensure_role "$dir" "$p" || true
+                check=$(_infra_pgf_app_check "$dir" "$p") || check=
+            fi
+            if [[ $check == ?*'|on|f|'[1-9]* && $(_infra_pgf_sql "$dir" "${pair##* }" "SELECT pg_is_in_recovery()") == t ]]; then
+                printf '%s\n' "$pair"
+                return 0
+            fi
+        fi
+        # (Its pid file appears a moment after the launch.)
+        gone=
+        for n in "$@"; do
+            _infra_pgf_pid "$dir" "$n" >/dev/null || gone=$n
+        done
+        if [[ -z $gone ]]; then
+            misses=0
+        elif ((++misses > 8)); then
+            _infra_pgf_fail "$dir" "pg_autoctl of node $gone in $dir exited" "$gone" >&2
+            return 1
+        fi
+        if (($(_infra_now_ms) > deadline)); then
+            _infra_pgf_fail "$dir" "no primary with a synchronous secondary in $dir after ${INFRA_START_TIMEOUT}s${check:+ (primary reports $check)}" "$@" >&2
+            return 1
+        fi
+        sleep 0.5
+    done
+}
+
+# _infra_pgf_configure DIR N : settings of ours for node N, applied before each start.
+_infra_pgf_configure() {
+    local dir=$1 n=$2 nd user data hba line
+    nd=$(_infra_pgf_nd "$dir" "$n") || return 1
+    user=$(_infra_kv "$dir/pg-formation.env" OS_USER)
+    data=$nd/data
+    # Loaded after pg_autoctl's postgresql-auto-failover.conf (included at the top), so these
+    # win over its sizing for a dedicated machine (shared_buffers = 25% of RAM, …). Nothing
+    # about ports or addresses: pg_autoctl passes those on postgres' command line.
+    {
+        printf '# Written by scripts/lib/infra.sh on every start.\n'
+        printf 'shared_buffers = 128MB\neffective_cache_size = 1GB\nmaintenance_work_mem = 64MB\nwork_mem = 4MB\n'
+        printf "log_line_prefix = '%%m [%%p] %%q%%u@%%d '\nlog_timezone = 'UTC'\ntimezone = 'UTC'\n"
+        if [[ $n == monitor ]]; then
+            # Failover in ~15 s rather than ~55 s (see the section's comment).
+            printf 'pgautofailover.health_check_period = 1000\n'
+            printf 'pgautofailover.health_check_timeout = 1000\n'
+            printf 'pgautofailover.health_check_max_retries = 1\n'
+            printf 'pgautofailover.health_check_retry_delay = 500\n'
+            printf 'pgautofailover.node_considered_unhealthy_timeout = 6000\n'
+            printf 'pgautofailover.primary_demote_timeout = 8000\n'
+        else
+            printf 'max_connections = 300\nfsync = on\npassword_encryption = scram-sha-256\n'
+        fi
+    } >"$data/energytrade.conf" || return 1
+    [[ -z $user ]] || chown "$user:" "$data/energytrade.conf"
+    grep -qx "include_if_exists = 'energytrade.conf'" "$data/postgresql.conf" ||
+        printf "include_if_exists = 'energytrade.conf'\n" >>"$data/postgresql.conf" || return 1
+    if [[ $n != monitor ]]; then
+        # First match wins: ahead of initdb's "host all all 127.0.0.1/32 trust".
+        hba=$data/pg_hba.conf
+        line="host all $INFRA_USER 127.0.0.1/32 scram-sha-256 # written by scripts/lib/infra.sh"
+        if [[ $(head -n 1 "$hba") != "$line" ]]; then
+            { printf '%s\n' "$line" && grep -vxF -- "$line" "$hba"; } >"$hba.tmp" && mv -f "$hba.tmp" "$hba" || return 1
+            [[ -z $user ]] || chown "$user:" "$hba"
+            chmod 600 "$hba"
+        fi
+        # Below primary_demote_timeout: an isolated primary demotes itself first.
+        _infra_pgf_autoctl "$dir" "$n" config set --pgdata "$data" timeout.network_partition_timeout 5 \
+            >>"$dir/logs/$(_infra_pgf_name "$n").log" 2>&1 || {
+            _infra_err "pg_autoctl config set failed for node $n (log: $dir/logs/$(_infra_pgf_name "$n").log)"
+            return 1
+        }
+    fi
+}
+
+# _infra_pgf_create DIR N : `pg_autoctl create` node N (the monitor, or a data node that
+# registers with it: node 1 first becomes the primary, node 2 then clones it).
+_infra_pgf_create() {
+    local dir=$1 n=$2 env=$1/pg-formation.env nd port log rc=0
+    nd=$(_infra_pgf_nd "$dir" "$n") || return 1
+    port=$(_infra_pgf_port "$dir" "$n")
+    log=$dir/logs/$(_infra_pgf_name "$n").log
+    if _infra_port_in_use "$port"; then
+        printf ' failed\n'
+        _infra_err "port $port ($(_infra_pgf_name "$n")) is already in use"
+        return 1
+    fi
+    if [[ $n == monitor ]]; then
+        _infra_pgf_autoctl "$dir" monitor create monitor --pgdata "$nd/data" --pgport "$port" \
+            --pgctl "$(_infra_kv "$env" PG_BIN)/pg_ctl" --hostname 127.0.0.1 --auth trust --no-ssl >>"$log" 2>&1 &&
+            _infra_pgf_autoctl "$dir" monitor config set --pgdata "$nd/data" postgresql.listen_addresses 127.0.0.1 >>"$log" 2>&1 || rc=1
+    else
+        _infra_pgf_autoctl "$dir" "$n" create postgres --pgdata "$nd/data" --pgport "$port" \
+            --pgctl "$(_infra_kv "$env" PG_BIN)/pg_ctl" --pghost "$nd/sock" --listen 127.0.0.1 \
+            --hostname 127.0.0.1 --name "node$n" --monitor "$(_infra_kv "$env" MONITOR_URI)" \
+            --auth trust --no-ssl --replication-quorum true --candidate-priority 50 >>"$log" 2>&1 || rc=1
+    fi
+    ((rc == 0)) || _infra_pgf_fail "$dir" "pg_autoctl create for $(_infra_pgf_name "$n") failed (infra_destroy $dir, then start again)" "$n" >&2
+}
+
+# _infra_pgf_created DIR N : node N's `pg_autoctl create` has completed.
+_infra_pgf_created() {
+    local nd
+    nd=$(_infra_pgf_nd "$1" "$2") || return 1
+    [[ -f $nd/xdg/config/pg_autoctl$nd/data/pg_autoctl.cfg && -f $nd/data/PG_VERSION ]] || return 1
+    # A data node whose initialisation did not finish keeps this file.
+    [[ ! -f $nd/xdg/share/pg_autoctl$nd/data/pg_autoctl.init ]]
+}
+
+# _infra_pgf_await_reaped DIR N : wait (up to 10 s) until the pids in node N's pid files are
+# no zombies. Killed, they linger until init reaps them (here ~2 s), and pg_autoctl and
+# postgres take a zombie for a running instance: "An instance of pg_autoctl is already running".
+_infra_pgf_await_reaped() {
+    local nd f pid st n=100
+    local -a pids=()
+    nd=$(_infra_pgf_nd "$1" "$2") || return 1
+    for f in "$nd/xdg/run/pg_autoctl$nd/data"/*.pid "$nd/data/postmaster.pid"; do
+        [[ -f $f ]] || continue
+        pid=$(head -n 1 "$f" 2>/dev/null)
+        [[ $pid =~ ^[0-9]+$ ]] && pids+=("$pid")
+    done
+    for pid in "${pids[@]}"; do
+        while ((n > 0)); do
+            st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$pid/stat" 2>/dev/null) || st=
+            [[ $st == Z || $st == X ]] || break
+            sleep 0.1
+            n=$((n - 1))
+        done
+    done
+    return 0
+}
+
+# _infra_pgf_start_node DIR N : configure and launch node N unless it runs (no waiting).
+_infra_pgf_start_node() {
+    local dir=$1 n=$2 port
+    _infra_pgf_pid "$dir" "$n" >/dev/null && return 0
+    _infra_pgf_await_reaped "$dir" "$n"
+    port=$(_infra_pgf_port "$dir" "$n")
+    # A postgres left from a killed pg_autoctl would hold the port: pg_autoctl adopts it.
+    if ! _infra_pgf_postmaster "$dir" "$n" >/dev/null && _infra_port_in_use "$port"; then
+        printf ' failed\n'
+        _infra_err "port $port ($(_infra_pgf_name "$n")) is already in use"
+        return 1
+    fi
+    _infra_pgf_configure "$dir" "$n" || return 1
+    _infra_pgf_launch "$dir" "$n"
+}
+
+# _infra_pgf_await_monitor DIR T0
+_infra_pgf_await_monitor() {
+    local dir=$1 deadline=$(($2 + INFRA_START_TIMEOUT * 1000)) n=0
+    until _infra_pgf_monitor_ready "$dir"; do
+        # The pid file appears a moment after the launch.
+        if ! _infra_pgf_pid "$dir" monitor >/dev/null && ((++n > 20)); then
+            _infra_pgf_fail "$dir" "the pg_auto_failover monitor in $dir exited" monitor >&2
+            return 1
+        fi
+        if (($(_infra_now_ms) > deadline)); then
+            _infra_pgf_fail "$dir" "the pg_auto_failover monitor in $dir is not ready after ${INFRA_START_TIMEOUT}s" monitor >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+# _infra_pgf_await_state DIR N T0 STATE... : wait until node N reports one of STATE... (primary
+# states) as assigned, and its postgres answers as a primary (not in recovery).
+_infra_pgf_await_state() {
+    local dir=$1 n=$2 deadline=$(($3 + INFRA_START_TIMEOUT * 1000)) k rep goal st tries=0
+    shift 3
+    while :; do
+        while read -r k rep goal; do
+            [[ $k == "$n" && $rep == "$goal" ]] || continue
+            for st in "$@"; do
+                [[ $rep == "$st" && $(_infra_pgf_sql "$dir" "$n" "SELECT pg_is_in_recovery()") == f ]] && return 0
+            done
+        done < <(_infra_pgf_states "$dir")
+        if ! _infra_pgf_pid "$dir" "$n" >/dev/null && ((++tries > 20)); then
+            _infra_pgf_fail "$dir" "pg_autoctl of node $n in $dir exited" "$n" >&2
+            return 1
+        fi
+        if (($(_infra_now_ms) > deadline)); then
+            _infra_pgf_fail "$dir" "node $n in $dir is not $* after ${INFRA_START_TIMEOUT}s" "$n" >&2
+            return 1
+        fi
+        sleep 0.3
+    done
+}
+
+# infra_start_pg_formation DIR MON_PORT PORT1 PORT2
+# PostgreSQL 15 with automatic failover (pg_auto_failover): a monitor on 127.0.0.1:MON_PORT
+# (DIR/pg-monitor) and data nodes node1 on 127.0.0.1:PORT1 (DIR/pg-node-1, the primary when
+# first created) and node2 on 127.0.0.1:PORT2 (DIR/pg-node-2, a synchronous standby); shared
+# facts in DIR/pg-formation.env. Returns once one node is primary and the other secondary,
+# synchronous replication is on and energytrade/energytrade logs in to the primary over TCP.
+# Clients list both nodes (infra_pg_formation_hosts) and ask for the read-write one.
+# Idempotent: on an existing formation (e.g. after infra_stop DIR) starts what is not
+# running and waits for a primary and a secondary again. The ports cannot change.
+infra_start_pg_formation() {
+    local usage='infra_start_pg_formation DIR MON_PORT PORT1 PORT2'
+    local dir=${1:?$usage} mp=${2:?$usage} p1=${3:?$usage} p2=${4:?$usage}
+    local bindir user autoctl env root base name n t0 pair fresh=0 uri p
+    local -a todo=()
+    for p in "$mp" "$p1" "$p2"; do
+        [[ $p =~ ^[0-9]+$ ]] || {
+            _infra_err "'$p' is not a port (usage: $usage)"
+            return 1
+        }
+    done
+    if [[ $mp == "$p1" || $mp == "$p2" || $p1 == "$p2" ]]; then
+        _infra_err "the three ports must differ (usage: $usage)"
+        return 1
+    fi
+    infra_ensure_pg_auto_failover || return 1
+    bindir=$(_infra_pg_bindir) || return 1
+    user=$(_infra_pg_os_user) || return 1
+    autoctl=$(_infra_pg_autoctl) || return 1
+    mkdir -p "$dir/logs" || return 1
+    dir=$(cd "$dir" && pwd -P) || return 1
+    env=$dir/pg-formation.env
+
+    if [[ -f $env ]]; then
+        for n in $_INFRA_PGF_NODES; do
+            case $n in monitor) p=$mp ;; 1) p=$p1 ;; 2) p=$p2 ;; esac
+            if [[ $(_infra_pgf_port "$dir" "$n") != "$p" ]]; then
+                _infra_err "the PostgreSQL formation in $dir uses ports $(_infra_kv "$env" MONITOR_PORT) $(_infra_kv "$env" NODE_1_PORT) $(_infra_kv "$env" NODE_2_PORT); pass those, or infra_destroy $dir first"
+                return 1
+            fi
+        done
+        root=$(_infra_kv "$env" ROOT)
+        if [[ ! -d $root/pg-monitor ]]; then
+            _infra_err "the PostgreSQL formation in $dir lost its node directories ($root); infra_destroy $dir first"
+            return 1
+        fi
+    else
+        # The nodes run as $user, which must reach their directories, and a unix socket
+        # path (ROOT/pg-node-N/sock/.s.PGSQL.PORT) must fit in 107 bytes.
+        root=$dir
+        chmod go+x "$dir" 2>/dev/null || true
+        if { [[ -n $user ]] && ! _infra_as "$user" test -x "$dir"; } || ((${#dir} > 75)); then
+            base=$(mktemp -d "${TMPDIR:-/tmp}/energytrade-pg.XXXXXX") || return 1
+            chmod 755 "$base"
+            root=$base
+            _infra_say "note: PostgreSQL formation data for $dir lives in $base"
+        fi
+        for n in $_INFRA_PGF_NODES; do
+            name=$(_infra_pgf_name "$n")
+            if [[ $root != "$dir" ]]; then
+                rm -rf "${dir:?}/$name"
+                ln -sfn "$root/$name" "$dir/$name" || return 1
+            fi
+        done
+        : >"$env.tmp" || return 1
+        {
+            printf '# Written by scripts/lib/infra.sh: the PostgreSQL formation (pg_auto_failover) in this directory.\n'
+            printf 'MONITOR_PORT=%s\nNODE_1_PORT=%s\nNODE_2_PORT=%s\n' "$mp" "$p1" "$p2"
+            printf 'HOSTS=127.0.0.1:%s,127.0.0.1:%s\n' "$p1" "$p2"
+            printf 'PSQL_CONNINFO=host=127.0.0.1,127.0.0.1 port=%s,%s target_session_attrs=read-write user=%s dbname=postgres\n' "$p1" "$p2" "$INFRA_USER"
+            printf 'ROOT=%s\nOS_USER=%s\nSUPERUSER=%s\n' "$root" "$user" "${user:-$(id -un)}"
+            printf 'PG_BIN=%s\nPG_AUTOCTL=%s\n' "$bindir" "$autoctl"
+        } >>"$env.tmp" && mv -f "$env.tmp" "$env" || return 1
+    fi
+    for n in $_INFRA_PGF_NODES; do
+        name=$(_infra_pgf_name "$n")
+        mkdir -p "$root/$name/sock" "$root/$name/xdg/config" "$root/$name/xdg/share" "$root/$name/xdg/run" || return 1
+        chmod 755 "$root/$name" "$root/$name/sock"
+        chmod 700 "$root/$name/xdg" "$root/$name/xdg/run"
+        [[ -z $user ]] || chown -R "$user:" "$root/$name/sock" "$root/$name/xdg" || return 1
+        [[ -z $user ]] || chown "$user:" "$root/$name" || return 1
+        _infra_pgf_created "$dir" "$n" || fresh=1
+    done
+
+    t0=$(_infra_now_ms)
+    if ((!fresh)); then
+        for n in $_INFRA_PGF_NODES; do
+            _infra_pgf_pid "$dir" "$n" >/dev/null || todo+=("$n")
+        done
+        if ((${#todo[@]} == 0)); then
+            printf 'PostgreSQL formation already running in %s; waiting for a primary and a secondary …' "$dir"
+        else
+            printf 'starting PostgreSQL formation in %s (%s; monitor 127.0.0.1:%s; starting %s) …' \
+                "$dir" "$(_infra_kv "$env" HOSTS)" "$mp" "${todo[*]}"
+        fi
+        # The monitor first: the keepers report to it.
+        if [[ ${todo[0]:-} == monitor ]]; then
+            _infra_pgf_start_node "$dir" monitor || return 1
+            _infra_pgf_await_monitor "$dir" "$t0" || return 1
+            todo=("${todo[@]:1}")
+        fi
+        for n in "${todo[@]}"; do
+            _infra_pgf_start_node "$dir" "$n" || return 1
+        done
+        pair=$(_infra_pgf_await_pair "$dir" "$t0" "${todo[@]}") || return 1
+        printf ' primary node%s, secondary node%s, ready in %s\n' "${pair%% *}" "${pair##* }" "$(_infra_elapsed "$t0")"
+        return 0
+    fi
+
+    printf 'starting PostgreSQL formation in %s (%s; monitor 127.0.0.1:%s) …' "$dir" "$(_infra_kv "$env" HOSTS)" "$mp"
+    # Sequential: monitor, node 1 (registers first: primary), node 2 (clones node 1).
+    if ! _infra_pgf_created "$dir" monitor; then
+        _infra_pgf_create "$dir" monitor || return 1
+    fi
+    _infra_pgf_start_node "$dir" monitor || return 1
+    _infra_pgf_await_monitor "$dir" "$t0" || return 1
+    uri=$(_infra_pgf_autoctl "$dir" monitor show uri --pgdata "$(_infra_pgf_nd "$dir" monitor)/data" --formation monitor 2>/dev/null)
+    [[ $uri == postgres://* ]] || {
+        _infra_pgf_fail "$dir" "could not read the monitor's URI" monitor >&2
+        return 1
+    }
+    sed -i '/^MONITOR_URI=/d' "$env" && printf 'MONITOR_URI=%s\n' "$uri" >>"$env" || return 1
+    printf ' monitor up after %s,' "$(_infra_elapsed "$t0")"
+    for n in 1 2; do
+        if ! _infra_pgf_created "$dir" "$n"; then
+            _infra_pgf_create "$dir" "$n" || return 1
+        fi
+        _infra_pgf_start_node "$dir" "$n" || return 1
+        if [[ $n == 1 ]]; then
+            _infra_pgf_await_state "$dir" 1 "$t0" single wait_primary primary || return 1
+            # The state is the one its creation reported: postgres may still be starting.
+            until _infra_pgf_ensure_role "$dir" 1; do
+                if (($(_infra_now_ms) > t0 + INFRA_START_TIMEOUT * 1000)); then
+                    _infra_pgf_fail "$dir" "could not create the role $INFRA_USER on node 1" 1 >&2
+                    return 1
+                fi
+                sleep 0.2
+            done
+            printf ' node1 up after %s,' "$(_infra_elapsed "$t0")"
+        fi
+    done
+    pair=$(_infra_pgf_await_pair "$dir" "$t0" 1 2) || return 1
+    printf ' primary node%s, secondary node%s, ready in %s\n' "${pair%% *}" "${pair##* }" "$(_infra_elapsed "$t0")"
+}
+
+# infra_pg_formation_hosts DIR : print 127.0.0.1:PORT1,127.0.0.1:PORT2 (an Npgsql
+# multi-host Host value; add Target Session Attributes=read-write).
+infra_pg_formation_hosts() {
+    local dir=${1:?infra_pg_formation_hosts DIR} hosts
+    hosts=$(_infra_kv "$dir/pg-formation.env" HOSTS)
+    [[ -n $hosts ]] || {
+        _infra_err "no PostgreSQL formation was set up in $dir"
+        return 1
+    }
+    printf '%s\n' "$hosts"
+}
+
+# infra_pg_formation_primary DIR : print the number (1 or 2) of the node that the monitor
+# currently has as primary (reported and assigned a writable state: single, wait_primary,
+# primary, …); fails when there is none (e.g. in the middle of a failover) or the monitor is down.
+infra_pg_formation_primary() {
+    local dir=${1:?infra_pg_formation_primary DIR} n
+    [[ -f $dir/pg-formation.env ]] || {
+        _infra_err "no PostgreSQL formation was set up in $dir"
+        return 1
+    }
+    n=$(_infra_pgf_sql "$dir" monitor "SELECT substr(nodename, 5) FROM pgautofailover.node
+        WHERE formationid = 'default' AND nodename IN ('node1', 'node2')
+          AND reportedstate = goalstate
+          AND goalstate IN ('single', 'wait_primary', 'primary', 'join_primary', 'apply_settings')
+        ORDER BY nodeid LIMIT 1") || {
+        _infra_err "the pg_auto_failover monitor in $dir does not answer"
+        return 1
+    }
+    [[ -n $n ]] || {
+        _infra_err "the formation in $dir has no primary right now"
+        return 1
+    }
+    printf '%s\n' "$n"
+}
+
+# infra_pg_formation_wait DIR : wait until there is a primary and a secondary (as reported
+# to the monitor) with sync replication on, then print the monitor's view (pg_autoctl show state).
+infra_pg_formation_wait() {
+    local dir=${1:?infra_pg_formation_wait DIR} t0 pair
+    [[ -f $dir/pg-formation.env ]] || {
+        _infra_err "no PostgreSQL formation was set up in $dir"
+        return 1
+    }
+    dir=$(cd "$dir" && pwd -P) || return 1
+    t0=$(_infra_now_ms)
+    printf 'waiting for a primary and a secondary in %s …' "$dir"
+    pair=$(_infra_pgf_await_pair "$dir" "$t0") || return 1
+    printf ' primary node%s, secondary node%s after %s\n' "${pair%% *}" "${pair##* }" "$(_infra_elapsed "$t0")"
+    _infra_pgf_autoctl "$dir" monitor show state --pgdata "$(_infra_pgf_nd "$dir" monitor)/data" 2>/dev/null || true
+}
+
+# _infra_pgf_kill DIR N : SIGKILL node N's process tree; true once all of it is gone.
+_infra_pgf_kill() {
+    local dir=$1 n=$2 pid pm pgid own left tries=100
+    local -a pids=() kids=() mine=()
+    pid=$(_infra_pgf_pid "$dir" "$n") || pid=
+    pm=$(_infra_pgf_postmaster "$dir" "$n") || pm=
+    [[ -n $pid || -n $pm ]] || return 0
+    [[ -z $pid ]] || mine+=("$pid")
+    [[ -z $pm ]] || mine+=("$pm")
+    own=$(ps -o pgid= -p "$$" | tr -d ' ')
+    pgid=
+    [[ -z $pid ]] || pgid=$(ps -o pgid= -p "$pid" | tr -d ' ')
+    [[ $pgid != "$own" ]] || pgid=
+    # Freeze first, so that nothing forks or writes between listing and killing.
+    [[ -z $pgid ]] || kill -STOP -- "-$pgid" 2>/dev/null || true
+    [[ -z $pid ]] || kill -STOP "$pid" 2>/dev/null || true
+    if [[ -n $pm ]]; then
+        kill -STOP "$pm" 2>/dev/null || true
+        # Backends and auxiliary processes setsid() themselves: not in the group.
+        mapfile -t kids < <(pgrep -P "$pm")
+        ((${#kids[@]} == 0)) || kill -STOP "${kids[@]}" 2>/dev/null || true
+    fi
+    [[ -z $pgid ]] || mapfile -t pids < <(pgrep -g "$pgid")
+    [[ -z $pgid ]] || kill -KILL -- "-$pgid" 2>/dev/null || true
+    kill -KILL "${mine[@]}" "${kids[@]}" 2>/dev/null || true
+    while ((tries-- > 0)); do
+        left=0
+        _infra_pid_alive "${mine[@]}" "${kids[@]}" "${pids[@]}" && left=1
+        [[ -z $pgid ]] || ! _infra_pid_alive $(pgrep -g "$pgid") || left=1
+        ((left)) || return 0
+        sleep 0.1
+    done
+    _infra_err "node $n of the formation in $dir: processes still alive after SIGKILL"
+    return 1
+}
+
+# infra_pg_node_kill DIR N : SIGKILL node N's whole tree at once (pg_autoctl run, keeper,
+# postgres and its backends), as a power cut of its machine (N = 1, 2 or monitor). Returns
+# when all of them are gone. The monitor fails over after ~15 s if N was the primary.
+infra_pg_node_kill() {
+    local usage='infra_pg_node_kill DIR N'
+    local dir=${1:?$usage} n=${2:?$usage} t0
+    dir=$(cd "$dir" 2>/dev/null && pwd -P) || {
+        _infra_err "no such directory: $1"
+        return 1
+    }
+    _infra_pgf_nd "$dir" "$n" >/dev/null || return 1
+    t0=$(_infra_now_ms)
+    if ! _infra_pgf_pid "$dir" "$n" >/dev/null && ! _infra_pgf_postmaster "$dir" "$n" >/dev/null; then
+        _infra_say "PostgreSQL formation node $n in $dir is not running"
+        return 0
+    fi
+    printf 'killing PostgreSQL formation node %s (SIGKILL to its whole tree) …' "$n"
+    _infra_pgf_kill "$dir" "$n" || return 1
+    printf ' gone after %s\n' "$(_infra_elapsed "$t0")"
+}
+
+# infra_pg_node_start DIR N : restart node N (1, 2 or monitor) in place after it was killed
+# or stopped (also starts the monitor if it is down). Returns when node N is secondary again
+# and the other primary (a killed primary comes back demoted and catches up through
+# pg_rewind), or, when the other node is not running, when N is primary on its own.
+infra_pg_node_start() {
+    local usage='infra_pg_node_start DIR N'
+    local dir=${1:?$usage} n=${2:?$usage} t0 other pair
+    dir=$(cd "$dir" 2>/dev/null && pwd -P) || {
+        _infra_err "no such directory: $1"
+        return 1
+    }
+    _infra_pgf_nd "$dir" "$n" >/dev/null || return 1
+    t0=$(_infra_now_ms)
+    if [[ $n == monitor ]] || ! _infra_pgf_pid "$dir" monitor >/dev/null; then
+        if ! _infra_pgf_pid "$dir" monitor >/dev/null; then
+            printf 'starting the PostgreSQL formation monitor (127.0.0.1:%s) …' "$(_infra_pgf_port "$dir" monitor)"
+            _infra_pgf_start_node "$dir" monitor || return 1
+            _infra_pgf_await_monitor "$dir" "$t0" || return 1
+            printf ' up after %s\n' "$(_infra_elapsed "$t0")"
+        fi
+        [[ $n != monitor ]] || return 0
+    fi
+    other=$((3 - n))
+    if _infra_pgf_pid "$dir" "$n" >/dev/null; then
+        printf 'PostgreSQL formation node %s already running; waiting …' "$n"
+    else
+        printf 'starting PostgreSQL formation node %s (127.0.0.1:%s) …' "$n" "$(_infra_pgf_port "$dir" "$n")"
+        _infra_pgf_start_node "$dir" "$n" || return 1
+    fi
+    if _infra_pgf_pid "$dir" "$other" >/dev/null; then
+        pair=$(_infra_pgf_await_pair "$dir" "$t0" "$n") || return 1
+        printf ' node%s is %s (node%s primary) after %s\n' "$n" \
+            "$([[ ${pair%% *} == "$n" ]] && echo primary || echo secondary)" "${pair%% *}" "$(_infra_elapsed "$t0")"
+    else
+        _infra_pgf_await_state "$dir" "$n" "$t0" single wait_primary primary || return 1
+        printf ' node%s is primary (node%s down) after %s\n' "$n" "$other" "$(_infra_elapsed "$t0")"
+    fi
+}
+
+# infra_stop_pg_formation DIR [fast] : stop the formation in DIR: the data nodes together,
+# then the monitor (pg_autoctl stop; "fast" = SIGKILL their trees, for throw-away data).
+# Tolerates nodes already stopped.
+infra_stop_pg_formation() {
+    local dir=${1:?infra_stop_pg_formation DIR [fast]} n pid t0 live=0 rc=0 group
+    local -a pids
+    [[ -f $dir/pg-formation.env ]] || return 0
+    dir=$(cd "$dir" && pwd -P) || return 0
+    t0=$(_infra_now_ms)
+    for n in $_INFRA_PGF_NODES; do
+        if _infra_pgf_pid "$dir" "$n" >/dev/null || _infra_pgf_postmaster "$dir" "$n" >/dev/null; then
+            live=$((live + 1))
+        fi
+    done
+    ((live == 0)) || printf 'stopping PostgreSQL formation in %s (%s of 3 nodes running) …' "$dir" "$live"
+    for group in '1 2' monitor; do
+        pids=()
+        for n in $group; do
+            pid=$(_infra_pgf_pid "$dir" "$n") || continue
+            if [[ ${2:-} == fast ]]; then
+                _infra_pgf_kill "$dir" "$n" || rc=1
+            else
+                _infra_pgf_autoctl "$dir" "$n" stop --pgdata "$(_infra_pgf_nd "$dir" "$n")/data" >/dev/null 2>&1 ||
+                    kill -TERM "$pid" 2>/dev/null || true
+                pids+=("$n:$pid")
+            fi
+        done
+        for pid in "${pids[@]}"; do
+            n=${pid%%:*}
+            if ! _infra_wait_gone "${pid#*:}" 60; then
+                _infra_say "pg_autoctl of node $n still running after 60s; killing it"
+                _infra_pgf_kill "$dir" "$n" || rc=1
+            fi
+        done
+        # A postgres whose pg_autoctl was killed alone.
+        for n in $group; do
+            if _infra_pgf_postmaster "$dir" "$n" >/dev/null; then
+                _infra_pgf_kill "$dir" "$n" || rc=1
+            fi
+            _infra_pgf_ipc_cleanup "$dir" "$n"
+        done
+    done
+    ((live == 0)) || printf ' stopped in %s\n' "$(_infra_elapsed "$t0")"
+    return "$rc"
+}
+
 # ---------------------------------------------------------------- both
 
 # infra_stop DIR [fast] : stop whatever infra_start_* started in DIR (including a
-# RabbitMQ cluster's nodes in DIR/rabbit-*); graceful unless "fast" (kill; only for
-# data about to be deleted). Never fails on "already stopped".
+# RabbitMQ cluster's nodes in DIR/rabbit-* and a PostgreSQL formation's in DIR/pg-*);
+# graceful unless "fast" (kill; only for data about to be deleted). Never fails on
+# "already stopped".
 infra_stop() {
     local dir=${1:?infra_stop DIR [fast]} rc=0
     [[ -d $dir ]] || return 0
+    # Balancers first: clients see "no replica" at once rather than calls hanging on stopping ones.
+    infra_stop_grpc_balancers "$dir" || rc=1
+    infra_stop_pg_formation "$dir" "${2:-}" || rc=1
     infra_stop_rabbitmq_cluster "$dir" "${2:-}" || rc=1
     infra_stop_rabbitmq "$dir" "${2:-}" || rc=1
     infra_stop_postgres "$dir" "${2:-}" || rc=1
@@ -1030,12 +1876,12 @@ infra_stop() {
 }
 
 # infra_destroy DIR : stop (fast) everything in DIR, then delete DIR (and a
-# relocated PostgreSQL dir).
+# relocated PostgreSQL dir or formation).
 infra_destroy() {
     local dir=${1:?infra_destroy DIR} target l
     [[ -d $dir ]] || return 0
     infra_stop "$dir" fast || true
-    for l in "$dir/pg" "$dir/pg-socket"; do
+    for l in "$dir/pg" "$dir/pg-socket" "$dir/pg-monitor" "$dir/pg-node-1" "$dir/pg-node-2"; do
         if [[ -L $l ]]; then
             target=$(readlink "$l") || continue
             case $target in
@@ -1045,3 +1891,7 @@ infra_destroy() {
     done
     rm -rf "$dir"
 }
+
+# gRPC balancers in front of service replicas (HAProxy): infra_start_grpc_balancer and friends.
+# shellcheck source=scripts/lib/haproxy.sh
+source "$(dirname "${BASH_SOURCE[0]}")/haproxy.sh"

@@ -17,7 +17,11 @@ public sealed partial class TotalsChangeFeed(NpgsqlDataSource dataSource, TimePr
     /// a notification the connection is exercised so a dead one fails and is replaced.
     /// </summary>
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Watchers fall back to reading on a timer while not listening; a failover of a replicated
+    /// PostgreSQL takes ~15 s, so reconnecting is tried at least every 5 s to be back soon after.
+    /// </summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly Lock _gate = new();
     // Copy on write: Publish runs on Npgsql's reading thread and walks a snapshot without locking.

@@ -10,7 +10,7 @@ namespace EnergyTrade.FaultTests.Infrastructure;
 public static class FaultCase
 {
     public static async Task RunAsync(ITestOutputHelper output, string name, TimeSpan limit, Func<FaultCluster, CancellationToken, Task> body,
-        bool separateDatabases = false, bool clusteredBroker = false)
+        bool separateDatabases = false, bool clusteredBroker = false, int replicas = 1, bool replicatedDatabase = false)
     {
         var log = new CaseLog(output, name);
         log.Line(string.Create(CultureInfo.InvariantCulture, $"starting (time limit {limit.TotalSeconds:F0}s)"));
@@ -19,7 +19,7 @@ public static class FaultCase
         var passed = false;
         try
         {
-            cluster = await FaultCluster.StartAsync(log, separateDatabases, cts.Token, clusteredBroker);
+            cluster = await FaultCluster.StartAsync(log, separateDatabases, cts.Token, clusteredBroker, replicas, replicatedDatabase);
             try
             {
                 await body(cluster, cts.Token).WaitAsync(cts.Token);
@@ -55,7 +55,7 @@ public static class FaultCase
 
     private static void DumpLogs(FaultCluster cluster, CaseLog log)
     {
-        foreach (var slot in cluster.TradeSlots.Prepend(cluster.Shipments))
+        foreach (var slot in cluster.TradeSlots.Concat(cluster.ShipmentsSlots))
         {
             foreach (var process in slot.History)
             {

@@ -41,7 +41,7 @@ public sealed class FaultCluster : IAsyncDisposable
 
     private readonly RabbitNode? _rabbit;
 
-    private FaultCluster(string directory, CaseLog log, RabbitNode? rabbit, RabbitCluster? broker, PostgresNode shipmentsPg, PostgresNode tradePg)
+    private FaultCluster(string directory, CaseLog log, RabbitNode? rabbit, RabbitCluster? broker, PostgresNode shipmentsPg, PostgresNode tradePg, int replicas)
     {
         Directory = directory;
         Log = log;
@@ -51,9 +51,18 @@ public sealed class FaultCluster : IAsyncDisposable
         TradePg = tradePg;
         Shipments = new ServiceSlot("Shipments", this);
         Trade = new ServiceSlot("Trade", this);
+        if (replicas > 1)
+        {
+            // Two of each behind HAProxy (scripts/lib/haproxy.sh), as scripts/up.sh --ha runs them:
+            // clients call one address per service and the balancer picks a replica that is ready.
+            ExtraShipmentsSlots.Add(new ServiceSlot("Shipments2", this));
+            AddTradeSlot();
+            ShipmentsBalancerPort = InfraScript.FreePort();
+            TradeBalancerPort = InfraScript.FreePort();
+        }
         Metrics = new TradeMetrics(() => TradeSlots.SelectMany(s => s.Current is { HasExited: false } p ? [p] : Array.Empty<ServiceProcess>()));
-        ShipmentsClient = new ShipmentService.ShipmentServiceClient(Shipments.Channel);
-        TradeClient = new TradeService.TradeServiceClient(Trade.Channel);
+        ShipmentsClient = new ShipmentService.ShipmentServiceClient(ShipmentsBalancerPort is { } sp ? Shipments.ChannelTo(sp) : Shipments.Channel);
+        TradeClient = new TradeService.TradeServiceClient(TradeBalancerPort is { } tp ? Trade.ChannelTo(tp) : Trade.Channel);
         Ledger = new Ledger();
         Load = new ShipmentLoad(ShipmentsClient, Ledger);
     }
@@ -71,6 +80,11 @@ public sealed class FaultCluster : IAsyncDisposable
     public ServiceSlot Trade { get; }
     public List<ServiceSlot> ExtraTradeSlots { get; } = [];
     public IEnumerable<ServiceSlot> TradeSlots => ExtraTradeSlots.Prepend(Trade);
+    public List<ServiceSlot> ExtraShipmentsSlots { get; } = [];
+    public IEnumerable<ServiceSlot> ShipmentsSlots => ExtraShipmentsSlots.Prepend(Shipments);
+    /// <summary>Where the balancers in front of the replicas listen, when the case runs two of each.</summary>
+    public int? ShipmentsBalancerPort { get; }
+    public int? TradeBalancerPort { get; }
     public TradeMetrics Metrics { get; }
     public ShipmentService.ShipmentServiceClient ShipmentsClient { get; }
     public TradeService.TradeServiceClient TradeClient { get; }
@@ -80,7 +94,8 @@ public sealed class FaultCluster : IAsyncDisposable
     public TcpProxy? ShipmentsRabbitProxy { get; private set; }
 
     /// <summary>Starts the nodes (in parallel) under a fresh directory; services are started by the case.</summary>
-    public static async Task<FaultCluster> StartAsync(CaseLog log, bool separateDatabases, CancellationToken cancellationToken, bool clusteredBroker = false)
+    public static async Task<FaultCluster> StartAsync(CaseLog log, bool separateDatabases, CancellationToken cancellationToken, bool clusteredBroker = false,
+        int replicas = 1, bool replicatedDatabase = false)
     {
         var root = Path.Combine(ServiceProcess.RepositoryRoot(), ".run");
         await SweepOrphansAsync(root, log);
@@ -92,11 +107,16 @@ public sealed class FaultCluster : IAsyncDisposable
         {
             var rabbit = clusteredBroker ? Task.FromResult<RabbitNode?>(null) : StartNodeAsync(Path.Combine(directory, "rabbit"), cancellationToken);
             var broker = clusteredBroker ? StartBrokerAsync(Path.Combine(directory, "rabbit"), cancellationToken) : Task.FromResult<RabbitCluster?>(null);
-            var shipmentsPg = PostgresNode.StartAsync(Path.Combine(directory, separateDatabases ? "pg-shipments" : "pg"), cancellationToken);
+            var shipmentsPg = replicatedDatabase
+                ? PostgresNode.StartFormationAsync(Path.Combine(directory, "pg"), cancellationToken)
+                : PostgresNode.StartAsync(Path.Combine(directory, separateDatabases ? "pg-shipments" : "pg"), cancellationToken);
             var tradePg = separateDatabases ? PostgresNode.StartAsync(Path.Combine(directory, "pg-trade"), cancellationToken) : shipmentsPg;
             await Task.WhenAll(rabbit, broker, shipmentsPg, tradePg);
-            var cluster = new FaultCluster(directory, log, rabbit.Result, broker.Result, shipmentsPg.Result, tradePg.Result);
-            var databases = separateDatabases ? $" (Shipments) and 127.0.0.1:{tradePg.Result.Port} (Trade)" : " (both databases)";
+            var cluster = new FaultCluster(directory, log, rabbit.Result, broker.Result, shipmentsPg.Result, tradePg.Result, replicas);
+            if (replicas > 1) await cluster.StartBalancersAsync(cancellationToken);
+            var databases = separateDatabases ? $" (Shipments) and 127.0.0.1:{tradePg.Result.Port} (Trade)"
+                : replicatedDatabase ? $" (the monitor of a formation of two data nodes, {shipmentsPg.Result.DataPort(1)} and {shipmentsPg.Result.DataPort(2)}; both databases)"
+                : " (both databases)";
             var brokerText = broker.Result is { } b ? $"a RabbitMQ cluster at {b.ClusterNodes}" : $"RabbitMQ 127.0.0.1:{rabbit.Result!.Port}";
             log.Line(string.Create(CultureInfo.InvariantCulture,
                 $"nodes up in {clock.Elapsed.TotalSeconds:F1}s under {directory}: {brokerText}, PostgreSQL 127.0.0.1:{shipmentsPg.Result.Port}{databases}"));
@@ -153,8 +173,19 @@ public sealed class FaultCluster : IAsyncDisposable
         ["Logging__LogLevel__MassTransit"] = "Warning",
     };
 
-    public Task<ServiceProcess> StartShipmentsAsync(IReadOnlyDictionary<string, string>? extra = null, bool waitReady = true) =>
-        Shipments.StartAsync(With(ShipmentsEnvironment(), extra), waitReady, waitForConsumer: false);
+    public Task<ServiceProcess> StartShipmentsAsync(IReadOnlyDictionary<string, string>? extra = null, bool waitReady = true, ServiceSlot? slot = null) =>
+        (slot ?? Shipments).StartAsync(With(ShipmentsEnvironment(), extra), waitReady, waitForConsumer: false);
+
+    private async Task StartBalancersAsync(CancellationToken cancellationToken)
+    {
+        var balancers = Path.Combine(Directory, "lb");
+        foreach (var (name, port, slots) in new[] { ("shipments", ShipmentsBalancerPort!.Value, ShipmentsSlots), ("trade", TradeBalancerPort!.Value, TradeSlots) })
+        {
+            await InfraScript.RunAsync("infra_start_grpc_balancer", [balancers, name, port.ToString(CultureInfo.InvariantCulture), .. slots.Select(s => $"{s.GrpcPort}/{s.HttpPort}")],
+                TimeSpan.FromSeconds(60), cancellationToken);
+        }
+        Log.Line($"balancers: Shipments 127.0.0.1:{ShipmentsBalancerPort} and Trade 127.0.0.1:{TradeBalancerPort}, over two replicas each");
+    }
 
     /// <param name="testHost">Run Trade through tests/EnergyTrade.Trade.TestHost, which adds the crash hook <c>FaultInjection:CrashAfterCommit</c>.</param>
     public Task<ServiceProcess> StartTradeAsync(IReadOnlyDictionary<string, string>? extra = null, bool waitReady = true, ServiceSlot? slot = null,
@@ -344,7 +375,7 @@ public sealed class FaultCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Metrics.DisposeAsync();
-        foreach (var slot in TradeSlots.Prepend(Shipments)) await slot.DisposeAsync();
+        foreach (var slot in TradeSlots.Concat(ShipmentsSlots)) await slot.DisposeAsync();
         foreach (var channel in _channels) channel.Dispose();
         foreach (var owned in _owned) await owned.DisposeAsync();
         _rabbit?.Dispose();
@@ -406,6 +437,7 @@ public sealed class FaultCluster : IAsyncDisposable
         private readonly FaultCluster _cluster;
         private readonly int _grpcPort = InfraScript.FreePort();
         private readonly int _httpPort = InfraScript.FreePort();
+        private readonly CallCredentials _bearer;
 
         internal ServiceSlot(string name, FaultCluster cluster)
         {
@@ -413,14 +445,25 @@ public sealed class FaultCluster : IAsyncDisposable
             _cluster = cluster;
             // Calls carry a bearer token the services trust in tests (ServiceProcess configures them for TestAuth).
             var token = TestAuth.Token(lifetime: TimeSpan.FromHours(2));
-            var bearer = CallCredentials.FromInterceptor((_, metadata) =>
+            _bearer = CallCredentials.FromInterceptor((_, metadata) =>
             {
                 metadata.Add("Authorization", $"Bearer {token}");
                 return Task.CompletedTask;
             });
-            Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_grpcPort}", new GrpcChannelOptions
+            Channel = ChannelTo(_grpcPort);
+        }
+
+        public string Name { get; }
+        public GrpcChannel Channel { get; }
+        public int GrpcPort => _grpcPort;
+        public int HttpPort => _httpPort;
+
+        /// <summary>A channel to a port on this machine (this slot's, or a balancer's) whose calls carry the slot's token.</summary>
+        internal GrpcChannel ChannelTo(int port)
+        {
+            var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
             {
-                Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, bearer),
+                Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, _bearer),
                 UnsafeUseInsecureChannelCallCredentials = true,
                 HttpHandler = new SocketsHttpHandler
                 {
@@ -429,14 +472,12 @@ public sealed class FaultCluster : IAsyncDisposable
                     PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
                 },
             });
-            cluster._channels.Add(Channel);
+            _cluster._channels.Add(channel);
+            return channel;
         }
-
-        public string Name { get; }
-        public GrpcChannel Channel { get; }
         public ServiceProcess? Current { get; private set; }
         public List<ServiceProcess> History { get; } = [];
-        private string ServiceName => Name.StartsWith("Trade", StringComparison.Ordinal) ? "Trade" : Name;
+        private string ServiceName => Name.StartsWith("Trade", StringComparison.Ordinal) ? "Trade" : "Shipments";
 
         public async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> environment, bool waitReady, bool waitForConsumer, bool testHost = false)
         {
