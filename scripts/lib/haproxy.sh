@@ -40,6 +40,7 @@ infra_start_grpc_balancer() {
         _infra_err "no replicas given (usage: $usage)"
         return 1
     }
+    infra_ensure_haproxy || return 1
     mkdir -p "$dir/haproxy-$name" || return 1
     hdir=$(cd "$dir/haproxy-$name" && pwd -P) || return 1
     cfg=$hdir/haproxy.cfg

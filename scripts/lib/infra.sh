@@ -28,6 +28,8 @@
 #   infra_pg_formation_wait DIR                wait for a primary and a secondary, print the state
 #   infra_pg_node_kill DIR N                   SIGKILL node N's whole process tree (N = 1, 2, monitor)
 #   infra_pg_node_start DIR N                  restart node N in place, wait until it has rejoined
+#   infra_pg_switchover DIR                    planned switchover: the standby becomes primary
+#   infra_pg_node_restart DIR N                planned restart of node N (maintenance, stop, start)
 #   infra_stop_pg_formation DIR [fast]         stop the monitor and both data nodes
 #   infra_start_grpc_balancer DIR NAME PORT GRPC/HTTP...
 #                                              HAProxy for NAME's replicas (scripts/lib/haproxy.sh)
@@ -1809,6 +1811,95 @@ infra_pg_node_start() {
         _infra_pgf_await_state "$dir" "$n" "$t0" single wait_primary primary || return 1
         printf ' node%s is primary (node%s down) after %s\n' "$n" "$other" "$(_infra_elapsed "$t0")"
     fi
+}
+
+# infra_pg_switchover DIR : a planned switchover (pg_autoctl perform switchover): the primary
+# drains and becomes the standby, the standby is promoted. Returns once the roles are swapped and
+# synchronous replication runs again. Writes stall for the seconds the switch takes.
+infra_pg_switchover() {
+    local dir=${1:?infra_pg_switchover DIR} t0 before pair
+    dir=$(cd "$dir" 2>/dev/null && pwd -P) || {
+        _infra_err "no such directory: $1"
+        return 1
+    }
+    t0=$(_infra_now_ms)
+    before=$(_infra_pgf_pair "$dir") || {
+        _infra_err "no primary with a secondary in $dir to switch over"
+        return 1
+    }
+    printf 'switching the PostgreSQL primary over from node%s to node%s …' "${before%% *}" "${before##* }"
+    # It waits for the monitor to finish (up to 60 s); the wait below checks postgres itself.
+    _infra_pgf_autoctl "$dir" "${before%% *}" perform switchover --pgdata "$(_infra_pgf_nd "$dir" "${before%% *}")/data" >/dev/null 2>&1 || true
+    while :; do
+        pair=$(_infra_pgf_await_pair "$dir" "$t0" 1 2) || return 1
+        [[ $pair == "${before##* } ${before%% *}" ]] && break
+        if (($(_infra_now_ms) > t0 + INFRA_START_TIMEOUT * 1000)); then
+            _infra_err "the switchover in $dir did not happen (still primary node${pair%% *})"
+            return 1
+        fi
+        sleep 0.5
+    done
+    printf ' node%s primary after %s\n' "${pair%% *}" "$(_infra_elapsed "$t0")"
+}
+
+# infra_pg_node_restart DIR N : a planned restart of data node N (or the monitor), one step of a
+# rolling upgrade.
+# A primary is switched over first (infra_pg_switchover). The standby is put in maintenance, so
+# the primary stops waiting for it before it goes (no write stall), stopped gracefully
+# (pg_autoctl stop), started, and released from maintenance; returns once it is the synchronous
+# secondary again.
+infra_pg_node_restart() {
+    local usage='infra_pg_node_restart DIR N'
+    local dir=${1:?$usage} n=${2:?$usage} t0 pair pid pgdata
+    dir=$(cd "$dir" 2>/dev/null && pwd -P) || {
+        _infra_err "no such directory: $1"
+        return 1
+    }
+    if [[ $n == monitor ]]; then
+        # Nothing waits on the monitor: the data nodes keep serving and replicating meanwhile.
+        if pid=$(_infra_pgf_pid "$dir" monitor); then
+            printf 'stopping the PostgreSQL formation monitor …'
+            _infra_pgf_autoctl "$dir" monitor stop --pgdata "$(_infra_pgf_nd "$dir" monitor)/data" >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+            _infra_wait_gone "$pid" 60 || _infra_pgf_kill "$dir" monitor || return 1
+            printf ' stopped\n'
+        fi
+        infra_pg_node_start "$dir" monitor || return 1
+        infra_pg_formation_wait "$dir" >/dev/null
+        return
+    fi
+    [[ $n == 1 || $n == 2 ]] || {
+        _infra_err "node must be 1, 2 or monitor (usage: $usage)"
+        return 1
+    }
+    pair=$(_infra_pgf_pair "$dir") || {
+        _infra_err "no primary with a secondary in $dir: restart node $n with infra_pg_node_start instead"
+        return 1
+    }
+    [[ ${pair%% *} != "$n" ]] || infra_pg_switchover "$dir" || return 1
+    t0=$(_infra_now_ms)
+    pgdata=$(_infra_pgf_nd "$dir" "$n")/data
+    printf 'restarting PostgreSQL formation node %s (maintenance, stop, start) …' "$n"
+    _infra_pgf_autoctl "$dir" "$n" enable maintenance --pgdata "$pgdata" >/dev/null 2>&1 || {
+        printf ' failed\n'
+        _infra_err "pg_autoctl enable maintenance on node $n in $dir failed"
+        return 1
+    }
+    if pid=$(_infra_pgf_pid "$dir" "$n"); then
+        _infra_pgf_autoctl "$dir" "$n" stop --pgdata "$pgdata" >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+        _infra_wait_gone "$pid" 60 || _infra_pgf_kill "$dir" "$n" || return 1
+    fi
+    _infra_pgf_start_node "$dir" "$n" || return 1
+    # Maintenance is left through the monitor once the keeper reports in again.
+    until _infra_pgf_autoctl "$dir" "$n" disable maintenance --pgdata "$pgdata" >/dev/null 2>&1; do
+        if (($(_infra_now_ms) > t0 + INFRA_START_TIMEOUT * 1000)); then
+            printf ' failed\n'
+            _infra_err "pg_autoctl disable maintenance on node $n in $dir kept failing"
+            return 1
+        fi
+        sleep 0.5
+    done
+    pair=$(_infra_pgf_await_pair "$dir" "$t0" "$n") || return 1
+    printf ' secondary again after %s\n' "$(_infra_elapsed "$t0")"
 }
 
 # infra_stop_pg_formation DIR [fast] : stop the formation in DIR: the data nodes together,

@@ -176,15 +176,28 @@ public sealed class FaultCluster : IAsyncDisposable
     public Task<ServiceProcess> StartShipmentsAsync(IReadOnlyDictionary<string, string>? extra = null, bool waitReady = true, ServiceSlot? slot = null) =>
         (slot ?? Shipments).StartAsync(With(ShipmentsEnvironment(), extra), waitReady, waitForConsumer: false);
 
+    private string BalancerDirectory => Path.Combine(Directory, "lb");
+
     private async Task StartBalancersAsync(CancellationToken cancellationToken)
     {
-        var balancers = Path.Combine(Directory, "lb");
-        foreach (var (name, port, slots) in new[] { ("shipments", ShipmentsBalancerPort!.Value, ShipmentsSlots), ("trade", TradeBalancerPort!.Value, TradeSlots) })
-        {
-            await InfraScript.RunAsync("infra_start_grpc_balancer", [balancers, name, port.ToString(CultureInfo.InvariantCulture), .. slots.Select(s => $"{s.GrpcPort}/{s.HttpPort}")],
-                TimeSpan.FromSeconds(60), cancellationToken);
-        }
+        await StartBalancerAsync("shipments", cancellationToken);
+        await StartBalancerAsync("trade", cancellationToken);
         Log.Line($"balancers: Shipments 127.0.0.1:{ShipmentsBalancerPort} and Trade 127.0.0.1:{TradeBalancerPort}, over two replicas each");
+    }
+
+    private Task StartBalancerAsync(string name, CancellationToken cancellationToken)
+    {
+        var (port, slots) = name == "shipments" ? (ShipmentsBalancerPort!.Value, ShipmentsSlots) : (TradeBalancerPort!.Value, TradeSlots);
+        return InfraScript.RunAsync("infra_start_grpc_balancer",
+            [BalancerDirectory, name, port.ToString(CultureInfo.InvariantCulture), .. slots.Select(s => $"{s.GrpcPort}/{s.HttpPort}")],
+            TimeSpan.FromSeconds(60), cancellationToken);
+    }
+
+    /// <summary>Stops the balancer of <paramref name="name"/> (shipments or trade) and starts it again on its port.</summary>
+    public async Task RestartBalancerAsync(string name, CancellationToken cancellationToken)
+    {
+        await InfraScript.RunAsync("infra_stop_grpc_balancer", [BalancerDirectory, name], TimeSpan.FromSeconds(30), cancellationToken);
+        await StartBalancerAsync(name, cancellationToken);
     }
 
     /// <param name="testHost">Run Trade through tests/EnergyTrade.Trade.TestHost, which adds the crash hook <c>FaultInjection:CrashAfterCommit</c>.</param>

@@ -71,6 +71,10 @@ public sealed class PostgresNode
     public Task StartNodeAsync(int node, CancellationToken cancellationToken) =>
         InfraScript.RunAsync("infra_pg_node_start", [Directory, node.ToString()], TimeSpan.FromSeconds(180), cancellationToken);
 
+    /// <summary>A planned restart of data node 1 or 2, or of the monitor: a primary is switched over first, a standby goes through maintenance.</summary>
+    public Task RestartNodeAsync(string node, CancellationToken cancellationToken) =>
+        InfraScript.RunAsync("infra_pg_node_restart", [Directory, node], TimeSpan.FromSeconds(240), cancellationToken);
+
     /// <summary>The port of data node <paramref name="node"/>, for reading it directly (a standby is read-only).</summary>
     public int DataPort(int node) => _dataPorts[node - 1];
 

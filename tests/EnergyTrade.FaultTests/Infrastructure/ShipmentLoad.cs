@@ -14,6 +14,8 @@ public sealed class ShipmentLoad(ShipmentService.ShipmentServiceClient client, L
     private long _acknowledged;
     private long _attempts;
     private long _retries;
+    private long _mostAttempts;
+    private long _longestTicks;
     private readonly ConcurrentDictionary<string, long> _failures = new();
     private readonly ConcurrentQueue<string> _unexpected = new();
 
@@ -22,6 +24,10 @@ public sealed class ShipmentLoad(ShipmentService.ShipmentServiceClient client, L
     public long Acknowledged => Interlocked.Read(ref _acknowledged);
     public long Attempts => Interlocked.Read(ref _attempts);
     public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>The most attempts one call needed, and the longest one took from its first attempt to its answer.</summary>
+    public long MostAttempts => Interlocked.Read(ref _mostAttempts);
+    public TimeSpan LongestCall => TimeSpan.FromTicks(Interlocked.Read(ref _longestTicks));
 
     /// <summary>Failed attempts by status code (and transport error), all retried.</summary>
     public IReadOnlyDictionary<string, long> Failures => _failures;
@@ -145,12 +151,16 @@ public sealed class ShipmentLoad(ShipmentService.ShipmentServiceClient client, L
 
     private async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken, Func<RpcException, bool>? final = null)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             Interlocked.Increment(ref _attempts);
             try
             {
-                return await call();
+                var answer = await call();
+                RaiseTo(ref _mostAttempts, attempt);
+                RaiseTo(ref _longestTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+                return answer;
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested && final?.Invoke(ex) != true)
             {
@@ -168,6 +178,14 @@ public sealed class ShipmentLoad(ShipmentService.ShipmentServiceClient client, L
                 var delay = TimeSpan.FromMilliseconds(Math.Min(1000, 50 * (1 << Math.Min(attempt, 5))) * Random.Shared.Next(80, 121) / 100);
                 await Task.Delay(delay, cancellationToken);
             }
+        }
+    }
+
+    private static void RaiseTo(ref long field, long value)
+    {
+        for (var seen = Interlocked.Read(ref field); value > seen; seen = Interlocked.Read(ref field))
+        {
+            if (Interlocked.CompareExchange(ref field, value, seen) == seen) return;
         }
     }
 
