@@ -34,6 +34,8 @@
 #   infra_start_grpc_balancer DIR NAME PORT GRPC/HTTP...
 #                                              HAProxy for NAME's replicas (scripts/lib/haproxy.sh)
 #   infra_stop_grpc_balancers DIR              stop the balancers started in DIR
+#   infra_partition_rabbitmq_node DIR I        cut cluster node I off (nftables); infra_heal_rabbitmq_node
+#                                              DIR I, infra_heal_partitions DIR undo it (scripts/lib/partition.sh)
 #   infra_stop DIR [fast]                      stop everything started in DIR (tolerates
 #                                              "not running"); "fast" kills instead
 #                                              (throw-away data)
@@ -1959,6 +1961,8 @@ infra_stop() {
     [[ -d $dir ]] || return 0
     # Balancers first: clients see "no replica" at once rather than calls hanging on stopping ones.
     infra_stop_grpc_balancers "$dir" || rc=1
+    # Netfilter rules are the machine's, not DIR's: they must not outlive the cluster they cut.
+    infra_heal_partitions "$dir" || rc=1
     infra_stop_pg_formation "$dir" "${2:-}" || rc=1
     infra_stop_rabbitmq_cluster "$dir" "${2:-}" || rc=1
     infra_stop_rabbitmq "$dir" "${2:-}" || rc=1
@@ -1986,3 +1990,7 @@ infra_destroy() {
 # gRPC balancers in front of service replicas (HAProxy): infra_start_grpc_balancer and friends.
 # shellcheck source=scripts/lib/haproxy.sh
 source "$(dirname "${BASH_SOURCE[0]}")/haproxy.sh"
+
+# Network partitions of a RabbitMQ cluster (nftables): infra_partition_rabbitmq_node and friends.
+# shellcheck source=scripts/lib/partition.sh
+source "$(dirname "${BASH_SOURCE[0]}")/partition.sh"

@@ -264,6 +264,53 @@ infra_heal_rabbitmq_node() {
     printf ' done in %s\n' "$(_infra_elapsed "$t0")"
 }
 
+# infra_await_rabbitmq_node DIR I [TIMEOUT_S]
+# Waits (default 90 s) until node I runs RabbitMQ (rabbit app booted) and sees RabbitMQ running on
+# every other node: what "back in the cluster" means after a heal. Neither `rabbitmqctl
+# await_online_nodes` nor the management API's `running` can tell: they count Mnesia's nodes, which
+# include a node still booting. RabbitMQ 3.10 on Erlang 25 sometimes (1 heal in 14 here) leaves the
+# healed node's boot hanging in global:sync (rabbit_node_monitor:global_sync, "database" boot step)
+# with a `pre_connect` to a peer pending for ever in global_name_server; when node I still does not
+# run RabbitMQ 15 s after this started and such a peer is pending, this says so and disconnects
+# node I from that peer once (it reconnects at once and the boot completes within a second).
+infra_await_rabbitmq_node() {
+    local usage='infra_await_rabbitmq_node DIR I [TIMEOUT_S]'
+    local dir i=${2:?$usage} timeout=${3:-90} n j peers= ctl t0 now out kicked=0
+    dir=$(_infra_part_dir "${1:?$usage}") || return 1
+    _infra_part_node_check "$dir" "$i" "$usage" || return 1
+    n=$(_infra_kv "$dir/cluster.env" CLUSTER_SIZE)
+    for ((j = 1; j <= n; j++)); do
+        ((j == i)) || peers+=${peers:+,}"'$(_infra_kv "$dir/cluster.env" "NAME_$j")'"
+    done
+    ctl=$dir/rabbit-$i/rabbitmq/bin/rabbitmqctl
+    t0=$(_infra_now_ms)
+    printf 'waiting for RabbitMQ cluster node %s (%s) to run and see its peers …' "$i" "$(_infra_kv "$dir/cluster.env" "NAME_$i")"
+    while :; do
+        # {RabbitRunningHere, PeersRunningRabbit, PeersWithAGlobalConnectPending}
+        out=$("$ctl" -q eval "Peers = [$peers],
+            Up = [P || P <- Peers, true =:= (catch rpc:call(P, rabbit, is_running, [], 3000))],
+            Pending = [P || {{pre_connect, P}, _} <- element(2, process_info(whereis(global_name_server), dictionary))],
+            {rabbit:is_running(), length(Up), Pending}." 2>/dev/null | tr -d ' \n') || out=
+        if [[ $out == "{true,$((n - 1)),"* ]]; then
+            printf ' done in %s\n' "$(_infra_elapsed "$t0")"
+            return 0
+        fi
+        now=$(_infra_now_ms)
+        if ((!kicked && now - t0 > 15000)) && [[ $out =~ ^\{false,[0-9]+,\[(.+)\]\}$ ]]; then
+            kicked=1
+            printf ' still booting after %s, its global_name_server waiting on [%s]: disconnecting it from them (RabbitMQ 3.10/Erlang 25 global:sync hang) …' \
+                "$(_infra_elapsed "$t0")" "${BASH_REMATCH[1]}"
+            "$ctl" -q eval "[erlang:disconnect_node(P) || P <- [${BASH_REMATCH[1]}]]." >/dev/null 2>&1 || true
+        fi
+        if ((now - t0 > timeout * 1000)); then
+            printf ' failed\n'
+            _infra_err "node $i of the cluster in $dir is not back after ${timeout}s ({rabbit running, peers running rabbit, global pending}: ${out:-no answer}; log: $dir/rabbit-$i/logs/rabbitmq.log)"
+            return 1
+        fi
+        sleep 1
+    done
+}
+
 # infra_heal_partitions DIR
 # Removes every cut of the cluster in DIR (its whole nftables table). Safe to call at any time:
 # does nothing when nothing is cut, when DIR has no cluster or no longer exists, or when nft is not

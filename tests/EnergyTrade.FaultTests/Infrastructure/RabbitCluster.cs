@@ -52,14 +52,25 @@ public sealed class RabbitCluster : IDisposable
         return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ProcessSignals.IsAlive(pid);
     }
 
-    /// <summary>Waits until the queue has a leader other than <paramref name="not"/> and returns it with the time that took.</summary>
-    public async Task<(string Leader, TimeSpan After)> NewLeaderAsync(string queue, string not, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until the queue has a leader other than <paramref name="not"/> and returns it with the time
+    /// that took, asking <paramref name="observer"/> (a node of the majority during a partition).
+    /// </summary>
+    public async Task<(string Leader, TimeSpan After)> NewLeaderAsync(string queue, string not, TimeSpan timeout, CancellationToken cancellationToken,
+        RabbitNode? observer = null)
     {
         var clock = Stopwatch.StartNew();
-        var state = await Testing.Eventually.MatchAsync(() => AnyRunning().QueueAsync(queue, cancellationToken),
+        var state = await Testing.Eventually.MatchAsync(() => (observer ?? AnyRunning()).QueueAsync(queue, cancellationToken),
             q => q?.Leader is { Length: > 0 } leader && leader != not && IsRunning(Node(leader)), timeout, $"a new leader of {queue} other than {not}");
         return (state!.Leader!, clock.Elapsed);
     }
+
+    /// <summary>Cuts node <paramref name="node"/> off from the other two (nftables DROP both ways); clients on 127.0.0.1 still reach it.</summary>
+    public Task PartitionAsync(RabbitNode node, CancellationToken cancellationToken) =>
+        InfraScript.RunAsync("infra_partition_rabbitmq_node", [Directory, node.Index.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(300), cancellationToken);
+
+    public Task HealAsync(RabbitNode node, CancellationToken cancellationToken) =>
+        InfraScript.RunAsync("infra_heal_rabbitmq_node", [Directory, node.Index.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(60), cancellationToken);
 
     public void Dispose()
     {

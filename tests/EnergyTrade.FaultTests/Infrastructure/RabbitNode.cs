@@ -35,6 +35,9 @@ public sealed class RabbitNode : IDisposable
     public int Port { get; }
     public int ManagementPort { get; }
     public Uri AmqpUri => new($"amqp://{InfraScript.User}:{InfraScript.Password}@{Host}:{Port}/");
+    /// <summary>The node's number in its cluster (1–3); 0 for a single node.</summary>
+    public int Index => _cluster?.Index ?? 0;
+
     /// <summary>The Erlang node name, as the management API names a quorum queue's leader and members.</summary>
     public string NodeName => _cluster is { } c ? $"et-{c.Index}@{Host}" : $"energytrade-{Port}@localhost";
 
