@@ -775,6 +775,10 @@ infra_start_rabbitmq_cluster() {
         _infra_err "RabbitMQ nodes with a different layout are running in $dir; run infra_stop $dir first"
         return 1
     fi
+    # Netfilter rules outlive the processes: a cut left by a run that never stopped (its DIR deleted,
+    # or this one's nodes all gone) would cut these nodes off from the start on the same addresses.
+    infra_sweep_partitions || true
+    ((nrunning > 0)) || infra_heal_partitions "$dir" || true
 
     taken="${ports[*]} ${mgmts[*]}"
     if [[ -z $epmd ]]; then

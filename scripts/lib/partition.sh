@@ -6,8 +6,11 @@
 #   infra_ensure_netfilter                     apt-get install nftables if nft is missing
 #   infra_partition_rabbitmq_node DIR I        drop all traffic between node I's address and
 #                                              the other nodes' addresses, both ways (silently:
-#                                              Erlang notices after net_ticktime, ~11-19 s)
+#                                              Erlang notices after net_ticktime, ~15-19 s)
 #   infra_heal_rabbitmq_node DIR I             undo that for node I (other cut nodes stay cut)
+#   infra_await_rabbitmq_node DIR I [TIMEOUT_S]
+#                                              wait until node I runs RabbitMQ again and sees
+#                                              its peers (after a heal)
 #   infra_heal_partitions DIR                  undo every cut of the cluster in DIR; a no-op
 #                                              when nothing is cut or nft is not installed
 #   infra_list_partitions                      print "TABLE DIR CUT_NODES" for every cut on
@@ -31,6 +34,16 @@
 # (inet_dist_connect_options) and are.
 #
 # To look by hand: nft list table ip "$(_infra_kv DIR/partition.env TABLE)"  (counters show drops)
+#
+# What a cut looks like (3.10.8, net_ticktime 15, pause_minority; measured here on 2 cores):
+#   +0 s       publishes to a quorum queue whose leader was cut stall (confirms wait);
+#              the management API of every node hangs (it calls into the cut node) until nodedown
+#   +5-10 s    the queue has a new leader on the majority (Ra's own failure detector), confirms resume
+#   +15-18 s   the majority sees nodedown (GET /api/nodes: running=false, cluster_status without it)
+#   +16-19 s   the cut node pauses: AMQP and management listeners close (connection refused);
+#              its Erlang VM, distribution port and rabbitmqctl keep working ("rabbit app not running")
+# After a heal the paused node restarts RabbitMQ by itself: 1-3 s, or ~5-7 s when the heal comes
+# while it is still pausing (shutdown takes ~5 s). Wait with infra_await_rabbitmq_node.
 
 _INFRA_PART_PREFIX=et_part_
 _INFRA_PART_STATE=partition.env
@@ -145,6 +158,7 @@ _infra_part_apply() {
             return 1
         fi
         rm -f "$state" "$INFRA_PARTITION_REGISTRY/$table"
+        rmdir "$INFRA_PARTITION_REGISTRY" 2>/dev/null || true
         return 0
     fi
     n=$(_infra_kv "$dir/cluster.env" CLUSTER_SIZE)
@@ -201,10 +215,11 @@ _infra_part_cut() {
 
 # infra_partition_rabbitmq_node DIR I
 # Cuts node I of the cluster in DIR off from the other nodes: every packet between node I's address
-# and theirs is dropped, both ways (distribution, epmd and anything else between node addresses);
-# connections from 127.0.0.1 (clients, management API, rabbitmqctl) still reach every node. With
-# pause_minority and net_ticktime 15 s the majority marks node I down, and node I pauses itself
-# (stops its AMQP and management listeners), ~11-19 s later. Idempotent; several nodes may be cut.
+# and theirs is dropped, both ways (Erlang distribution: every packet sent from one node address to
+# another); connections from 127.0.0.1 (clients, management API, rabbitmqctl, epmd lookups) still
+# reach every node. With pause_minority and net_ticktime 15 s the majority marks node I down, and
+# node I pauses itself (closes its AMQP and management listeners), ~15-19 s later; a quorum queue
+# led by node I gets a new leader after ~5-10 s. Idempotent; several nodes may be cut.
 # Installs nftables if needed (infra_ensure_netfilter).
 infra_partition_rabbitmq_node() {
     local usage='infra_partition_rabbitmq_node DIR I'
@@ -226,7 +241,7 @@ infra_partition_rabbitmq_node() {
     done
     t0=$(_infra_now_ms)
     printf 'cutting RabbitMQ cluster node %s (%s) off from %s …' "$i" "$(_infra_kv "$dir/cluster.env" "NAME_$i")" "$peers"
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2046,SC2086
     if ! _infra_part_apply "$dir" $(printf '%s\n' $cut "$i" | sort -n); then
         printf ' failed\n'
         return 1
@@ -237,7 +252,7 @@ infra_partition_rabbitmq_node() {
 # infra_heal_rabbitmq_node DIR I
 # Removes node I's cut (other cut nodes stay cut). The node reconnects to its peers and, when it
 # had paused (pause_minority), restarts RabbitMQ and rejoins on its own; this returns at once (wait
-# with e.g. `infra_rabbitmqctl DIR/rabbit-1 await_online_nodes 3`).
+# with infra_await_rabbitmq_node DIR I).
 infra_heal_rabbitmq_node() {
     local usage='infra_heal_rabbitmq_node DIR I'
     local dir i=${2:?$usage} cut c left=() found=0 t0
@@ -275,7 +290,7 @@ infra_heal_rabbitmq_node() {
 # node I from that peer once (it reconnects at once and the boot completes within a second).
 infra_await_rabbitmq_node() {
     local usage='infra_await_rabbitmq_node DIR I [TIMEOUT_S]'
-    local dir i=${2:?$usage} timeout=${3:-90} n j peers= ctl t0 now out kicked=0
+    local dir i=${2:?$usage} timeout=${3:-90} n j peers='' ctl t0 now out kicked=0
     dir=$(_infra_part_dir "${1:?$usage}") || return 1
     _infra_part_node_check "$dir" "$i" "$usage" || return 1
     n=$(_infra_kv "$dir/cluster.env" CLUSTER_SIZE)
@@ -322,6 +337,14 @@ infra_heal_partitions() {
     if [[ -d $dir ]]; then
         dir=$(cd "$dir" && pwd -P) || return 1
     fi
+    if ! "$nft" list tables >/dev/null 2>&1; then
+        # Not allowed to look (not root): nothing we could have added, unless a state file says so.
+        [[ ! -f $dir/$_INFRA_PART_STATE ]] || {
+            _infra_err "cannot remove the network partition recorded in $dir/$_INFRA_PART_STATE: 'nft list tables' fails (not root?)"
+            return 1
+        }
+        return 0
+    fi
     table=$(_infra_part_table "$dir") || return 1
     if [[ -f $dir/$_INFRA_PART_STATE ]]; then
         table=$(_infra_kv "$dir/$_INFRA_PART_STATE" TABLE)
@@ -335,6 +358,7 @@ infra_heal_partitions() {
         _infra_say "healed the network partition of the RabbitMQ cluster in $dir (removed nftables table ip $table)"
     fi
     rm -f "$dir/$_INFRA_PART_STATE" "$INFRA_PARTITION_REGISTRY/$table" 2>/dev/null
+    rmdir "$INFRA_PARTITION_REGISTRY" 2>/dev/null || true
     return 0
 }
 
@@ -342,7 +366,7 @@ infra_heal_partitions() {
 _infra_part_tables() {
     local nft
     nft=$(_infra_nft) || return 0
-    "$nft" list tables ip 2>/dev/null | sed -n "s/^table ip \($_INFRA_PART_PREFIX[0-9a-f]*\)$/\1/p"
+    "$nft" list tables ip 2>/dev/null | sed -n "s/^table ip \(${_INFRA_PART_PREFIX}[0-9a-f]*\)$/\1/p"
 }
 
 # _infra_part_owner TABLE : the cluster DIR a table belongs to (from its comment or the registry).
@@ -374,13 +398,14 @@ infra_list_partitions() {
 infra_sweep_partitions() {
     local nft t d rc=0 out f
     nft=$(_infra_nft) || return 0
+    "$nft" list tables >/dev/null 2>&1 || return 0
     for t in $(_infra_part_tables); do
         d=$(_infra_part_owner "$t")
         if [[ -n $d && -f $d/$_INFRA_PART_STATE && $(_infra_kv "$d/$_INFRA_PART_STATE" TABLE) == "$t" ]]; then
             continue
         fi
         if out=$(printf 'add table ip %s\ndelete table ip %s\n' "$t" "$t" | "$nft" -f - 2>&1); then
-            _infra_say "removed nftables table ip $t, a network partition left behind by ${d:-an unknown cluster} (gone)"
+            _infra_say "removed nftables table ip $t: a network partition of ${d:-an unknown cluster}, which no longer records it"
             rm -f "$INFRA_PARTITION_REGISTRY/$t"
         else
             _infra_err "could not delete nftables table ip $t: $out"
@@ -392,5 +417,6 @@ infra_sweep_partitions() {
         [[ -f $f ]] || continue
         "$nft" list table ip "${f##*/}" >/dev/null 2>&1 || rm -f "$f"
     done
+    rmdir "$INFRA_PARTITION_REGISTRY" 2>/dev/null || true
     return "$rc"
 }

@@ -46,8 +46,8 @@ public sealed class RabbitPartitionTests(ITestOutputHelper output)
             var rest = TimeSpan.FromSeconds(30) - clock.Elapsed;
             if (rest > TimeSpan.Zero) await Task.Delay(rest, ct);
             var failuresWhileCut = cluster.Load.Failures.Values.Sum() - failuresBefore;
-            await broker.HealAsync(cut, ct);
             var healed = Stopwatch.StartNew();
+            await broker.HealAsync(cut, ct);
             await Eventually.MatchAsync(() => majority.QueueAsync(FaultCluster.TradeQueue, ct), q => q is { Online.Count: 3, Consumers: > 0 },
                 TimeSpan.FromSeconds(120), "the cut-off node's member of Trade's queue online again");
             var rejoined = healed.Elapsed;

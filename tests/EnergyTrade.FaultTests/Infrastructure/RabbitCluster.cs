@@ -69,8 +69,16 @@ public sealed class RabbitCluster : IDisposable
     public Task PartitionAsync(RabbitNode node, CancellationToken cancellationToken) =>
         InfraScript.RunAsync("infra_partition_rabbitmq_node", [Directory, node.Index.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(300), cancellationToken);
 
-    public Task HealAsync(RabbitNode node, CancellationToken cancellationToken) =>
-        InfraScript.RunAsync("infra_heal_rabbitmq_node", [Directory, node.Index.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(60), cancellationToken);
+    /// <summary>
+    /// Removes the cut and waits until the node runs RabbitMQ again with every peer (infra_await_rabbitmq_node:
+    /// the management API counts a node still booting as running, and unsticks the rare boot left hanging).
+    /// </summary>
+    public async Task HealAsync(RabbitNode node, CancellationToken cancellationToken)
+    {
+        var index = node.Index.ToString(CultureInfo.InvariantCulture);
+        await InfraScript.RunAsync("infra_heal_rabbitmq_node", [Directory, index], TimeSpan.FromSeconds(60), cancellationToken);
+        await InfraScript.RunAsync("infra_await_rabbitmq_node", [Directory, index, "120"], TimeSpan.FromSeconds(150), cancellationToken);
+    }
 
     public void Dispose()
     {

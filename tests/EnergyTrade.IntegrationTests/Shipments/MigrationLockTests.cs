@@ -1,0 +1,28 @@
+namespace EnergyTrade.IntegrationTests.Shipments;
+
+[Trait("Category", "Integration")]
+public sealed class MigrationLockTests
+{
+    /// <summary>
+    /// EF Core locks the history table per migration, so replicas starting together could each apply
+    /// some of a fresh database's migrations; the advisory lock around the whole run leaves it to one.
+    /// </summary>
+    [Fact]
+    public async Task Replicas_starting_together_on_a_fresh_database_leave_its_migration_to_one_of_them()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("miglock");
+        var verbose = new Dictionary<string, string>
+        {
+            ["Logging__LogLevel__Microsoft.EntityFrameworkCore.Migrations"] = "Information",
+            ["Logging__LogLevel__EnergyTrade.Migrations"] = "Information",
+        };
+
+        var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => sut.StartShipmentsAsync(environment: verbose)));
+
+        var logs = replicas.Select(r => r.Process.RecentLog(2000)).ToList();
+        Assert.Equal(1, logs.Count(l => l.Contains("Applying migration", StringComparison.Ordinal)));
+        Assert.DoesNotContain(logs, l => l.Contains("applied a migration meanwhile", StringComparison.Ordinal));
+        Assert.All(logs, l => Assert.Contains("is at the latest schema", l, StringComparison.Ordinal));
+        Assert.True(await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM \"__EFMigrationsHistory\"") > 1);
+    }
+}
