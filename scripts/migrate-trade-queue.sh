@@ -77,19 +77,23 @@ fi
 
 old_error=${old_queue}_error
 new_error=${new_queue}_error
+command -v jq >/dev/null 2>&1 || {
+    echo "migrate-trade-queue.sh: jq is not installed; install it (as root: apt-get install -y jq) and run this again." >&2
+    exit 1
+}
 enc() { jq -rn --arg v "$1" '$v|@uri'; }
 v=$(enc "$vhost")
 api() {
     local method=$1 path=$2
     shift 2
-    curl -fsS -u "$user:$password" -H 'content-type: application/json' -X "$method" "$management/api/$path" "$@"
+    curl -fsS --noproxy '*' -u "$user:$password" -H 'content-type: application/json' -X "$method" "$management/api/$path" "$@"
 }
 # Like api, for the calls whose answer matters when it is not 2xx: prints the body (the broker's
 # reason on a refusal) and returns 0 (2xx), 3 (404 Not Found), 4 (400, e.g. a refused delete) or 1.
 call() {
     local method=$1 path=$2 out code
     shift 2
-    out=$(curl -sS -u "$user:$password" -H 'content-type: application/json' -X "$method" -w '\n%{http_code}' \
+    out=$(curl -sS --noproxy '*' -u "$user:$password" -H 'content-type: application/json' -X "$method" -w '\n%{http_code}' \
         "$management/api/$path" "$@") || return 1
     code=${out##*$'\n'}
     printf '%s\n' "${out%$'\n'*}"

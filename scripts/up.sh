@@ -42,7 +42,7 @@ AUTHORITY=http://localhost:5300/
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 usage() {
-    sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 demo=1 detach=0 down=0 ha=0
@@ -103,7 +103,8 @@ stop_services() {
         [[ -f $f ]] || continue
         svc=$(basename "$f" .pid)
         pid=$(tr -dc '0-9' <"$f")
-        if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'EnergyTrade\.[A-Za-z]*\.dll'; then
+        # Ours, not a recycled pid: a service of this checkout (its output directory is the working directory).
+        if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$ROOT"/services/* ]]; then
             echo "stopping $svc (pid $pid)"
             pids+=("$pid")
         fi
@@ -113,6 +114,8 @@ stop_services() {
 }
 
 stop_all() {
+    # Balancers first: clients get "no replica" at once instead of calls to replicas shutting down.
+    infra_stop_grpc_balancers "$RUN" || true
     stop_services
     infra_stop "$RUN" || true
 }
@@ -142,8 +145,7 @@ for svc in "${SERVICES[@]}"; do
     [[ -z ${GRPC_PORT[$svc]:-} ]] || infra_require_port_free "${GRPC_PORT[$svc]}" "$svc gRPC"
 done
 if ((ha)); then
-    infra_require_port_free 5101 "the Shipments balancer"
-    infra_require_port_free 5201 "the Trade balancer"
+    for port in 5100 5101 5200 5201; do infra_require_port_free "$port" "a balancer"; done
 fi
 
 SLN=EnergyTrade.sln
@@ -224,7 +226,7 @@ ensure_rabbit_user() {
     local user=$1 password=$2
     infra_rabbitmqctl "$(rabbit_dir)" add_user "$user" "$password" >/dev/null 2>&1 ||
         infra_rabbitmqctl "$(rabbit_dir)" change_password "$user" "$password" >/dev/null
-    curl -fsS -u "$INFRA_USER:$INFRA_PASSWORD" -H 'content-type: application/json' -X PUT \
+    curl -fsS --noproxy '*' -u "$INFRA_USER:$INFRA_PASSWORD" -H 'content-type: application/json' -X PUT \
         "$MGMT_URL/api/permissions/%2F/$user" -d "@$ROOT/scripts/rabbitmq/$user.permissions.json"
 }
 ensure_rabbit_user shipments "$SHIPMENTS_AMQP_PASSWORD"
@@ -305,21 +307,23 @@ while ((${#READY[@]} < ${#SERVICES[@]})); do
 done
 printf ' ready in %s\n' "$(_infra_elapsed "$t0")"
 if ((ha)); then
-    infra_start_grpc_balancer "$RUN" shipments 5101 5111/5110 5121/5120
-    infra_start_grpc_balancer "$RUN" trade 5201 5211/5210 5221/5220
+    infra_start_grpc_balancer "$RUN" shipments 5101/5100 5111/5110 5121/5120
+    infra_start_grpc_balancer "$RUN" trade 5201/5200 5211/5210 5221/5220
 fi
 
 # An install from before quorum queues still has the classic queue, bound to the event exchanges:
 # move what it holds to the quorum queue and delete it, once this release's services run.
-if curl -fsS -o /dev/null --max-time 5 -u "$INFRA_USER:$INFRA_PASSWORD" "$MGMT_URL/api/queues/%2F/energytrade.trade.shipment-changed" 2>/dev/null; then
+MIGRATE=(scripts/migrate-trade-queue.sh --management "$MGMT_URL" --user "$INFRA_USER" --password "$INFRA_PASSWORD")
+if curl -fsS --noproxy '*' -o /dev/null --max-time 5 -u "$INFRA_USER:$INFRA_PASSWORD" \
+    "$MGMT_URL/api/queues/%2F/energytrade.trade.shipment-changed" 2>/dev/null; then
     echo "moving Trade's classic queue of an earlier release to the quorum queue (scripts/migrate-trade-queue.sh) …"
     # Trade declares its queue's bindings as it connects, a moment after it reports ready.
     for _ in 1 2 3 4 5 6 7 8 9 10; do
-        scripts/migrate-trade-queue.sh --management "$MGMT_URL" --dry-run >/dev/null 2>&1 && break
+        "${MIGRATE[@]}" --dry-run >/dev/null 2>&1 && break
         sleep 1
     done
-    scripts/migrate-trade-queue.sh --management "$MGMT_URL" ||
-        echo "up.sh: warning: the move did not finish; nothing is lost, run it again: scripts/migrate-trade-queue.sh" >&2
+    "${MIGRATE[@]}" ||
+        echo "up.sh: warning: the move did not finish; nothing is lost, run it again: scripts/migrate-trade-queue.sh --management $MGMT_URL" >&2
 fi
 
 demo_rc=0
@@ -338,8 +342,8 @@ cat <<EOF
 
 EnergyTrade is up:
 $(if ((ha)); then
-    printf '  Shipments   gRPC http://localhost:5101 (HAProxy over two replicas: health http://localhost:5110/health/ready, :5120)\n'
-    printf '  Trade       gRPC http://localhost:5201 (HAProxy over two replicas: health http://localhost:5210/health/ready, :5220)'
+    printf '  Shipments   gRPC http://localhost:5101   health http://localhost:5100/health/ready (HAProxy; replicas :5110, :5120)\n'
+    printf '  Trade       gRPC http://localhost:5201   health http://localhost:5200/health/ready (HAProxy; replicas :5210, :5220)'
 else
     printf '  Shipments   gRPC http://localhost:5101   health http://localhost:5100/health/ready\n'
     printf '  Trade       gRPC http://localhost:5201   health http://localhost:5200/health/ready'
@@ -365,13 +369,32 @@ fi
 
 echo
 echo "Press Ctrl-C to stop."
-# Both services run until Ctrl-C/TERM (handled by the traps) or until one dies.
+# Everything runs until Ctrl-C/TERM (handled by the traps) or until a service is gone. With --ha a
+# replica that dies is reported and the other keeps serving: HAProxy routes around the dead one.
+declare -A REPORTED=()
 rc=0
-wait -n "${PID[@]}" || rc=$?
-for svc in "${SERVICES[@]}"; do
-    if ! kill -0 "${PID[$svc]}" 2>/dev/null; then
-        echo "up.sh: $svc exited unexpectedly (exit $rc); stopping everything" >&2
-        _infra_tail "$(log_file "$svc")"
-    fi
+while :; do
+    live=()
+    for svc in "${SERVICES[@]}"; do
+        if kill -0 "${PID[$svc]}" 2>/dev/null; then live+=("${PID[$svc]}"); fi
+    done
+    ((${#live[@]} > 0)) && wait -n "${live[@]}" || rc=$?
+    for svc in "${SERVICES[@]}"; do
+        if ! kill -0 "${PID[$svc]}" 2>/dev/null && [[ -z ${REPORTED[$svc]:-} ]]; then
+            echo "up.sh: $svc exited unexpectedly (exit $rc)" >&2
+            _infra_tail "$(log_file "$svc")"
+            REPORTED[$svc]=1
+        fi
+    done
+    for svc in "${SERVICES[@]}"; do
+        left=0
+        for other in "${SERVICES[@]}"; do
+            if [[ $(service_of "$other") == "$(service_of "$svc")" ]] && kill -0 "${PID[$other]}" 2>/dev/null; then left=1; fi
+        done
+        if ((!left)); then
+            echo "up.sh: no replica of $(service_of "$svc") is left; stopping everything" >&2
+            exit 1
+        fi
+    done
+    echo "up.sh: the other replica keeps serving; restart the dead one with scripts/up.sh --down && scripts/up.sh --ha, or Ctrl-C" >&2
 done
-exit 1

@@ -25,16 +25,21 @@ infra_ensure_haproxy() {
 
 _infra_haproxy_bin() { command -v haproxy 2>/dev/null || printf '/usr/sbin/haproxy\n'; }
 
-# infra_start_grpc_balancer DIR NAME PORT GRPC_PORT/HTTP_PORT...
+# infra_start_grpc_balancer DIR NAME PORT[/HTTP_PORT] GRPC_PORT/HTTP_PORT...
 # HAProxy for service NAME in DIR/haproxy-NAME: HTTP/2 (h2c) on 127.0.0.1:PORT, round robin over the
-# replicas 127.0.0.1:GRPC_PORT, each checked every second with GET /health/ready on its HTTP port
+# replicas 127.0.0.1:GRPC_PORT (and, given HTTP_PORT, HTTP/1.1 on 127.0.0.1:HTTP_PORT over the replicas'
+# HTTP ports: the JSON API and health), each checked every second with GET /health/ready on its HTTP port
 # (out after 2 failures, back after 1 success). A call that cannot connect to a replica is sent to
 # another; a call in flight on a replica that dies fails, and the client retries it (the services'
 # writes are idempotent by request_id). Long calls (watch streams) may stay open for an hour.
 # Idempotent when already running with the same configuration.
 infra_start_grpc_balancer() {
-    local usage='infra_start_grpc_balancer DIR NAME PORT GRPC_PORT/HTTP_PORT...'
-    local dir=${1:?$usage} name=${2:?$usage} port=${3:?$usage} hdir cfg pid backend i=0 t0 deadline
+    local usage='infra_start_grpc_balancer DIR NAME PORT[/HTTP_PORT] GRPC_PORT/HTTP_PORT...'
+    local dir=${1:?$usage} name=${2:?$usage} port=${3:?$usage} http= hdir cfg pid backend i=0 t0 deadline
+    if [[ $port == */* ]]; then
+        http=${port#*/}
+        port=${port%/*}
+    fi
     shift 3
     (($# > 0)) || {
         _infra_err "no replicas given (usage: $usage)"
@@ -58,6 +63,15 @@ infra_start_grpc_balancer() {
             printf '    server %s-%s 127.0.0.1:%s proto h2 check port %s check-proto h1 inter 1s fall 2 rise 1\n' \
                 "$name" "$i" "${backend%/*}" "${backend#*/}"
         done
+        if [[ -n $http ]]; then
+            printf '\nfrontend %s-http\n    bind 127.0.0.1:%s\n    default_backend %s-http-replicas\n\n' "$name" "$http" "$name"
+            printf 'backend %s-http-replicas\n    balance roundrobin\n    option httpchk GET /health/ready\n    http-check expect status 200\n' "$name"
+            i=0
+            for backend in "$@"; do
+                i=$((i + 1))
+                printf '    server %s-http-%s 127.0.0.1:%s check inter 1s fall 2 rise 1\n' "$name" "$i" "${backend#*/}"
+            done
+        fi
     } >"$cfg.new"
     if pid=$(_infra_balancer_pid "$hdir"); then
         if cmp -s "$cfg" "$cfg.new"; then
@@ -74,7 +88,7 @@ infra_start_grpc_balancer() {
         _infra_err "haproxy refused $cfg"
         return 1
     }
-    printf 'starting the %s balancer on 127.0.0.1:%s over %s replica(s) …' "$name" "$port" "$#"
+    printf 'starting the %s balancer on 127.0.0.1:%s%s over %s replica(s) …' "$name" "$port" "${http:+ (HTTP $http)}" "$#"
     t0=$(_infra_now_ms)
     # Own session, foreground mode (-db): its pid is the launcher's, and a Ctrl-C at the terminal does not reach it.
     (exec setsid "$(_infra_haproxy_bin)" -db -f "$cfg" >>"$hdir/haproxy.log" 2>&1 </dev/null) &
@@ -97,7 +111,8 @@ _infra_balancer_pid() {
     [[ -f $1/haproxy.pid ]] || return 1
     pid=$(tr -dc '0-9' <"$1/haproxy.pid")
     [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q haproxy || return 1
+    # Ours, not a recycled pid: haproxy with this directory's configuration.
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-f $1/haproxy.cfg" || return 1
     printf '%s\n' "$pid"
 }
 

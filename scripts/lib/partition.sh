@@ -179,6 +179,10 @@ _infra_part_apply() {
         mkdir -p "$INFRA_PARTITION_REGISTRY" && printf '%s\n' "$dir" >"$INFRA_PARTITION_REGISTRY/$table" || return 1
         comment="see $INFRA_PARTITION_REGISTRY/$table"
     fi
+    # What the table holds now, to be put back if the new rules cannot be written: a record naming cuts
+    # that are not there would make a retry think the work done.
+    rm -f "$state.prev"
+    [[ ! -f $state ]] || cp -p "$state" "$state.prev" || return 1
     {
         printf '# Written by scripts/lib/partition.sh: the RabbitMQ cluster in this directory has cut nodes.\n'
         printf 'TABLE=%s\nCUT=%s\n' "$table" "$*"
@@ -196,11 +200,13 @@ $rules    }
 }
 EOF
         ); then
+            rm -f "$state.prev"
             return 0
         fi
         # A concurrent change by another run can make the transaction fail; try again.
         if ((--tries <= 0)); then
             _infra_err "nft failed to write table ip $table: $out"
+            if [[ -f $state.prev ]]; then mv -f "$state.prev" "$state"; else rm -f "$state"; fi
             return 1
         fi
         sleep 0.2
@@ -302,7 +308,7 @@ infra_await_rabbitmq_node() {
     printf 'waiting for RabbitMQ cluster node %s (%s) to run and see its peers …' "$i" "$(_infra_kv "$dir/cluster.env" "NAME_$i")"
     while :; do
         # {RabbitRunningHere, PeersRunningRabbit, PeersWithAGlobalConnectPending}
-        out=$("$ctl" -q eval "Peers = [$peers],
+        out=$(timeout 15 "$ctl" -q eval "Peers = [$peers],
             Up = [P || P <- Peers, true =:= (catch rpc:call(P, rabbit, is_running, [], 3000))],
             Pending = [P || {{pre_connect, P}, _} <- element(2, process_info(whereis(global_name_server), dictionary))],
             {rabbit:is_running(), length(Up), Pending}." 2>/dev/null | tr -d ' \n') || out=
@@ -315,7 +321,7 @@ infra_await_rabbitmq_node() {
             kicked=1
             printf ' still booting after %s, its global_name_server waiting on [%s]: disconnecting it from them (RabbitMQ 3.10/Erlang 25 global:sync hang) …' \
                 "$(_infra_elapsed "$t0")" "${BASH_REMATCH[1]}"
-            "$ctl" -q eval "[erlang:disconnect_node(P) || P <- [${BASH_REMATCH[1]}]]." >/dev/null 2>&1 || true
+            timeout 15 "$ctl" -q eval "[erlang:disconnect_node(P) || P <- [${BASH_REMATCH[1]}]]." >/dev/null 2>&1 || true
         fi
         if ((now - t0 > timeout * 1000)); then
             printf ' failed\n'

@@ -24,7 +24,8 @@ public static class EventBusExtensions
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator> configure)
     {
         var endpoint = RabbitMqEndpoint.Parse(builder.Configuration.GetConnectionString("RabbitMq"));
-        var nodes = RabbitMqClusterNodes.Rotated(RabbitMqClusterNodes.From(builder.Configuration), Random.Shared.Next(1000));
+        var listed = RabbitMqClusterNodes.From(builder.Configuration);
+        var nodes = RabbitMqClusterNodes.Rotated(listed, Random.Shared.Next(Math.Max(1, listed.Count)));
         builder.Services.AddMassTransit(x =>
         {
             x.ConfigureHealthCheckOptions(o =>

@@ -27,9 +27,9 @@ public static class RabbitMqClusterNodes
     }
 
     /// <summary>
-    /// The list turned to start at a different node in each process, so the replicas of a service
-    /// spread over the cluster instead of all connecting to the first node, and the loss of one node
-    /// moves only the connections it held.
+    /// The list turned to start at <paramref name="start"/> (each process picks one at random), so the
+    /// replicas of a service spread over the cluster instead of all connecting to the first node, and
+    /// the loss of one node moves only the connections it held.
     /// </summary>
     public static IReadOnlyList<string> Rotated(IReadOnlyList<string> nodes, int start) =>
         nodes.Count == 0 ? nodes : [.. nodes.Skip(start % nodes.Count), .. nodes.Take(start % nodes.Count)];

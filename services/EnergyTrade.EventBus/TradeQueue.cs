@@ -18,8 +18,11 @@ public sealed record TradeQueue(string Name, bool Quorum)
         return type.ToLowerInvariant() switch
         {
             "quorum" => new TradeQueue(name, Quorum: true),
-            // Only for an install still on the classic queue of earlier releases, until it is migrated.
-            "classic" => new TradeQueue(name, Quorum: false),
+            // Only for an install still on the classic queue of earlier releases, until it is migrated:
+            // a classic queue under the quorum queue's name would refuse every later quorum declaration.
+            "classic" when name != defaultName => new TradeQueue(name, Quorum: false),
+            "classic" => throw new InvalidOperationException(
+                $"Messaging:TradeQueueType is classic but Messaging:TradeQueue is the quorum queue's name {defaultName}; an install not yet migrated keeps its classic queue's name too (energytrade.trade.shipment-changed, docs/reliability.md)."),
             _ => throw new InvalidOperationException(
                 $"Messaging:TradeQueueType is '{type}'; set it to quorum (the default) or classic (an install not yet migrated, docs/reliability.md)."),
         };

@@ -69,28 +69,45 @@ public static class DatabaseMigration
                 var database = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).Database;
                 var creator = db.GetService<IRelationalDatabaseCreator>();
                 if (!await creator.ExistsAsync(cancellationToken)) await creator.CreateAsync(cancellationToken);
-                await using var gate = await OpenLockConnectionAsync(app.Services, db, cancellationToken);
+                await using var gate = await OpenLockConnectionAsync(app.Services, cancellationToken);
                 await TakeMigrationLockAsync(gate, logger, database, time, cancellationToken);
-                await db.Database.MigrateAsync(cancellationToken);
+                try
+                {
+                    await db.Database.MigrateAsync(cancellationToken);
+                }
+                finally
+                {
+                    await ReleaseMigrationLockAsync(gate);
+                }
                 logger.LogInformation("Database {Database} is at the latest schema", database);
-                // Closing the connection would release the lock as well; saying so is clearer.
-                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", gate);
-                await unlock.ExecuteNonQueryAsync(cancellationToken);
             }, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            throw new InvalidOperationException($"PostgreSQL did not become reachable within {wait.TotalSeconds:0} s, so the database could not be migrated. Check ConnectionStrings and that PostgreSQL runs.");
+            throw new InvalidOperationException($"The database could not be migrated within {wait.TotalSeconds:0} s: PostgreSQL was not reachable, or another instance held the migration lock all along (see the log above). Check ConnectionStrings, that PostgreSQL runs, and the instance that is migrating.");
         }
     }
 
-    private static async Task<NpgsqlConnection> OpenLockConnectionAsync(IServiceProvider services, DbContext db, CancellationToken cancellationToken)
+    /// <summary>From the service's own pool (AddPostgres): the same host selection, the primary of a cluster.</summary>
+    private static Task<NpgsqlConnection> OpenLockConnectionAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken).AsTask();
+
+    /// <summary>
+    /// A pooled connection goes back to the pool with its session, and the session keeps its advisory
+    /// locks: released here whatever happened, or the next attempt, on another pooled connection, would
+    /// wait for this one's lock until the deadline. A connection that broke took its session, and the
+    /// lock, with it.
+    /// </summary>
+    private static async Task ReleaseMigrationLockAsync(NpgsqlConnection gate)
     {
-        // The service's own pool when it has one: same host selection (the primary of a cluster).
-        if (services.GetService<NpgsqlDataSource>() is { } shared) return await shared.OpenConnectionAsync(cancellationToken);
-        var connection = new NpgsqlConnection(db.Database.GetConnectionString());
-        await connection.OpenAsync(cancellationToken);
-        return connection;
+        try
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", gate);
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+        }
     }
 
     private static async Task TakeMigrationLockAsync(NpgsqlConnection gate, ILogger logger, string? database, TimeProvider time, CancellationToken cancellationToken)

@@ -25,9 +25,19 @@ public static class PostgresDataSource
             // writes or must read its own writes, so only the primary will do; a standby would refuse
             // the writes. Npgsql remembers which host is the primary for Host Recheck Seconds (10 by
             // default): after a failover, one second is how long clients keep trying the old one.
-            if (!given.ContainsKey("Target Session Attributes")) builder.ConnectionStringBuilder.TargetSessionAttributes = "read-write";
-            if (!given.ContainsKey("Host Recheck Seconds")) builder.ConnectionStringBuilder.HostRecheckSeconds = 1;
+            if (!Sets(connectionString, "Target Session Attributes", "TargetSessionAttributes")) builder.ConnectionStringBuilder.TargetSessionAttributes = "read-write";
+            if (!Sets(connectionString, "Host Recheck Seconds", "HostRecheckSeconds")) builder.ConnectionStringBuilder.HostRecheckSeconds = 1;
         }
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Whether the connection string itself sets a keyword: NpgsqlConnectionStringBuilder.ContainsKey
+    /// answers whether Npgsql knows the keyword, set or not.
+    /// </summary>
+    private static bool Sets(string connectionString, params string[] keywords)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keywords.Any(given.ContainsKey);
     }
 }

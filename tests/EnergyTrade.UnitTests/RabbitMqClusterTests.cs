@@ -58,6 +58,14 @@ public sealed class RabbitMqClusterTests
     }
 
     [Fact]
+    public void A_classic_queue_under_the_quorum_queue_s_name_stops_the_start()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => TradeQueue.From(Settings(("Messaging:TradeQueueType", "classic")), "default-name"));
+
+        Assert.Contains("default-name", ex.Message);
+    }
+
+    [Fact]
     public void An_unknown_queue_type_stops_the_start_with_the_choices()
     {
         var ex = Assert.Throws<InvalidOperationException>(() => TradeQueue.From(Settings(("Messaging:TradeQueueType", "stream")), "q"));

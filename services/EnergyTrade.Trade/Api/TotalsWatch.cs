@@ -41,12 +41,15 @@ public sealed class TotalsWatch(TotalsStore totals, TotalsChangeFeed feed, IHost
                     latest = (await totals.PairAsync(q, cancellationToken)).Proto;
                     unreadableSince = null;
                 }
-                catch (Exception ex) when (TransientFailures.IsTransient(ex) && !cancellationToken.IsCancellationRequested
-                                           && time.GetElapsedTime(unreadableSince ??= time.GetTimestamp()) < HoldThroughOutage)
+                // A watch that has sent nothing yet fails at once instead, so its client can go elsewhere.
+                catch (Exception ex) when (sent is not null && TransientFailures.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
                 {
+                    unreadableSince ??= time.GetTimestamp();
+                    if (time.GetElapsedTime(unreadableSince.Value) >= HoldThroughOutage) throw;
                     // The change feed wakes every watcher with "everything" once it listens on the
                     // database again, so the read after the outage is of the new primary's totals.
                     await subscription.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken);
+                    if (cancellationToken.IsCancellationRequested) return;
                     continue;
                 }
                 if (!latest.Equals(sent))

@@ -56,6 +56,7 @@ public sealed class DatabaseFailoverTests(ITestOutputHelper output)
             var load = cluster.Load.RunUntilAsync(i => Cargoes.Request("c14", i), concurrency: 8, perSecond: 40, stopIssuing.Token, ct);
             await cluster.Load.WaitForAcknowledgedAsync(150, ct);
 
+            await Eventually.MatchAsync(() => Task.FromResult(Volatile.Read(ref watched)), w => w is not null, TimeSpan.FromSeconds(30), "the watch's first answer");
             var primary = await pg.PrimaryAsync(ct);
             var acknowledgedBefore = cluster.Load.Acknowledged;
             var failuresBefore = cluster.Load.Failures.Values.Sum();

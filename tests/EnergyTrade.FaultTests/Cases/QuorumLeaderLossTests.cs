@@ -33,16 +33,18 @@ public sealed class QuorumLeaderLossTests(ITestOutputHelper output)
 
             var leader = broker.Node((await cluster.Rabbit.QueueAsync(FaultCluster.TradeQueue, ct))!.Leader!);
             var failuresBefore = cluster.Load.Failures.Values.Sum();
-            var appliedBefore = await cluster.AppliedShipmentsAsync(ct);
+            var acknowledgedAtKill = cluster.Load.Acknowledged;
             var pid = await leader.KillAsync(ct);
             var clock = Stopwatch.StartNew();
             log.Line($"{leader.NodeName} (beam pid {pid}), the queue's leader, killed with SIGKILL after {cluster.Load.Acknowledged} acknowledged shipments");
 
             var (newLeader, elected) = await broker.NewLeaderAsync(FaultCluster.TradeQueue, leader.NodeName, TimeSpan.FromSeconds(60), ct);
-            await Eventually.MatchAsync(() => cluster.AppliedShipmentsAsync(ct), n => n > appliedBefore + 40, TimeSpan.FromSeconds(60),
-                "Trade to apply shipments recorded after the kill");
+            // Counted from the election: what was delivered before the kill cannot satisfy it.
+            var appliedAtElection = await cluster.AppliedShipmentsAsync(ct);
+            await Eventually.MatchAsync(() => cluster.AppliedShipmentsAsync(ct), n => n > appliedAtElection + 40, TimeSpan.FromSeconds(60),
+                "Trade to apply shipments through the new leader");
             var applying = clock.Elapsed;
-            var acknowledgedMeanwhile = cluster.Load.Acknowledged;
+            var acknowledgedWhileDown = cluster.Load.Acknowledged - acknowledgedAtKill;
 
             var down = TimeSpan.FromSeconds(10) - clock.Elapsed;
             if (down > TimeSpan.Zero) await Task.Delay(down, ct);
@@ -59,8 +61,7 @@ public sealed class QuorumLeaderLossTests(ITestOutputHelper output)
             var clientErrors = cluster.Load.Failures.Values.Sum() - failuresBefore;
             log.Figure("quorum leader lost", $"new leader {newLeader} {elected.TotalSeconds:F1}s after the kill; Trade applying again within {applying.TotalSeconds:F1}s; " +
                 $"{clientErrors} client-visible failed attempts while the node was down or rejoining (each retried); {issued} shipments issued, converged {converged.TotalSeconds:F1}s after the load ended");
-            Assert.NotEqual(leader.NodeName, newLeader);
-            Assert.True(acknowledgedMeanwhile > 0);
+            Assert.True(acknowledgedWhileDown > 0, "Shipments must keep acknowledging while a RabbitMQ node is down");
             await cluster.AssertInvariantAsync(ct);
         }, clusteredBroker: true);
 }

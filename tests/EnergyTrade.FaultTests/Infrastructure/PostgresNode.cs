@@ -26,11 +26,10 @@ public sealed class PostgresNode
 
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
-        // A formation's data nodes, as the services are given them: Npgsql picks the primary.
+        // A formation's data nodes and nothing more, as scripts/up.sh --ha gives them: the services
+        // themselves make a multi-host string go to the primary (PostgresDataSource).
         Host = IsFormation ? string.Join(',', _dataPorts.Select(p => $"127.0.0.1:{p}")) : "127.0.0.1",
-        Port = IsFormation ? 5432 : Port,
-        TargetSessionAttributes = IsFormation ? "read-write" : null,
-        HostRecheckSeconds = 1,
+        Port = Port,
         Username = InfraScript.User,
         Password = InfraScript.Password,
         Database = database,
@@ -38,6 +37,10 @@ public sealed class PostgresNode
         Timeout = 5,
         CommandTimeout = 30,
     }.ConnectionString;
+
+    /// <summary>The case's own queries read the primary: a standby may lag it by a moment.</summary>
+    private string ObserverConnectionString(string database) =>
+        ConnectionString(database) + ";Pooling=false" + (IsFormation ? ";Target Session Attributes=read-write" : "");
 
     public static async Task<PostgresNode> StartAsync(string directory, CancellationToken cancellationToken)
     {
@@ -83,7 +86,7 @@ public sealed class PostgresNode
 
     public async Task<T?> ScalarAsync<T>(string database, string sql, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString(database) + ";Pooling=false");
+        await using var connection = new NpgsqlConnection(ObserverConnectionString(database));
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         var value = await command.ExecuteScalarAsync(cancellationToken);
@@ -93,7 +96,7 @@ public sealed class PostgresNode
     public async Task<List<string>> ColumnAsync(string database, string sql, CancellationToken cancellationToken = default)
     {
         var values = new List<string>();
-        await using var connection = new NpgsqlConnection(ConnectionString(database) + ";Pooling=false");
+        await using var connection = new NpgsqlConnection(ObserverConnectionString(database));
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
