@@ -1,11 +1,15 @@
 namespace EnergyTrade.Testing;
 
+/// <summary>
+/// Waits measured on the monotonic clock: the wall clock of a CI machine may be stepped while a test
+/// runs, which would end a wait early or make it endless.
+/// </summary>
 public static class Eventually
 {
     /// <summary>Polls until the condition holds; fails with the last observed state when time runs out.</summary>
     public static async Task<T> MatchAsync<T>(Func<Task<T>> observe, Func<T, bool> condition, TimeSpan timeout, string what)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         T last;
         Exception? lastError = null;
         while (true)
@@ -15,12 +19,12 @@ public static class Eventually
                 last = await observe();
                 if (condition(last)) return last;
             }
-            catch (Exception ex) when (DateTime.UtcNow < deadline)
+            catch (Exception ex) when (clock.Elapsed < timeout)
             {
                 lastError = ex;
                 last = default!;
             }
-            if (DateTime.UtcNow >= deadline)
+            if (clock.Elapsed >= timeout)
             {
                 throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0}s waiting for {what}. Last observed: {last}", lastError);
             }
@@ -34,18 +38,18 @@ public static class Eventually
     /// </summary>
     public static async Task<T> StableAsync<T>(Func<Task<T>> observe, TimeSpan quiet, TimeSpan timeout, string what)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var last = await observe();
-        var since = DateTime.UtcNow;
-        while (DateTime.UtcNow - since < quiet)
+        var since = clock.Elapsed;
+        while (clock.Elapsed - since < quiet)
         {
-            if (DateTime.UtcNow >= deadline)
+            if (clock.Elapsed >= timeout)
             {
                 throw new TimeoutException($"Timed out after {timeout.TotalSeconds:F0}s waiting for {what} to stay the same for {quiet.TotalSeconds:F0}s. Last observed: {last}");
             }
             await Task.Delay(250);
             var now = await observe();
-            if (!EqualityComparer<T>.Default.Equals(now, last)) (last, since) = (now, DateTime.UtcNow);
+            if (!EqualityComparer<T>.Default.Equals(now, last)) (last, since) = (now, clock.Elapsed);
         }
         return last;
     }

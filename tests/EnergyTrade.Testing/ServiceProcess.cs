@@ -95,8 +95,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         using var http = Tls is null
             ? new HttpClient { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(5) }
             : new HttpClient(Tls.Handler(Tls.ClientCertificate)) { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (DateTime.UtcNow < deadline)
+        // The monotonic clock: a stepped wall clock must not end the wait early.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        while (clock.Elapsed < limit)
         {
             if (_process.HasExited)
             {
@@ -117,7 +119,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"{Name} was not ready within the timeout:\n{RecentLog()}");
+        throw new TimeoutException($"{Name} was not ready within {limit.TotalSeconds:F0}s:\n{RecentLog()}");
     }
 
     /// <summary>Waits for the process to exit by itself (e.g. refusing its configuration) and returns its exit code.</summary>
