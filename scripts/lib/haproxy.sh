@@ -6,22 +6,10 @@
 
 # infra_ensure_haproxy : install Debian's haproxy when it is missing.
 infra_ensure_haproxy() {
-    command -v haproxy >/dev/null 2>&1 && return 0
-    [[ -x /usr/sbin/haproxy ]] && return 0
-    if ((EUID != 0)) || ! command -v apt-get >/dev/null 2>&1; then
-        _infra_err "haproxy is not installed; run as root: apt-get update && apt-get install -y haproxy"
-        return 1
-    fi
-    _infra_say "haproxy not found: running apt-get update && apt-get install -y haproxy"
-    if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq &&
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends haproxy; } >/dev/null 2>&1; then
-        [[ -x /usr/sbin/haproxy ]] || {
-            _infra_err "apt-get install haproxy failed; run it by hand to see why"
-            return 1
-        }
-    fi
-    _infra_say "installed haproxy"
+    _infra_apt_install haproxy _infra_haproxy_installed
 }
+
+_infra_haproxy_installed() { command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]]; }
 
 _infra_haproxy_bin() { command -v haproxy 2>/dev/null || printf '/usr/sbin/haproxy\n'; }
 

@@ -341,41 +341,46 @@ infra_stop_postgres() {
     fi
 }
 
+# _infra_apt_install PACKAGE CHECK... : when CHECK (a command, true once PACKAGE's program is in
+# place) fails, install PACKAGE from Debian's archive and run CHECK again. Waits for another apt run
+# (a parallel test run installing the same package) rather than failing. A failing post-install step
+# (rabbitmq-server trying to start a system-wide node without an init system) is only a warning when
+# CHECK then passes.
+_infra_apt_install() {
+    local pkg=${1:?_infra_apt_install PACKAGE CHECK...} aptlog rc=0
+    local cmd="apt-get update && apt-get install -y --no-install-recommends $pkg"
+    shift
+    "$@" && return 0
+    if ((EUID != 0)) || ! command -v apt-get >/dev/null 2>&1; then
+        _infra_err "$pkg is not installed; install it as root: $cmd"
+        return 1
+    fi
+    _infra_say "$pkg not found: running $cmd"
+    aptlog=$(mktemp "${TMPDIR:-/tmp}/energytrade-apt.XXXXXX") || return 1
+    { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$pkg"; } >"$aptlog" 2>&1 || rc=$?
+    if ! "$@"; then
+        _infra_err "installing $pkg failed; run it by hand to see why: $cmd"
+        _infra_tail "$aptlog"
+        rm -f "$aptlog"
+        return 1
+    fi
+    if ((rc != 0)); then
+        _infra_say "warning: apt-get reported an error, but $pkg is installed; continuing"
+        tail -n 5 "$aptlog"
+    fi
+    rm -f "$aptlog"
+    _infra_say "installed $pkg"
+}
+
 # ---------------------------------------------------------------- RabbitMQ
 
 # infra_ensure_rabbitmq : install Debian's rabbitmq-server when it is missing.
 infra_ensure_rabbitmq() {
-    command -v rabbitmq-server >/dev/null 2>&1 && return 0
-    [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && return 0
-    if ((EUID != 0)); then
-        _infra_err "rabbitmq-server is not installed; run as root: apt-get update && apt-get install -y rabbitmq-server"
-        return 1
-    fi
-    if ! command -v apt-get >/dev/null 2>&1; then
-        _infra_err "rabbitmq-server is not installed and apt-get is unavailable; install RabbitMQ 3.10+ and put rabbitmq-server on PATH"
-        return 1
-    fi
-    _infra_say "rabbitmq-server not found: running apt-get update && apt-get install -y rabbitmq-server"
-    local aptlog
-    aptlog=$(mktemp "${TMPDIR:-/tmp}/energytrade-apt.XXXXXX") || return 1
-    # Wait for another apt run (a parallel test run installing the same package) rather than fail.
-    if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq &&
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends rabbitmq-server; } >"$aptlog" 2>&1; then
-        if [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]]; then
-            # Typically the package's post-install step failing to start the
-            # system-wide node (no init system); our private nodes don't need it.
-            _infra_say "warning: apt-get reported an error, but rabbitmq-server is installed; continuing"
-            tail -n 5 "$aptlog"
-        else
-            _infra_err "apt-get install rabbitmq-server failed"
-            _infra_tail "$aptlog"
-            rm -f "$aptlog"
-            return 1
-        fi
-    fi
-    rm -f "$aptlog"
-    _infra_say "installed rabbitmq-server"
+    _infra_apt_install rabbitmq-server _infra_rabbit_installed
 }
+
+_infra_rabbit_installed() { command -v rabbitmq-server >/dev/null 2>&1 || [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]]; }
 
 # Directory of the real RabbitMQ scripts. Debian's /usr/sbin/rabbitmq-* wrappers
 # re-run everything as the `rabbitmq` user through su, which resets HOME and would
@@ -1093,34 +1098,13 @@ _infra_pgf_package() {
 # pg_autoctl or the extension is missing. pg_autoctl is looked up on PATH, then with
 # `dpkg -L pg-auto-failover-cli` ($INFRA_PG_AUTOCTL overrides).
 infra_ensure_pg_auto_failover() {
-    local bindir pkg aptlog
+    local bindir
     bindir=$(_infra_pg_bindir) || return 1
-    pkg=$(_infra_pgf_package "$bindir")
-    if _infra_pg_autoctl >/dev/null && [[ -f $bindir/../lib/pgautofailover.so ]]; then
-        return 0
-    fi
-    if ((EUID != 0)); then
-        _infra_err "pg_auto_failover is not installed; run as root: apt-get update && apt-get install -y $pkg"
-        return 1
-    fi
-    if ! command -v apt-get >/dev/null 2>&1; then
-        _infra_err "pg_auto_failover is not installed and apt-get is unavailable; install pg_auto_failover 2.0 for the PostgreSQL in $bindir (or set INFRA_PG_AUTOCTL)"
-        return 1
-    fi
-    _infra_say "pg_auto_failover not found: running apt-get update && apt-get install -y $pkg"
-    aptlog=$(mktemp "${TMPDIR:-/tmp}/energytrade-apt.XXXXXX") || return 1
-    # Wait for another apt run (a parallel test run installing the same package) rather than fail.
-    if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq &&
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$pkg"; } >"$aptlog" 2>&1 ||
-        ! _infra_pg_autoctl >/dev/null || [[ ! -f $bindir/../lib/pgautofailover.so ]]; then
-        _infra_err "installing $pkg failed; try: apt-get update && apt-get install -y --no-install-recommends $pkg"
-        _infra_tail "$aptlog"
-        rm -f "$aptlog"
-        return 1
-    fi
-    rm -f "$aptlog"
-    _infra_say "installed $pkg (pg_autoctl: $(_infra_pg_autoctl))"
+    _infra_apt_install "$(_infra_pgf_package "$bindir")" _infra_pgf_installed "$bindir"
 }
+
+# _infra_pgf_installed BINDIR : pg_autoctl runs and the extension is there for the PostgreSQL in BINDIR.
+_infra_pgf_installed() { _infra_pg_autoctl >/dev/null && [[ -f $1/../lib/pgautofailover.so ]]; }
 
 # _infra_pgf_name N : the directory name of node N (monitor, 1, 2).
 _infra_pgf_name() {

@@ -51,6 +51,8 @@ _INFRA_PART_STATE=partition.env
 INFRA_PARTITION_REGISTRY=${INFRA_PARTITION_REGISTRY:-/run/energytrade-partitions}
 
 # _infra_nft : path of nft (root's PATH has /usr/sbin; others' may not), or fail.
+_infra_nft_installed() { _infra_nft >/dev/null; }
+
 _infra_nft() {
     command -v nft 2>/dev/null && return 0
     [[ -x /usr/sbin/nft ]] && printf '/usr/sbin/nft\n' && return 0
@@ -65,30 +67,9 @@ _infra_nft() {
 # are whose. Debian 12's iptables is iptables-nft anyway (the same kernel tables underneath), and
 # nftables' package neither enables nor starts its ruleset service on install.
 infra_ensure_netfilter() {
-    local nft aptlog cmd='apt-get update && apt-get install -y --no-install-recommends nftables'
-    if ! nft=$(_infra_nft); then
-        if ((EUID != 0)); then
-            _infra_err "nft is not installed; run as root: $cmd"
-            return 1
-        fi
-        if ! command -v apt-get >/dev/null 2>&1; then
-            _infra_err "nft is not installed and apt-get is unavailable; install nftables (nft 0.9.7 or newer)"
-            return 1
-        fi
-        _infra_say "nft not found: running $cmd"
-        aptlog=$(mktemp "${TMPDIR:-/tmp}/energytrade-apt.XXXXXX") || return 1
-        # Wait for another apt run (a parallel test run installing the same package) rather than fail.
-        if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq &&
-            DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends nftables; } >"$aptlog" 2>&1 ||
-            ! nft=$(_infra_nft); then
-            _infra_err "could not install nftables: DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends nftables failed"
-            _infra_tail "$aptlog"
-            rm -f "$aptlog"
-            return 1
-        fi
-        rm -f "$aptlog"
-        _infra_say "installed nftables ($("$nft" --version 2>/dev/null))"
-    fi
+    local nft
+    _infra_apt_install nftables _infra_nft_installed || return 1
+    nft=$(_infra_nft) || return 1
     if ! "$nft" list tables >/dev/null 2>&1; then
         _infra_err "'$nft list tables' fails: netfilter rules need root with CAP_NET_ADMIN and a kernel with nf_tables ($("$nft" list tables 2>&1 | head -n 1))"
         return 1
