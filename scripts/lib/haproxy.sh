@@ -80,11 +80,15 @@ infra_start_grpc_balancer() {
     t0=$(_infra_now_ms)
     # Own session, foreground mode (-db): its pid is the launcher's, and a Ctrl-C at the terminal does not reach it.
     (exec setsid "$(_infra_haproxy_bin)" -db -f "$cfg" >>"$hdir/haproxy.log" 2>&1 </dev/null) &
-    printf '%s\n' "$!" >"$hdir/haproxy.pid"
+    pid=$!
+    printf '%s\n' "$pid" >"$hdir/haproxy.pid"
     deadline=$(($(_infra_now_ms) + 10000))
+    # Alive, not _infra_balancer_pid: until the subshell has exec'd, its command line is still bash's.
     until _infra_port_open "$port"; do
-        if ! _infra_balancer_pid "$hdir" >/dev/null || (($(_infra_now_ms) > deadline)); then
+        if ! _infra_pid_alive "$pid" || (($(_infra_now_ms) > deadline)); then
             printf ' failed\n'
+            kill -KILL "$pid" 2>/dev/null || true
+            rm -f "$hdir/haproxy.pid"
             _infra_err "haproxy did not start (log: $hdir/haproxy.log)"
             _infra_tail "$hdir/haproxy.log"
             return 1
