@@ -9,7 +9,8 @@
 #
 #   infra_free_port [EXCLUDE_PORT...]          print a free TCP port on 127.0.0.1
 #   infra_ensure_rabbitmq                      apt-get install rabbitmq-server if missing
-#   infra_start_postgres DIR PORT              DIR/pg, log DIR/logs/postgres.log
+#   infra_ensure_postgres                      apt-get install postgresql-15 if no server is found
+#   infra_start_postgres DIR PORT              DIR/pg, log DIR/logs/postgres.log (installs it first)
 #   infra_start_rabbitmq DIR PORT MGMT_PORT    DIR/rabbitmq, log DIR/logs/rabbitmq.log
 #   infra_rabbitmqctl DIR ARGS...              rabbitmqctl against the node in DIR
 #   infra_start_rabbitmq_cluster DIR IP1:PORT1:MGMT1 IP2:PORT2:MGMT2 IP3:PORT3:MGMT3
@@ -151,7 +152,7 @@ _infra_pg_bindir() {
         printf '%s\n' "$INFRA_PG_BIN"
         return 0
     fi
-    d=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)
+    d=$(find "${INFRA_PG_SEARCH_ROOT:-/usr/lib/postgresql}" -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)
     if [[ -n $d && -x $d/pg_ctl ]]; then
         printf '%s\n' "$d"
         return 0
@@ -162,6 +163,15 @@ _infra_pg_bindir() {
     }
     dirname "$d"
 }
+
+# infra_ensure_postgres : install Debian's PostgreSQL 15 server when no server binaries are found
+# (INFRA_PG_BIN, /usr/lib/postgresql/N/bin or pg_ctl on PATH). Its package also makes a system cluster
+# 15/main on port 5432 and may start it; nothing here uses it: every instance has its own directory and port.
+infra_ensure_postgres() {
+    _infra_apt_install postgresql-15 _infra_pg_installed
+}
+
+_infra_pg_installed() { _infra_pg_bindir >/dev/null 2>&1; }
 
 # PostgreSQL refuses to run as root: when we are root, run it as the `postgres`
 # system user (created by Debian's postgresql packages), or a dedicated one.
@@ -204,6 +214,7 @@ _infra_as() {
 infra_start_postgres() {
     local dir=${1:?infra_start_postgres DIR PORT} port=${2:?infra_start_postgres DIR PORT}
     local bindir user data sock log base pw t0 sockdirs deadline rc
+    infra_ensure_postgres || return 1
     bindir=$(_infra_pg_bindir) || return 1
     user=$(_infra_pg_os_user) || return 1
     mkdir -p "$dir/logs" || return 1
@@ -1099,6 +1110,7 @@ _infra_pgf_package() {
 # `dpkg -L pg-auto-failover-cli` ($INFRA_PG_AUTOCTL overrides).
 infra_ensure_pg_auto_failover() {
     local bindir
+    infra_ensure_postgres || return 1
     bindir=$(_infra_pg_bindir) || return 1
     _infra_apt_install "$(_infra_pgf_package "$bindir")" _infra_pgf_installed "$bindir"
 }
@@ -1978,6 +1990,8 @@ infra_destroy() {
 # gRPC balancers in front of service replicas (HAProxy): infra_start_grpc_balancer and friends.
 # shellcheck source=scripts/lib/haproxy.sh
 source "$(dirname "${BASH_SOURCE[0]}")/haproxy.sh"
+# shellcheck source=scripts/lib/prometheus.sh
+source "$(dirname "${BASH_SOURCE[0]}")/prometheus.sh"
 
 # Network partitions of a RabbitMQ cluster (nftables): infra_partition_rabbitmq_node and friends.
 # shellcheck source=scripts/lib/partition.sh
