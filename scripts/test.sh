@@ -92,6 +92,10 @@ phase="checking the protos"
 # The API contract: buf lint, and buf breaking against the previous main (protos/BASELINE).
 scripts/check-protos.sh || { rc=1; exit 1; }
 
+phase="checking the alert rules"
+# Prometheus configurations and alert rules: promtool check, and the rules' unit tests.
+scripts/check-observability.sh || { rc=1; exit 1; }
+
 phase="starting PostgreSQL/RabbitMQ"
 if ((fast)); then
     : # the unit tier talks to no server

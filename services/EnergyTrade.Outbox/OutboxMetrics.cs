@@ -9,8 +9,8 @@ namespace EnergyTrade.Outbox;
 /// </summary>
 public sealed class OutboxMetrics
 {
-    private readonly Counter<long> _published;
-    private readonly Counter<long> _publishFailures;
+    private long _published;
+    private long _publishFailures;
     private OutboxBacklog _backlog;
     private readonly TimeProvider _time;
 
@@ -18,18 +18,21 @@ public sealed class OutboxMetrics
     {
         _time = time;
         var meter = meters.Create(Telemetry.SourceName);
-        _published = meter.CreateCounter<long>("energytrade.outbox.published", "{event}", "Events confirmed by RabbitMQ and marked sent.");
-        _publishFailures = meter.CreateCounter<long>("energytrade.outbox.publish_failures", "{event}", "Events whose publish failed and will be retried.");
+        // Observed, not added to: each series exists from the first scrape, at zero, so rate() and increase() see the
+        // first event after a start (a counter's series would appear only with it, its first sample already 1).
+        meter.CreateObservableCounter("energytrade.outbox.published", () => Volatile.Read(ref _published), "{event}", "Events confirmed by RabbitMQ and marked sent.");
+        meter.CreateObservableCounter("energytrade.outbox.publish_failures", () => Volatile.Read(ref _publishFailures), "{event}",
+            "Events whose publish failed and will be retried.");
         meter.CreateObservableGauge("energytrade.outbox.backlog", () => _backlog.Count, "{event}", "Events committed but not yet confirmed by RabbitMQ.");
-        meter.CreateObservableGauge("energytrade.outbox.oldest_age", () => _backlog.Age(_time.GetUtcNow()).Ticks / TimeSpan.TicksPerMillisecond, "ms",
+        meter.CreateObservableGauge("energytrade.outbox.oldest_age", () => _backlog.Age(_time.GetUtcNow()).TotalSeconds, "s",
             "Age of the oldest event not yet confirmed by RabbitMQ.");
     }
 
     public DateTimeOffset LastRefresh { get; private set; }
 
-    public void Published(int count) => _published.Add(count);
+    public void Published(int count) => Interlocked.Add(ref _published, count);
 
-    public void PublishFailed(int count) => _publishFailures.Add(count);
+    public void PublishFailed(int count) => Interlocked.Add(ref _publishFailures, count);
 
     public void Update(OutboxBacklog backlog)
     {

@@ -57,6 +57,12 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.AddSingleton<IHealthCheckPublisher, HealthStatusMetrics>();
+        builder.Services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.FromSeconds(2);
+            o.Period = HealthStatusMetrics.Period;
+        });
         builder.Services.AddGrpcHealthChecks(options =>
         {
             // The gRPC health protocol's overall status ("") follows readiness, like /health/ready.

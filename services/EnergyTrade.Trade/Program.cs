@@ -16,6 +16,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPostgres<TradeDbContext>("Trade");
 builder.Services.AddSingleton<NameBook>();
 builder.Services.AddSingleton<TotalsApplier>();
+builder.Services.AddSingleton<UnappliedEvents>();
 builder.Services.AddSingleton<ConsumeMetrics>();
 builder.Services.AddSingleton<RefusalLog>();
 

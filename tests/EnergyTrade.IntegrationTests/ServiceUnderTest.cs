@@ -50,11 +50,11 @@ public sealed class ServiceUnderTest : IAsyncDisposable
     }
 
     public async Task<(ServiceProcess Process, TradeService.TradeServiceClient Client)> StartTradeAsync(
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, TcpProxy? postgresProxy = null)
     {
         var process = ServiceProcess.Start("Trade", With(environment, new Dictionary<string, string>
         {
-            ["ConnectionStrings__Trade"] = TradeDb.ConnectionString,
+            ["ConnectionStrings__Trade"] = Through(TradeDb.ConnectionString, postgresProxy),
             ["ConnectionStrings__RabbitMq"] = VirtualHost.AmqpUri.ToString(),
         }));
         _owned.Add(process);

@@ -17,10 +17,12 @@ public sealed class ShipmentEventsConsumerDefinition : ConsumerDefinition<Shipme
     private readonly int _prefetch;
     private readonly RefusalRecorder _recorder;
     private readonly TradeQueue _queue;
+    private readonly UnappliedEventsFilter _unapplied;
 
-    public ShipmentEventsConsumerDefinition(IConfiguration configuration, RefusalRecorder recorder)
+    public ShipmentEventsConsumerDefinition(IConfiguration configuration, RefusalRecorder recorder, UnappliedEvents unapplied, TimeProvider time)
     {
         _recorder = recorder;
+        _unapplied = new UnappliedEventsFilter(unapplied, time);
         _prefetch = configuration.GetValue("Messaging:PrefetchCount", 64);
         _queue = TradeQueue.From(configuration, QueueNames.TradeShipmentEvents);
         EndpointName = _queue.Name;
@@ -35,6 +37,9 @@ public sealed class ShipmentEventsConsumerDefinition : ConsumerDefinition<Shipme
         // Nobody subscribes to Fault<T> events, and publishing them would need broker rights beyond
         // Trade's own queues: the _error queue and refused_events are the record.
         endpoint.PublishFaults = false;
+        // A message counts as held through all the retries below (energytrade.events.oldest_unapplied_age). The retry
+        // policies are pre-pipe specifications, outside every plain filter; this one goes in first, outside them.
+        endpoint.AddPrePipeSpecification(new MassTransit.Configuration.FilterPipeSpecification<ConsumeContext>(_unapplied));
         // Outer policy: while the database is unreachable, keep retrying (the message stays
         // unacknowledged, bounded by the prefetch count) rather than dead-lettering good events.
         endpoint.UseMessageRetry(r =>

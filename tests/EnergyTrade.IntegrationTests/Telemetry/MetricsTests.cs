@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using EnergyTrade.Shipments.V1;
 using EnergyTrade.Testing;
+using EnergyTrade.Trade.V1;
 using static EnergyTrade.IntegrationTests.ServiceUnderTest;
 
 namespace EnergyTrade.IntegrationTests.Telemetry;
@@ -8,15 +10,31 @@ namespace EnergyTrade.IntegrationTests.Telemetry;
 [Trait("Category", "Integration")]
 public sealed partial class MetricsTests
 {
-    [GeneratedRegex(@"^energytrade_outbox_backlog(?:\{[^}]*\})? (\d+)", RegexOptions.Multiline)]
-    private static partial Regex Backlog();
+    [GeneratedRegex(@"\benergytrade_[a-z0-9_]+")]
+    private static partial Regex EnergyTradeMetricName();
 
-    private static async Task<long> ScrapeBacklogAsync(HttpClient http)
+    /// <summary>The value of the first sample of <paramref name="metric"/> whose labels contain every one of <paramref name="labels"/>; null when absent.</summary>
+    private static double? Sample(string scrape, string metric, params string[] labels)
     {
-        var text = await http.GetStringAsync("/metrics");
-        var match = Backlog().Match(text);
-        return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+        foreach (var line in scrape.Split('\n'))
+        {
+            if (!line.StartsWith(metric, StringComparison.Ordinal)) continue;
+            var rest = line[metric.Length..];
+            if (rest.Length == 0 || (rest[0] != '{' && rest[0] != ' ')) continue;
+            if (!labels.All(l => rest.Contains(l, StringComparison.Ordinal))) continue;
+            var value = rest[(rest.LastIndexOf('}') + 1)..].Trim().Split(' ')[0];
+            return double.Parse(value, CultureInfo.InvariantCulture);
+        }
+        return null;
     }
+
+    private static async Task<double?> ScrapeAsync(HttpClient http, string metric, params string[] labels) =>
+        Sample(await http.GetStringAsync("/metrics"), metric, labels);
+
+    private static CreateShipmentRequest Cargo(int day) => new()
+    {
+        Shipment = SeedShipments.Cargo("AZ", "Azeri Light", 1_000m, Quantity.Types.Unit.Barrels, null, 2020, 3, day, "Supsa"),
+    };
 
     [Fact]
     public async Task The_outbox_backlog_rises_while_RabbitMQ_is_down_and_falls_to_zero_after()
@@ -25,22 +43,84 @@ public sealed partial class MetricsTests
         var rabbit = await sut.ProxyToRabbitMqAsync();
         var (process, shipments) = await sut.StartShipmentsAsync(rabbitProxy: rabbit);
         using var http = new HttpClient { BaseAddress = process.HttpUrl };
-        await Eventually.MatchAsync(() => ScrapeBacklogAsync(http), n => n == 0, TimeSpan.FromSeconds(20), "a zero backlog at start");
+        await Eventually.MatchAsync(() => ScrapeAsync(http, "energytrade_outbox_backlog"), n => n == 0, TimeSpan.FromSeconds(20), "a zero backlog at start");
+        Assert.Equal(0, await ScrapeAsync(http, "energytrade_outbox_published_total"));
 
         rabbit.Cut();
-        for (var i = 0; i < 12; i++)
-        {
-            await shipments.CreateShipmentAsync(new CreateShipmentRequest
-            {
-                Shipment = SeedShipments.Cargo("AZ", "Azeri Light", 1_000m, Quantity.Types.Unit.Barrels, null, 2020, 3, i + 1, "Supsa"),
-            }, Deadline());
-        }
-        await Eventually.MatchAsync(() => ScrapeBacklogAsync(http), n => n == 12, TimeSpan.FromSeconds(20), "a backlog of 12 while RabbitMQ is down");
-        var metrics = await http.GetStringAsync("/metrics");
-        Assert.Matches(@"energytrade_outbox_oldest_age_milliseconds(?:\{[^}]*\})? [1-9]", metrics);
+        for (var i = 0; i < 12; i++) await shipments.CreateShipmentAsync(Cargo(i + 1), Deadline());
+        await Eventually.MatchAsync(() => ScrapeAsync(http, "energytrade_outbox_backlog"), n => n == 12, TimeSpan.FromSeconds(20), "a backlog of 12 while RabbitMQ is down");
+        // Seconds, not milliseconds: past one second the age reads above 1 (it read above 1000 in milliseconds).
+        await Eventually.MatchAsync(() => ScrapeAsync(http, "energytrade_outbox_oldest_age_seconds"), s => s is > 1 and < 120,
+            TimeSpan.FromSeconds(20), "the oldest event's age in seconds");
 
         rabbit.Restore();
-        await Eventually.MatchAsync(() => ScrapeBacklogAsync(http), n => n == 0, TimeSpan.FromSeconds(60), "the backlog to fall to zero");
-        Assert.Matches(@"energytrade_outbox_published_total(?:\{[^}]*\})? 12", await http.GetStringAsync("/metrics"));
+        await Eventually.MatchAsync(() => ScrapeAsync(http, "energytrade_outbox_backlog"), n => n == 0, TimeSpan.FromSeconds(60), "the backlog to fall to zero");
+        Assert.Equal(12, await ScrapeAsync(http, "energytrade_outbox_published_total"));
+        Assert.Equal(0, await ScrapeAsync(http, "energytrade_outbox_oldest_age_seconds"));
+    }
+
+    [Fact]
+    public async Task A_Trade_cut_off_from_its_database_reports_the_growing_age_of_the_events_it_holds_and_an_unhealthy_check()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("metrics_stuck");
+        var postgres = sut.ProxyToPostgres();
+        var (_, shipments) = await sut.StartShipmentsAsync();
+        var (trade, tradeClient) = await sut.StartTradeAsync(postgresProxy: postgres);
+        using var http = new HttpClient { BaseAddress = trade.HttpUrl };
+        await Eventually.MatchAsync(() => ScrapeAsync(http, "energytrade_health_check_status", "check=\"postgresql\"", "status=\"healthy\""),
+            v => v == 1, TimeSpan.FromSeconds(30), "the postgresql check reported healthy");
+        var scrape = await http.GetStringAsync("/metrics");
+        Assert.Equal(0, Sample(scrape, "energytrade_events_oldest_unapplied_age_seconds"));
+        Assert.Equal(0, Sample(scrape, "energytrade_events_rejected_total"));
+
+        postgres.Cut();
+        await shipments.CreateShipmentAsync(Cargo(1), Deadline());
+        // The consumer retries for as long as the database is away; the event stays held and ages.
+        await Eventually.MatchAsync(() => ScrapeAsync(http, "energytrade_events_oldest_unapplied_age_seconds"), s => s >= 3,
+            TimeSpan.FromSeconds(30), "the held event's age to pass 3 s");
+        await Eventually.MatchAsync(() => ScrapeAsync(http, "energytrade_health_check_status", "check=\"postgresql\"", "status=\"unhealthy\""),
+            v => v == 1, TimeSpan.FromSeconds(30), "the postgresql check reported unhealthy");
+        Assert.Equal(0, await ScrapeAsync(http, "energytrade_health_check_status", "check=\"postgresql\"", "status=\"healthy\""));
+        // Sampled through several of the retries' pauses: the event stays held between attempts, not only during them.
+        var ages = new List<double?>();
+        for (var i = 0; i < 8; i++)
+        {
+            ages.Add(await ScrapeAsync(http, "energytrade_events_oldest_unapplied_age_seconds"));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+        Assert.True(ages.Zip(ages.Skip(1)).All(p => p.Second > p.First), "the age grows at every sample: " + string.Join(", ", ages));
+
+        postgres.Restore();
+        await Eventually.MatchAsync(() => ScrapeAsync(http, "energytrade_events_oldest_unapplied_age_seconds"), s => s == 0,
+            TimeSpan.FromSeconds(40), "nothing held once the database is back");
+        var totals = await tradeClient.GetBilateralTotalsAsync(new GetBilateralTotalsRequest { Country = "AZ", Partner = "BY" }, Deadline());
+        Assert.Equal(1, totals.Exports.ShipmentCount);
+        await Eventually.MatchAsync(() => ScrapeAsync(http, "energytrade_health_check_status", "check=\"postgresql\"", "status=\"healthy\""),
+            v => v == 1, TimeSpan.FromSeconds(30), "the postgresql check healthy again");
+        // The lag of that event lands in the buckets an alert on minutes can use.
+        Assert.Equal(1, await ScrapeAsync(http, "energytrade_events_lag_seconds_bucket", "le=\"1800\""));
+    }
+
+    [Fact]
+    public async Task Every_EnergyTrade_metric_the_alert_rules_name_is_exported_by_a_service()
+    {
+        var rules = string.Concat(Directory.GetFiles(Path.Combine(ServiceProcess.RepositoryRoot(), "docs", "observability"), "alerts*.yml")
+            .Select(File.ReadAllText));
+        var named = EnergyTradeMetricName().Matches(rules).Select(m => m.Value).ToHashSet();
+        Assert.NotEmpty(named);
+
+        await using var sut = await ServiceUnderTest.CreateAsync("metrics_names");
+        var (shipmentsProcess, shipments) = await sut.StartShipmentsAsync();
+        var (trade, _) = await sut.StartTradeAsync();
+        await shipments.CreateShipmentAsync(Cargo(2), Deadline());
+        using var shipmentsHttp = new HttpClient { BaseAddress = shipmentsProcess.HttpUrl };
+        using var tradeHttp = new HttpClient { BaseAddress = trade.HttpUrl };
+        await Eventually.MatchAsync(() => ScrapeAsync(tradeHttp, "energytrade_events_applied_total"), n => n == 1, TimeSpan.FromSeconds(30), "the shipment applied");
+        await Eventually.MatchAsync(() => ScrapeAsync(shipmentsHttp, "energytrade_health_check_status"), v => v is not null, TimeSpan.FromSeconds(30), "a published health report");
+        await Eventually.MatchAsync(() => ScrapeAsync(tradeHttp, "energytrade_health_check_status"), v => v is not null, TimeSpan.FromSeconds(30), "a published health report");
+
+        var exported = EnergyTradeMetricName().Matches(await shipmentsHttp.GetStringAsync("/metrics") + await tradeHttp.GetStringAsync("/metrics"))
+            .Select(m => m.Value).ToHashSet();
+        Assert.Empty(named.Except(exported).Order());
     }
 }
