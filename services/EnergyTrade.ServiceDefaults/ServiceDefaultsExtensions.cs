@@ -22,9 +22,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>Structured JSON logs, gRPC with error mapping, reflection and health: the same in every service.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
-        builder.AddTelemetry(serviceName);
-        builder.AddSecurity();
-        builder.AddMutualTls();
+        // The console first: ClearProviders removes every provider registered before it, OpenTelemetry's included.
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(options =>
         {
@@ -33,6 +31,9 @@ public static class ServiceDefaultsExtensions
             options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.AddTelemetry(serviceName);
+        builder.AddSecurity();
+        builder.AddMutualTls();
 
         builder.Services.AddGrpc(options =>
         {

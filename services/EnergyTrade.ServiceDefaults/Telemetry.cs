@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -12,9 +13,10 @@ using OpenTelemetry.Trace;
 namespace EnergyTrade.ServiceDefaults;
 
 /// <summary>
-/// Traces and metrics. One trace follows a shipment from the CreateShipment call through the outbox,
-/// RabbitMQ and Trade's consumer to the totals update. Metrics are scraped at /metrics (Prometheus)
-/// and, like traces, also exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+/// Traces, metrics and logs. One trace follows a shipment from the CreateShipment call through the outbox,
+/// RabbitMQ and Trade's consumer to the totals update. Metrics are scraped at /metrics (Prometheus);
+/// when OTEL_EXPORTER_OTLP_ENDPOINT is set, traces, metrics and logs (as well as the console's) are
+/// also exported over OTLP.
 /// </summary>
 public static class Telemetry
 {
@@ -52,6 +54,15 @@ public static class Telemetry
                     .AddPrometheusExporter();
                 if (otlp) metrics.AddOtlpExporter();
             });
+        if (otlp)
+        {
+            // Added after the console provider and never cleared: ClearProviders would remove this one too.
+            builder.Services.AddOpenTelemetry().WithLogging(logging => logging.AddOtlpExporter(), options =>
+            {
+                options.IncludeFormattedMessage = true;
+                options.IncludeScopes = true;
+            });
+        }
         return builder;
     }
 

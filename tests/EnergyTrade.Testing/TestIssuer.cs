@@ -54,12 +54,7 @@ public sealed class TestIssuer : IAsyncDisposable
     public static async Task<TestIssuer> StartAsync()
     {
         var port = ServiceProcess.FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
-        // The test's own folder holds a service's appsettings.json, whose Kestrel endpoints would be bound too.
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
-        var app = builder.Build();
+        var app = IsolatedWebApplication.CreateBuilder(port).Build();
         var issuer = new TestIssuer(app, new Uri($"http://localhost:{port}/realms/test"), NewKey());
         app.MapGet("/realms/test/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {
