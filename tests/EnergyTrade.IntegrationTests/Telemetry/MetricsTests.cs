@@ -102,9 +102,11 @@ public sealed partial class MetricsTests
     }
 
     [Fact]
-    public async Task Every_EnergyTrade_metric_the_alert_rules_name_is_exported_by_a_service()
+    public async Task Every_EnergyTrade_metric_the_alert_rules_and_dashboards_name_is_exported_by_a_service()
     {
-        var rules = string.Concat(Directory.GetFiles(Path.Combine(ServiceProcess.RepositoryRoot(), "docs", "observability"), "alerts*.yml")
+        var observability = Path.Combine(ServiceProcess.RepositoryRoot(), "docs", "observability");
+        var rules = string.Concat(Directory.GetFiles(observability, "alerts*.yml")
+            .Concat(Directory.GetFiles(Path.Combine(observability, "grafana", "dashboards"), "*.json"))
             .Select(File.ReadAllText));
         var named = EnergyTradeMetricName().Matches(rules).Select(m => m.Value).ToHashSet();
         Assert.NotEmpty(named);
@@ -119,8 +121,18 @@ public sealed partial class MetricsTests
         await Eventually.MatchAsync(() => ScrapeAsync(shipmentsHttp, "energytrade_health_check_status"), v => v is not null, TimeSpan.FromSeconds(30), "a published health report");
         await Eventually.MatchAsync(() => ScrapeAsync(tradeHttp, "energytrade_health_check_status"), v => v is not null, TimeSpan.FromSeconds(30), "a published health report");
 
-        var exported = EnergyTradeMetricName().Matches(await shipmentsHttp.GetStringAsync("/metrics") + await tradeHttp.GetStringAsync("/metrics"))
-            .Select(m => m.Value).ToHashSet();
+        var scrape = await shipmentsHttp.GetStringAsync("/metrics") + await tradeHttp.GetStringAsync("/metrics");
+        var exported = EnergyTradeMetricName().Matches(scrape).Select(m => m.Value).ToHashSet();
         Assert.Empty(named.Except(exported).Order());
+        // Every gRPC call answers HTTP 200: its own status is a label, next to its method (the route).
+        var missing = Guid.NewGuid();
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => shipments.GetShipmentAsync(new GetShipmentRequest { Name = $"shipments/{missing}" }, Deadline()).ResponseAsync);
+        // The duration is recorded as the request ends on the server, a moment after the client has its answer.
+        var calls = await Eventually.MatchAsync(
+            async () => (await shipmentsHttp.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)).ToList(),
+            lines => lines.Any(l => l.Contains("ShipmentService/GetShipment\"")), TimeSpan.FromSeconds(10), "the failed call's duration");
+        Assert.Contains(calls, l => l.Contains("http_route=\"/energytrade.shipments.v1.ShipmentService/CreateShipment\"") && l.Contains("grpc_status_code=\"0\""));
+        Assert.True(calls.Any(l => l.Contains("http_route=\"/energytrade.shipments.v1.ShipmentService/GetShipment\"") && l.Contains("grpc_status_code=\"5\"")),
+            string.Join("\n", calls));
     }
 }
