@@ -73,7 +73,7 @@ public sealed class FaultCluster : IAsyncDisposable
     public RabbitNode Rabbit => Broker?.AnyRunning() ?? _rabbit!;
     /// <summary>The case's three-node cluster, when it asked for one instead of a single node.</summary>
     public RabbitCluster? Broker { get; }
-    public PostgresNode ShipmentsPg { get; }
+    public PostgresNode ShipmentsPg { get; private set; }
     /// <summary>The same node as <see cref="ShipmentsPg"/> unless the case asked for separate ones.</summary>
     public PostgresNode TradePg { get; }
     public ServiceSlot Shipments { get; }
@@ -135,6 +135,9 @@ public sealed class FaultCluster : IAsyncDisposable
 
     private static async Task<RabbitCluster?> StartBrokerAsync(string directory, CancellationToken cancellationToken) =>
         await RabbitCluster.StartAsync(directory, cancellationToken);
+
+    /// <summary>Shipments' database is on <paramref name="server"/> from now on (a restore into a new server): for the services started after, and for the case's observations.</summary>
+    public void MoveShipmentsDatabase(PostgresNode server) => ShipmentsPg = server;
 
     public ServiceSlot AddTradeSlot()
     {
@@ -230,10 +233,12 @@ public sealed class FaultCluster : IAsyncDisposable
 
     /// <summary>
     /// Every figure Trade answers for the case's pairs — over 2021, per month and over all time, in
-    /// both directions and by origin — compared with the ledger. Empty when Trade is exact.
+    /// both directions and by origin — compared with the ledger (the client's, unless another is given).
+    /// Empty when Trade is exact.
     /// </summary>
-    public async Task<List<string>> DifferencesAsync(CancellationToken cancellationToken)
+    public async Task<List<string>> DifferencesAsync(CancellationToken cancellationToken, Ledger? against = null)
     {
+        var ledger = against ?? Ledger;
         var differences = new List<string>();
         var ranges = new List<(DateOnly? First, DateOnly? Last, string Label)> { (null, null, "all months"), (Cargoes.FirstMonth, Cargoes.LastMonth, "2021-01..04") };
         for (var m = Cargoes.FirstMonth; m <= Cargoes.LastMonth; m = m.AddMonths(1)) ranges.Add((m, m, m.ToString("yyyy-MM", CultureInfo.InvariantCulture)));
@@ -245,8 +250,8 @@ public sealed class FaultCluster : IAsyncDisposable
                 if (first is { } f) request.FirstMonth = Cargoes.Month(f);
                 if (last is { } l) request.LastMonth = Cargoes.Month(l);
                 var totals = await TradeClient.GetBilateralTotalsAsync(request, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken));
-                Compare(differences, $"{label} {country}→{partner}", Ledger.Flow(country, partner, first, last), totals.Exports);
-                Compare(differences, $"{label} {partner}→{country}", Ledger.Flow(partner, country, first, last), totals.Imports);
+                Compare(differences, $"{label} {country}→{partner}", ledger.Flow(country, partner, first, last), totals.Exports);
+                Compare(differences, $"{label} {partner}→{country}", ledger.Flow(partner, country, first, last), totals.Imports);
             }
         }
         return differences;
@@ -283,7 +288,7 @@ public sealed class FaultCluster : IAsyncDisposable
     /// empty, and Trade's totals equal to the ledger. Returns how long that took; fails with the last
     /// observation when it does not happen in time.
     /// </summary>
-    public async Task<TimeSpan> WaitForQuietAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<TimeSpan> WaitForQuietAsync(TimeSpan timeout, CancellationToken cancellationToken, Ledger? against = null)
     {
         var clock = Stopwatch.StartNew();
         var last = "nothing observed yet";
@@ -294,7 +299,7 @@ public sealed class FaultCluster : IAsyncDisposable
                 var unsent = await OutboxUnsentAsync(cancellationToken);
                 var queue = await Rabbit.QueueAsync(TradeQueue, cancellationToken);
                 var passive = await Rabbit.DeclarePassiveAsync(TradeQueue, cancellationToken);
-                var differences = unsent == 0 && queue?.Total == 0 && passive?.Ready == 0 ? await DifferencesAsync(cancellationToken) : null;
+                var differences = unsent == 0 && queue?.Total == 0 && passive?.Ready == 0 ? await DifferencesAsync(cancellationToken, against) : null;
                 last = $"outbox unsent {unsent}, Trade queue {queue?.Ready} ready + {queue?.Unacknowledged} unacked (passive: {passive?.Ready}), " +
                     (differences is null ? "totals not compared yet" : $"{differences.Count} differing figures{(differences.Count > 0 ? ", first: " + differences[0] : "")}");
                 if (differences is { Count: 0 }) return clock.Elapsed;

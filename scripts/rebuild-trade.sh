@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Start Trade's database afresh, to be refilled from Shipments by a republish: after Shipments'
+# database was restored from a backup (scripts/restore-shipments.sh), or when Trade's database is
+# lost or suspect. Trade's database is derived and disposable: everything in it comes back from
+# Shipments. See docs/operations.md, "Backup, restore and rebuild".
+#
+#   scripts/rebuild-trade.sh                the servers of scripts/up.sh (.run/up)
+#   scripts/rebuild-trade.sh --ha           the servers of scripts/up.sh --ha
+#   PGHOST=... PGUSER=... PGPASSWORD=... scripts/rebuild-trade.sh --management http://rabbit:15672 --user admin --password ...
+#
+# Every Trade replica must be stopped first: the script refuses while Trade's queue has a consumer.
+# It then
+#   1. empties Trade's queue and its _error queue: they hold events of the world before the restore,
+#      which may name shipments the restored database does not have (and would be counted);
+#   2. drops Trade's database (ending any session left on it).
+# Then start Trade (it creates and migrates its database), start Shipments, and run
+#   energytrade shipments republish          every shipment's current snapshot, waits for the end
+#   energytrade reconcile AZ BY              Trade against Shipments' own sums, for any pair
+#
+# Options (or environment):
+#   --management URL   RabbitMQ management API          (RABBITMQ_MANAGEMENT, default http://127.0.0.1:55673,
+#                                                       with --ha http://127.0.0.18.2:55673)
+#   --user NAME        a RabbitMQ administrator         (RABBITMQ_USER, default energytrade)
+#   --password SECRET                                   (RABBITMQ_PASSWORD, default energytrade)
+#   --vhost NAME                                        (RABBITMQ_VHOST, default /)
+#   --queue NAME       Trade's queue                    (default energytrade.trade.shipment-events)
+#   --database NAME    Trade's database                 (default energytrade_trade)
+#   --ha               default to the --ha servers
+# Trade's PostgreSQL is libpq's: PGHOST, PGPORT, PGUSER, PGPASSWORD (scripts/lib/pgclient.sh).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+# shellcheck source=scripts/lib/infra.sh
+source "$ROOT/scripts/lib/infra.sh"
+# shellcheck source=scripts/lib/pgclient.sh
+source "$ROOT/scripts/lib/pgclient.sh"
+
+management=${RABBITMQ_MANAGEMENT:-}
+user=${RABBITMQ_USER:-energytrade}
+password=${RABBITMQ_PASSWORD:-energytrade}
+vhost=${RABBITMQ_VHOST:-/}
+queue=energytrade.trade.shipment-events
+database=energytrade_trade
+ha=0
+usage() { sed -n '2,31s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+while (($#)); do
+    case $1 in
+    --management) management=$2; shift 2 ;;
+    --user) user=$2; shift 2 ;;
+    --password) password=$2; shift 2 ;;
+    --vhost) vhost=$2; shift 2 ;;
+    --queue) queue=$2; shift 2 ;;
+    --database) database=$2; shift 2 ;;
+    --ha) ha=1; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) printf 'rebuild-trade.sh: unknown option %s\n\n' "$1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+[[ $database =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "rebuild-trade.sh: --database must be a plain lower-case name" >&2; exit 2; }
+if [[ -z $management ]]; then
+    management=http://127.0.0.1:55673
+    ((!ha)) || management=http://127.0.0.18.2:55673
+fi
+pgclient_defaults "$ha"
+
+enc() { jq -rn --arg v "$1" '$v|@uri'; }
+api() {
+    local method=$1 path=$2
+    shift 2
+    curl -fsS --noproxy '*' -u "$user:$password" -H 'content-type: application/json' -X "$method" "$management/api/$path" "$@"
+}
+
+# 0. Nothing may consume while the queue is emptied, nor write to the database being dropped.
+if ! info=$(api GET "queues/$(enc "$vhost")/$(enc "$queue")" 2>&1); then
+    echo "rebuild-trade.sh: cannot read queue $queue in vhost $vhost at $management:" >&2
+    printf '  %s\n' "$info" >&2
+    echo "  Check --management, --user and --password. The queue exists once Trade has started once." >&2
+    exit 1
+fi
+# The management API's figures are statistics refreshed every few seconds: a replica stopped a moment
+# ago may still be listed, so give them time to catch up before refusing.
+consumers=$(jq -r '.consumers // 0' <<<"$info")
+deadline=$(($(_infra_now_ms) + 30000))
+while ((consumers > 0 && $(_infra_now_ms) < deadline)); do
+    sleep 1
+    consumers=$(api GET "queues/$(enc "$vhost")/$(enc "$queue")" | jq -r '.consumers // 0')
+done
+if ((consumers > 0)); then
+    echo "rebuild-trade.sh: $consumers consumer(s) on $queue: stop every Trade replica first (scripts/up.sh --down stops them all)." >&2
+    exit 1
+fi
+if ! pgclient_sql postgres "SELECT 1" >/dev/null 2>&1; then
+    echo "rebuild-trade.sh: cannot connect to Trade's PostgreSQL at $(pgclient_where); set PGHOST, PGPORT, PGUSER, PGPASSWORD." >&2
+    exit 1
+fi
+
+# 1. The events of the old world. Message counts from the management API lag by a few seconds:
+# these are for the report; the purge takes whatever the queue holds.
+t0=$(_infra_now_ms)
+for q in "$queue" "${queue}_error"; do
+    held=$(api GET "queues/$(enc "$vhost")/$(enc "$q")" 2>/dev/null | jq -r '.messages // 0') || held=absent
+    if [[ $held == absent ]]; then
+        echo "$q: absent, nothing to empty"
+        continue
+    fi
+    api DELETE "queues/$(enc "$vhost")/$(enc "$q")/contents" >/dev/null
+    echo "$q: emptied (about $held messages)"
+done
+
+# 2. The derived database.
+if [[ $(pgclient_sql postgres "SELECT count(*) FROM pg_database WHERE datname = '$database'") == 1 ]]; then
+    applied=$(pgclient_sql "$database" "SELECT count(*) FROM applied_shipments" 2>/dev/null || echo unknown)
+    "$(pgclient_tool dropdb)" --force "$database"
+    echo "$database: dropped (it held $applied shipments)"
+else
+    echo "$database: absent, nothing to drop"
+fi
+echo "Trade reset in $(_infra_elapsed "$t0"). Next: start Trade and Shipments, then"
+echo "  energytrade shipments republish"
+echo "  energytrade reconcile AZ BY"
