@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Writes .env (git-ignored) with fresh secrets for docker compose: one RabbitMQ password per
-# service, the PostgreSQL and RabbitMQ admin passwords, and for Keycloak (the development identity
-# provider) its admin password, the secrets of the service clients energytrade-reader, -importer
-# and -admin and the passwords of the development users analyst, trader and admin
-# (deploy/keycloak/energytrade-realm.json, docs/identity.md), and the Erlang cookie the RabbitMQ
-# nodes of the highly available topology share (docker-compose.ha.yml). Keeps the values an existing .env
-# has and adds the ones it lacks; --force makes every secret new.
+# service, one PostgreSQL password per service role (energytrade_shipments, energytrade_trade) and
+# for the monitoring role (energytrade_monitor; deploy/postgres/roles.sql), the PostgreSQL and
+# RabbitMQ admin passwords, Grafana's admin password (the observability profile), and for Keycloak
+# (the development identity provider) its admin password, the secrets of the service clients
+# energytrade-reader, -importer and -admin and the passwords of the development users analyst,
+# trader and admin (deploy/keycloak/energytrade-realm.json, docs/identity.md), and the Erlang cookie
+# the RabbitMQ nodes of the highly available topology share (docker-compose.ha.yml). Keeps the
+# values an existing .env has and adds the ones it lacks; --force makes every secret new.
+# A new PostgreSQL role password takes effect at the next `docker compose up` (the postgres-roles
+# job sets it); the admin password POSTGRES_PASSWORD only when the server's volume is first made.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rand() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
@@ -15,7 +19,11 @@ secrets=(
     SHIPMENTS_AMQP_PASSWORD=18
     TRADE_AMQP_PASSWORD=18
     POSTGRES_PASSWORD=18
+    SHIPMENTS_DB_PASSWORD=18
+    TRADE_DB_PASSWORD=18
+    MONITOR_DB_PASSWORD=18
     RABBITMQ_PASSWORD=18
+    GRAFANA_ADMIN_PASSWORD=18
     KEYCLOAK_ADMIN_PASSWORD=18
     ENERGYTRADE_READER_CLIENT_SECRET=32
     ENERGYTRADE_IMPORTER_CLIENT_SECRET=32

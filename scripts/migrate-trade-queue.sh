@@ -10,10 +10,8 @@
 #   scripts/migrate-trade-queue.sh --management http://rabbit:15672 --user admin --vhost /
 #
 # Options (or environment):
-#   --management URL   RabbitMQ management API          (RABBITMQ_MANAGEMENT, default http://127.0.0.1:55673)
-#   --user NAME        a user with the policymaker tag  (RABBITMQ_USER, default energytrade)
-#   --password SECRET                                   (RABBITMQ_PASSWORD, default energytrade)
-#   --vhost NAME                                        (RABBITMQ_VHOST, default /)
+#   --management URL, --user NAME, --password SECRET, --vhost NAME
+#                      the RabbitMQ management API (scripts/lib/rabbitmq-api.sh; default: scripts/up.sh's)
 #   --old-queue NAME   the classic queue                (default energytrade.trade.shipment-changed)
 #   --new-queue NAME   the quorum queue                 (default energytrade.trade.shipment-events)
 #   --timeout SECONDS  how long to wait for the moves   (default 600)
@@ -43,10 +41,8 @@
 #   counted makes the delete fail; then another shovel moves it, until the --timeout.
 set -euo pipefail
 
-management=${RABBITMQ_MANAGEMENT:-http://127.0.0.1:55673}
-user=${RABBITMQ_USER:-energytrade}
-password=${RABBITMQ_PASSWORD:-energytrade}
-vhost=${RABBITMQ_VHOST:-/}
+# shellcheck source=scripts/lib/rabbitmq-api.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/rabbitmq-api.sh"
 old_queue=energytrade.trade.shipment-changed
 new_queue=energytrade.trade.shipment-events
 timeout=600
@@ -54,13 +50,10 @@ dry_run=0
 # Shipments' event exchanges (EnergyTrade.Contracts: ShipmentChanged.ExchangeName, ShipmentChanges.ExchangeName).
 exchanges=(energytrade.shipments.shipment-changed energytrade.shipments.shipment-changes)
 
-usage() { sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while (($#)); do
     case $1 in
-    --management) management=$2; shift 2 ;;
-    --user) user=$2; shift 2 ;;
-    --password) password=$2; shift 2 ;;
-    --vhost) vhost=$2; shift 2 ;;
+    --management | --user | --password | --vhost) rabbitapi_option "$1" "$2"; shift 2 ;;
     --old-queue) old_queue=$2; shift 2 ;;
     --new-queue) new_queue=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
@@ -81,13 +74,7 @@ command -v jq >/dev/null 2>&1 || {
     echo "migrate-trade-queue.sh: jq is not installed; install it (as root: apt-get install -y jq) and run this again." >&2
     exit 1
 }
-enc() { jq -rn --arg v "$1" '$v|@uri'; }
 v=$(enc "$vhost")
-api() {
-    local method=$1 path=$2
-    shift 2
-    curl -fsS --noproxy '*' -u "$user:$password" -H 'content-type: application/json' -X "$method" "$management/api/$path" "$@"
-}
 # Like api, for the calls whose answer matters when it is not 2xx: prints the body (the broker's
 # reason on a refusal) and returns 0 (2xx), 3 (404 Not Found), 4 (400, e.g. a refused delete) or 1.
 call() {

@@ -18,11 +18,9 @@
 #   energytrade reconcile AZ BY              Trade against Shipments' own sums, for any pair
 #
 # Options (or environment):
-#   --management URL   RabbitMQ management API          (RABBITMQ_MANAGEMENT, default http://127.0.0.1:55673,
-#                                                       with --ha http://127.0.0.18.2:55673)
-#   --user NAME        a RabbitMQ administrator         (RABBITMQ_USER, default energytrade)
-#   --password SECRET                                   (RABBITMQ_PASSWORD, default energytrade)
-#   --vhost NAME                                        (RABBITMQ_VHOST, default /)
+#   --management URL, --user NAME, --password SECRET, --vhost NAME
+#                      the RabbitMQ management API (scripts/lib/rabbitmq-api.sh; default: scripts/up.sh's,
+#                      with --ha its first node's, http://127.0.0.18.2:55673)
 #   --queue NAME       Trade's queue                    (default energytrade.trade.shipment-events)
 #   --database NAME    Trade's database                 (default energytrade_trade)
 #   --ha               default to the --ha servers
@@ -35,20 +33,15 @@ source "$ROOT/scripts/lib/infra.sh"
 # shellcheck source=scripts/lib/pgclient.sh
 source "$ROOT/scripts/lib/pgclient.sh"
 
-management=${RABBITMQ_MANAGEMENT:-}
-user=${RABBITMQ_USER:-energytrade}
-password=${RABBITMQ_PASSWORD:-energytrade}
-vhost=${RABBITMQ_VHOST:-/}
+# shellcheck source=scripts/lib/rabbitmq-api.sh
+source "$ROOT/scripts/lib/rabbitmq-api.sh"
 queue=energytrade.trade.shipment-events
 database=energytrade_trade
 ha=0
-usage() { sed -n '2,31s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,29s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while (($#)); do
     case $1 in
-    --management) management=$2; shift 2 ;;
-    --user) user=$2; shift 2 ;;
-    --password) password=$2; shift 2 ;;
-    --vhost) vhost=$2; shift 2 ;;
+    --management | --user | --password | --vhost) rabbitapi_option "$1" "$2"; shift 2 ;;
     --queue) queue=$2; shift 2 ;;
     --database) database=$2; shift 2 ;;
     --ha) ha=1; shift ;;
@@ -57,18 +50,8 @@ while (($#)); do
     esac
 done
 [[ $database =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "rebuild-trade.sh: --database must be a plain lower-case name" >&2; exit 2; }
-if [[ -z $management ]]; then
-    management=http://127.0.0.1:55673
-    ((!ha)) || management=http://127.0.0.18.2:55673
-fi
+((management_given || !ha)) || management=http://127.0.0.18.2:55673
 pgclient_defaults "$ha"
-
-enc() { jq -rn --arg v "$1" '$v|@uri'; }
-api() {
-    local method=$1 path=$2
-    shift 2
-    curl -fsS --noproxy '*' -u "$user:$password" -H 'content-type: application/json' -X "$method" "$management/api/$path" "$@"
-}
 
 # 0. Nothing may consume while the queue is emptied, nor write to the database being dropped.
 if ! info=$(api GET "queues/$(enc "$vhost")/$(enc "$queue")" 2>&1); then

@@ -8,10 +8,8 @@
 #   scripts/redrive-errors.sh --management http://rabbit:15672 --user admin --vhost /
 #
 # Options (or environment):
-#   --management URL   RabbitMQ management API          (RABBITMQ_MANAGEMENT, default http://127.0.0.1:55673)
-#   --user NAME        a user with the policymaker tag  (RABBITMQ_USER, default energytrade)
-#   --password SECRET                                   (RABBITMQ_PASSWORD, default energytrade)
-#   --vhost NAME                                        (RABBITMQ_VHOST, default /)
+#   --management URL, --user NAME, --password SECRET, --vhost NAME
+#                      the RabbitMQ management API (scripts/lib/rabbitmq-api.sh; default: scripts/up.sh's)
 #   --queue NAME       Trade's queue                    (default energytrade.trade.shipment-events)
 #   --timeout SECONDS  how long to wait for the move    (default 120)
 #
@@ -21,20 +19,15 @@
 # publisher confirms, removes it from _error only once confirmed, and deletes itself when done.
 set -euo pipefail
 
-management=${RABBITMQ_MANAGEMENT:-http://127.0.0.1:55673}
-user=${RABBITMQ_USER:-energytrade}
-password=${RABBITMQ_PASSWORD:-energytrade}
-vhost=${RABBITMQ_VHOST:-/}
+# shellcheck source=scripts/lib/rabbitmq-api.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/rabbitmq-api.sh"
 queue=energytrade.trade.shipment-events
 timeout=120
 
-usage() { sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while (($#)); do
     case $1 in
-    --management) management=$2; shift 2 ;;
-    --user) user=$2; shift 2 ;;
-    --password) password=$2; shift 2 ;;
-    --vhost) vhost=$2; shift 2 ;;
+    --management | --user | --password | --vhost) rabbitapi_option "$1" "$2"; shift 2 ;;
     --queue) queue=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;
@@ -43,12 +36,6 @@ while (($#)); do
 done
 
 error_queue=${queue}_error
-enc() { jq -rn --arg v "$1" '$v|@uri'; }
-api() {
-    local method=$1 path=$2
-    shift 2
-    curl -fsS -u "$user:$password" -H 'content-type: application/json' -X "$method" "$management/api/$path" "$@"
-}
 depth() { api GET "queues/$(enc "$vhost")/$(enc "$1")" | jq -r '.messages // 0'; }
 
 # The management API's message counts are statistics, refreshed every few seconds: good for a

@@ -44,7 +44,7 @@ public sealed record TestInfrastructure(string PostgresAdmin, Uri RabbitMq, Uri 
     private static async Task<TestInfrastructure> StartContainersAsync()
     {
         var postgres = new PostgreSqlBuilder("postgres:15").WithUsername("energytrade").WithPassword("energytrade").Build();
-        var rabbit = new RabbitMqBuilder("rabbitmq:3.13-management")
+        var rabbit = new RabbitMqBuilder("rabbitmq:4.2-management")
             .WithUsername("energytrade").WithPassword("energytrade")
             .WithPortBinding(15672, true)
             .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(r => r.ForPort(15672).ForPath("/api/overview").WithBasicAuthentication("energytrade", "energytrade")))

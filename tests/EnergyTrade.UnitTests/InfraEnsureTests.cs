@@ -30,20 +30,11 @@ public sealed class InfraEnsureTests : IDisposable
         File.SetUnixFileMode(Path.Combine(bin, "apt-get"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    private static string Root()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "scripts", "lib", "infra.sh"))) return d.FullName;
-        }
-        throw new InvalidOperationException("scripts/lib/infra.sh not found above " + AppContext.BaseDirectory);
-    }
-
     private (int ExitCode, string Output) EnsurePostgres(bool aptBreaks = false)
     {
         var start = new ProcessStartInfo("bash", ["-c", "source scripts/lib/infra.sh && infra_ensure_postgres && _infra_pg_bindir"])
         {
-            WorkingDirectory = Root(),
+            WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

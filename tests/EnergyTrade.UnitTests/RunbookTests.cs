@@ -18,7 +18,7 @@ public sealed partial class RunbookTests
     [Fact]
     public void Every_alert_rule_has_a_severity_a_summary_and_a_runbook_section_of_its_own()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var anchors = HeadingAnchors(File.ReadAllText(Path.Combine(root, Runbook)));
         var rules = AlertRules(root);
         Assert.NotEmpty(rules);
@@ -40,7 +40,7 @@ public sealed partial class RunbookTests
     [Fact]
     public void Every_alert_rule_is_named_once_across_the_rule_files()
     {
-        var duplicates = AlertRules(RepositoryRoot())
+        var duplicates = AlertRules(Repository.Root)
             .GroupBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Count() > 1)
             .Select(g => $"{g.Key}: {string.Join(", ", g.Select(r => r.File))}")
@@ -52,7 +52,7 @@ public sealed partial class RunbookTests
     [Fact]
     public void Every_script_the_runbook_names_exists_and_the_ones_to_run_are_executable()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var scripts = ScriptPath().Matches(File.ReadAllText(Path.Combine(root, Runbook)))
             .Select(m => m.Value)
             .Distinct(StringComparer.Ordinal)
@@ -175,15 +175,6 @@ public sealed partial class RunbookTests
             else if (c == ' ') anchor.Append('-');
         }
         return anchor.ToString();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EnergyTrade.sln")) || File.Exists(Path.Combine(dir.FullName, "EnergyTrade.slnx"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"No EnergyTrade.sln above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex(@"^ {0,3}#{1,6}[ \t]+(?<text>.*?)(?:[ \t]+#+)?[ \t]*$")]

@@ -11,16 +11,21 @@
 #   PGAF_NODE_NAME   postgres only: the node's name on the monitor
 #   PGAF_MONITOR     postgres only: the monitor's URI (postgres://autoctl_node@<monitor>:5432/pg_auto_failover)
 #   APP_DB_USER, APP_DB_PASSWORD
-#                    postgres only: the applications' role (a superuser, like the single postgres
-#                    service's POSTGRES_USER), created by the node that is the primary when the
-#                    formation is first made; it reaches the standby by replication
+#                    postgres only: the formation's administrator, a role that may create roles and
+#                    databases but is not a superuser, created by the node that is the primary when
+#                    the formation is first made (it reaches the standby by replication). The
+#                    postgres-roles job of docker-compose.ha.yml logs in as it to make the services'
+#                    least-privilege roles and databases (deploy/postgres/roles.sql); the services
+#                    never use it. A formation made by an earlier release has it as a superuser:
+#                    postgres-roles takes that away (roles.sql's demote_runner).
 #   PGAF_NETWORK_PARTITION_TIMEOUT
 #                    postgres only: seconds without the monitor and the standby after which a primary
 #                    demotes itself (default 5; must stay below pgautofailover.primary_demote_timeout)
 #
 # Authentication: pg_auto_failover's own users (autoctl_node on the monitor, pgautofailover_monitor
 # and pgautofailover_replicator on the data nodes) are trusted from the compose network ("samenet"),
-# the applications' role needs its password (scram-sha-256). pg_autoctl runs with --skip-pg-hba and
+# every other role needs its password (scram-sha-256): the administrator, the services' roles and the
+# monitoring role (roles.sql); postgres has none. pg_autoctl runs with --skip-pg-hba and
 # these lines are written here, by network rather than by address: pg_autoctl would write each
 # peer's current IP address (a hostname rule needs reverse DNS to give back that very name, which a
 # compose network's DNS does not promise), and a recreated container need not keep its address.
@@ -40,7 +45,7 @@ die() {
 
 # The container health check (runs as root through docker exec; 127.0.0.1 is trusted by the HBA
 # file pg_autoctl's initdb writes). Healthy = this start's setup is done and the server answers:
-# the monitor on its database, a data node (primary or standby) to the applications' role, which
+# the monitor on its database, a data node (primary or standby) to the administrator, which
 # proves the role exists there.
 health() {
     [[ -f $READY ]] || return 1
@@ -99,12 +104,15 @@ write_hba() {
         ensure_line "$hba" 'host  all  pgautofailover_replicator  samenet  trust'
         ensure_line "$hba" 'host  all  pgautofailover_monitor  samenet  trust'
         ensure_line "$hba" "host  all  \"$APP_DB_USER\"  samenet  scram-sha-256"
+        # The services' and the monitoring role (deploy/postgres/roles.sql), and any other, by password.
+        # Last: the first matching line wins, so pg_auto_failover's users above stay trusted.
+        ensure_line "$hba" 'host  all  all  samenet  scram-sha-256'
     fi
 }
 
-# The applications' role, on the node that is the primary right after its creation. The server is
-# started on the unix socket only (no client can reach it), without waiting for a standby, and
-# stopped again before pg_autoctl runs it.
+# The formation's administrator (CREATEROLE and CREATEDB, not a superuser), on the node that is the
+# primary right after its creation. The server is started on the unix socket only (no client can
+# reach it), without waiting for a standby, and stopped again before pg_autoctl runs it.
 create_app_role() {
     local started=0
     if ! "$PGCTL" -D "$PGDATA" status >/dev/null 2>&1; then
@@ -117,7 +125,7 @@ create_app_role() {
 SET password_encryption = 'scram-sha-256';
 SELECT format('CREATE ROLE %I', :'app_user')
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') \gexec
-ALTER ROLE :"app_user" WITH LOGIN SUPERUSER PASSWORD :'app_password';
+ALTER ROLE :"app_user" WITH LOGIN NOSUPERUSER CREATEROLE CREATEDB PASSWORD :'app_password';
 SQL
     say "role $APP_DB_USER is ready"
     ((started)) || say "note: postgres was left running by pg_autoctl create; stopping it"

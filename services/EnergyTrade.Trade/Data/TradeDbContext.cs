@@ -3,6 +3,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EnergyTrade.Trade.Data;
 
+/// <summary>
+/// Trade's database: derived from Shipments' events, and disposable. Nothing here needs a backup: a lost
+/// or suspect database is dropped and refilled by a republish (scripts/rebuild-trade.sh, docs/operations.md).
+/// </summary>
 public sealed class TradeDbContext(DbContextOptions<TradeDbContext> options) : DbContext(options)
 {
     public DbSet<TotalsRow> Totals => Set<TotalsRow>();
