@@ -28,7 +28,7 @@ source "$ROOT/scripts/lib/infra.sh"
 source "$ROOT/scripts/lib/pgclient.sh"
 
 out='' database=energytrade_shipments ha=0
-usage() { sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while (($#)); do
     case $1 in
     --out) out=${2:?--out needs a file}; shift 2 ;;
@@ -39,12 +39,17 @@ while (($#)); do
     esac
 done
 pgclient_defaults "$ha"
+pg_dump=$(pgclient_tool pg_dump)
+pg_restore=$(pgclient_tool pg_restore)
 [[ -n $out ]] || out=$ROOT/.run/backups/shipments-$(date -u +%Y%m%dT%H%M%SZ).dump
 if [[ -e $out ]]; then
     echo "backup-shipments.sh: $out exists; choose another --out (a backup is never overwritten)" >&2
     exit 1
 fi
 mkdir -p "$(dirname "$out")"
+# Every shipment of the system is in it: readable by its owner only.
+umask 077
+trap 'rm -f "$out.partial" "$out.log"' EXIT
 
 if ! shipments=$(pgclient_sql "$database" "SELECT count(*) FROM shipments" 2>&1); then
     echo "backup-shipments.sh: cannot read database $database on $(pgclient_where):" >&2
@@ -56,19 +61,22 @@ printf 'backing up %s on %s (about %s shipments) to %s …' "$database" "$(pgcli
 t0=$(_infra_now_ms)
 # --lock-wait-timeout: rather fail than queue behind a migration's exclusive lock and block every
 # create behind the dump's own lock request.
-if ! "$(pgclient_tool pg_dump)" --format=custom --compress=6 --lock-wait-timeout=30s --dbname="$database" --file="$out.partial" 2>"$out.log"; then
+if ! "$pg_dump" --format=custom --compress=6 --lock-wait-timeout=30s --dbname="$database" --file="$out.partial" 2>"$out.log"; then
     printf ' failed\n'
     cat "$out.log" >&2
-    rm -f "$out.partial" "$out.log"
     echo "backup-shipments.sh: pg_dump failed; nothing was written to $out. Run it again (a migration holding a lock, or a failover, ends a dump)." >&2
     exit 1
 fi
-rm -f "$out.log"
-# Readable to the end before it is called a backup.
-"$(pgclient_tool pg_restore)" --list "$out.partial" >/dev/null
+# Readable before it is called a backup.
+if ! "$pg_restore" --list "$out.partial" >/dev/null 2>"$out.log"; then
+    printf ' failed\n'
+    cat "$out.log" >&2
+    echo "backup-shipments.sh: the archive pg_dump wrote cannot be read back; nothing was written to $out. Check the disk, then run it again." >&2
+    exit 1
+fi
 mv "$out.partial" "$out"
 # The shipments in the archive itself, from its data, not from the live table that has moved on.
-in_archive=$("$(pgclient_tool pg_restore)" --data-only --table=shipments --file=- "$out" |
+in_archive=$("$pg_restore" --data-only --table=shipments --file=- "$out" |
     awk '/^COPY / {copy = 1; next} copy && /^\\\.$/ {copy = 0} copy {n++} END {print n + 0}')
 printf ' done in %s\n' "$(_infra_elapsed "$t0")"
 echo "backup: $out, $(du -h "$out" | cut -f1), $in_archive shipments"

@@ -53,7 +53,7 @@ exchanges=(energytrade.shipments.shipment-changed energytrade.shipments.shipment
 usage() { sed -n '2,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while (($#)); do
     case $1 in
-    --management | --user | --password | --vhost) rabbitapi_option "$1" "$2"; shift 2 ;;
+    --management | --user | --password | --vhost) rabbitapi_option "$@"; shift 2 ;;
     --old-queue) old_queue=$2; shift 2 ;;
     --new-queue) new_queue=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;

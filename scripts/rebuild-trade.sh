@@ -20,7 +20,7 @@
 # Options (or environment):
 #   --management URL, --user NAME, --password SECRET, --vhost NAME
 #                      the RabbitMQ management API (scripts/lib/rabbitmq-api.sh; default: scripts/up.sh's,
-#                      with --ha its first node's, http://127.0.0.18.2:55673)
+#                      with --ha its first node's, http://127.0.18.2:55673)
 #   --queue NAME       Trade's queue                    (default energytrade.trade.shipment-events)
 #   --database NAME    Trade's database                 (default energytrade_trade)
 #   --ha               default to the --ha servers
@@ -38,10 +38,10 @@ source "$ROOT/scripts/lib/rabbitmq-api.sh"
 queue=energytrade.trade.shipment-events
 database=energytrade_trade
 ha=0
-usage() { sed -n '2,29s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,27s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while (($#)); do
     case $1 in
-    --management | --user | --password | --vhost) rabbitapi_option "$1" "$2"; shift 2 ;;
+    --management | --user | --password | --vhost) rabbitapi_option "$@"; shift 2 ;;
     --queue) queue=$2; shift 2 ;;
     --database) database=$2; shift 2 ;;
     --ha) ha=1; shift ;;
@@ -50,8 +50,11 @@ while (($#)); do
     esac
 done
 [[ $database =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "rebuild-trade.sh: --database must be a plain lower-case name" >&2; exit 2; }
-((management_given || !ha)) || management=http://127.0.0.18.2:55673
+((management_given || !ha)) || management=http://127.0.18.2:55673
 pgclient_defaults "$ha"
+
+command -v jq >/dev/null 2>&1 || { echo "rebuild-trade.sh: needs jq (Debian: apt-get install jq)" >&2; exit 1; }
+dropdb=$(pgclient_tool dropdb)
 
 # 0. Nothing may consume while the queue is emptied, nor write to the database being dropped.
 if ! info=$(api GET "queues/$(enc "$vhost")/$(enc "$queue")" 2>&1); then
@@ -76,16 +79,23 @@ if ! pgclient_sql postgres "SELECT 1" >/dev/null 2>&1; then
     echo "rebuild-trade.sh: cannot connect to Trade's PostgreSQL at $(pgclient_where); set PGHOST, PGPORT, PGUSER, PGPASSWORD." >&2
     exit 1
 fi
+# A replica cut off from RabbitMQ shows no consumer, but may still write: its sessions say so.
+sessions=$(pgclient_sql postgres "SELECT count(*) FROM pg_stat_activity WHERE datname = '$database' AND pid <> pg_backend_pid()")
+if ((sessions > 0)); then
+    echo "rebuild-trade.sh: $sessions session(s) are open on $database: stop every Trade replica first (query-only ones too)." >&2
+    exit 1
+fi
 
 # 1. The events of the old world. Message counts from the management API lag by a few seconds:
 # these are for the report; the purge takes whatever the queue holds.
 t0=$(_infra_now_ms)
 for q in "$queue" "${queue}_error"; do
-    held=$(api GET "queues/$(enc "$vhost")/$(enc "$q")" 2>/dev/null | jq -r '.messages // 0') || held=absent
-    if [[ $held == absent ]]; then
+    status=$(curl -sS --noproxy '*' -o /dev/null -w '%{http_code}' -u "$user:$password" "$management/api/queues/$(enc "$vhost")/$(enc "$q")")
+    if [[ $status == 404 ]]; then
         echo "$q: absent, nothing to empty"
         continue
     fi
+    held=$(api GET "queues/$(enc "$vhost")/$(enc "$q")" | jq -r '.messages // 0')
     api DELETE "queues/$(enc "$vhost")/$(enc "$q")/contents" >/dev/null
     echo "$q: emptied (about $held messages)"
 done
@@ -93,11 +103,12 @@ done
 # 2. The derived database.
 if [[ $(pgclient_sql postgres "SELECT count(*) FROM pg_database WHERE datname = '$database'") == 1 ]]; then
     applied=$(pgclient_sql "$database" "SELECT count(*) FROM applied_shipments" 2>/dev/null || echo unknown)
-    "$(pgclient_tool dropdb)" --force "$database"
+    "$dropdb" --force "$database"
     echo "$database: dropped (it held $applied shipments)"
 else
     echo "$database: absent, nothing to drop"
 fi
-echo "Trade reset in $(_infra_elapsed "$t0"). Next: start Trade and Shipments, then"
+echo "Trade reset in $(_infra_elapsed "$t0"). Next: start Trade and Shipments (under compose, postgres-roles first:"
+echo "it makes Trade's database for Trade's role, which may not create one), then"
 echo "  energytrade shipments republish"
 echo "  energytrade reconcile AZ BY"

@@ -27,7 +27,7 @@ timeout=120
 usage() { sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while (($#)); do
     case $1 in
-    --management | --user | --password | --vhost) rabbitapi_option "$1" "$2"; shift 2 ;;
+    --management | --user | --password | --vhost) rabbitapi_option "$@"; shift 2 ;;
     --queue) queue=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     -h | --help) usage; exit 0 ;;

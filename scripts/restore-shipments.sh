@@ -12,8 +12,9 @@
 # Options:
 #   --dump FILE        the archive to restore
 #   --database NAME    Shipments' database (default energytrade_shipments)
-#   --replace          drop the database first if it exists (its sessions are ended); without it, an
-#                      existing database with tables is refused, so a restore never overwrites by mistake
+#   --replace          replace the database if it exists, once the restore has succeeded (no session may
+#                      be open on it); without it, an existing database with tables is refused, so a
+#                      restore never overwrites by mistake
 #   --ha               default to the --ha formation instead of the single server
 # The server and credentials are libpq's: PGHOST, PGPORT, PGUSER, PGPASSWORD (scripts/lib/pgclient.sh);
 # the restored objects belong to PGUSER, who needs CREATEDB.
@@ -55,10 +56,12 @@ if ((own_server)); then
         infra_start_postgres "$ROOT/.run/up" 55432
     fi
 fi
-"$(pgclient_tool pg_restore)" --list "$dump" >/dev/null || {
-    echo "restore-shipments.sh: $dump is not a readable pg_dump archive" >&2
+pg_restore=$(pgclient_tool pg_restore)
+# The archive's table of contents must name Shipments' table: not just any pg_dump archive.
+if ! toc=$("$pg_restore" --list "$dump" 2>&1) || ! grep -Eq '^[0-9]+; [0-9]+ [0-9]+ TABLE [^ ]+ shipments ' <<<"$toc"; then
+    echo "restore-shipments.sh: $dump is not a pg_dump archive of Shipments' database (no table shipments in it)" >&2
     exit 1
-}
+fi
 
 if ! exists=$(pgclient_sql postgres "SELECT count(*) FROM pg_database WHERE datname = '$database'" 2>&1); then
     echo "restore-shipments.sh: cannot connect to $(pgclient_where):" >&2
@@ -69,24 +72,33 @@ if ((exists)); then
     tables=$(pgclient_sql "$database" "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
     if ((tables > 0 && !replace)); then
         echo "restore-shipments.sh: $database on $(pgclient_where) already holds $tables tables." >&2
-        echo "  Restore into a fresh server, or pass --replace to drop it first (stop Shipments before)." >&2
+        echo "  Restore into a fresh server, or pass --replace to replace it once the restore has succeeded (stop Shipments first)." >&2
         exit 1
     fi
-    "$(pgclient_tool dropdb)" --force "$database"
+    sessions=$(pgclient_sql postgres "SELECT count(*) FROM pg_stat_activity WHERE datname = '$database' AND pid <> pg_backend_pid()")
+    if ((sessions > 0)); then
+        echo "restore-shipments.sh: $sessions session(s) are open on $database: stop every Shipments replica first." >&2
+        exit 1
+    fi
 fi
-"$(pgclient_tool createdb)" "$database"
 
+# Into a database of its own first: the one being replaced stays whole until the restore has succeeded.
+staging=${database}_restoring
+"$(pgclient_tool dropdb)" --if-exists "$staging"
+"$(pgclient_tool createdb)" "$staging"
 printf 'restoring %s into %s on %s …' "$dump" "$database" "$(pgclient_where)"
 t0=$(_infra_now_ms)
 errors=$(mktemp "${TMPDIR:-/tmp}/restore-shipments.XXXXXX")
 trap 'rm -f "$errors"' EXIT
-if ! "$(pgclient_tool pg_restore)" --exit-on-error --single-transaction --no-owner --no-privileges \
-    --dbname="$database" "$dump" 2>"$errors"; then
+if ! "$pg_restore" --exit-on-error --single-transaction --no-owner --no-privileges --dbname="$staging" "$dump" 2>"$errors"; then
     printf ' failed\n'
     cat "$errors" >&2
-    echo "restore-shipments.sh: nothing was restored (one transaction); $database is left empty." >&2
+    "$(pgclient_tool dropdb)" --if-exists "$staging" || true
+    echo "restore-shipments.sh: nothing was restored (one transaction); ${database} is as it was." >&2
     exit 1
 fi
+((!exists)) || "$(pgclient_tool dropdb)" "$database"
+pgclient_sql postgres "ALTER DATABASE $staging RENAME TO $database" >/dev/null
 # Statistics are not in a dump: without them the first queries plan blind.
 "$(pgclient_tool vacuumdb)" --quiet --analyze-only --dbname="$database"
 printf ' done in %s\n' "$(_infra_elapsed "$t0")"

@@ -16,8 +16,12 @@ vhost=${RABBITMQ_VHOST:-/}
 management_given=0
 [[ -z ${RABBITMQ_MANAGEMENT:-} ]] || management_given=1
 
-# rabbitapi_option OPTION VALUE : takes one of the four options above (the caller shifts 2).
+# rabbitapi_option OPTION VALUE... : takes one of the four options above, with its value (the caller shifts 2).
 rabbitapi_option() {
+    [[ $# -ge 2 ]] || {
+        printf '%s needs a value\n' "$1" >&2
+        exit 2
+    }
     case $1 in
     --management) management=$2; management_given=1 ;;
     --user) user=$2 ;;

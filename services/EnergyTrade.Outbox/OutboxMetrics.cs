@@ -11,7 +11,7 @@ public sealed class OutboxMetrics
 {
     private long _published;
     private long _publishFailures;
-    private OutboxBacklog _backlog;
+    private volatile OutboxBacklog _backlog = OutboxBacklog.Empty;
     private readonly TimeProvider _time;
 
     public OutboxMetrics(IMeterFactory meters, TimeProvider time)

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EnergyTrade.ServiceDefaults;
@@ -11,6 +12,12 @@ namespace EnergyTrade.ServiceDefaults;
 public sealed class HealthStatusMetrics : IHealthCheckPublisher
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long one readiness check may take before it counts as unhealthy. Shorter than <see cref="Period"/>: a
+    /// check that hangs would otherwise cancel the whole report, and the metric would keep its last status.
+    /// </summary>
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
     private static readonly (HealthStatus Status, string Name)[] States =
         [(HealthStatus.Healthy, "healthy"), (HealthStatus.Degraded, "degraded"), (HealthStatus.Unhealthy, "unhealthy")];
@@ -43,5 +50,29 @@ public sealed class HealthStatusMetrics : IHealthCheckPublisher
                     new KeyValuePair<string, object?>("check", check), new KeyValuePair<string, object?>("status", state.Name));
             }
         }
+    }
+}
+
+public static class HealthStatusMetricsExtensions
+{
+    /// <summary>
+    /// The readiness statuses as a metric, refreshed every <see cref="HealthStatusMetrics.Period"/>. The publisher
+    /// options are the process's: gRPC health's Watch streams follow the same period (10 s, first after 2 s).
+    /// </summary>
+    public static IServiceCollection AddHealthStatusMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton<IHealthCheckPublisher, HealthStatusMetrics>();
+        services.PostConfigure<HealthCheckServiceOptions>(o =>
+        {
+            foreach (var check in o.Registrations)
+            {
+                if (check.Tags.Contains(ServiceDefaultsExtensions.ReadyTag) && check.Timeout == Timeout.InfiniteTimeSpan) check.Timeout = HealthStatusMetrics.CheckTimeout;
+            }
+        });
+        return services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.FromSeconds(2);
+            o.Period = HealthStatusMetrics.Period;
+        });
     }
 }

@@ -58,12 +58,7 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
-        builder.Services.AddSingleton<IHealthCheckPublisher, HealthStatusMetrics>();
-        builder.Services.Configure<HealthCheckPublisherOptions>(o =>
-        {
-            o.Delay = TimeSpan.FromSeconds(2);
-            o.Period = HealthStatusMetrics.Period;
-        });
+        builder.Services.AddHealthStatusMetrics();
         builder.Services.AddGrpcHealthChecks(options =>
         {
             // The gRPC health protocol's overall status ("") follows readiness, like /health/ready.
@@ -78,8 +73,9 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
-        app.UseSecurity();
+        // Outside the rate limiter, whose refusals (RESOURCE_EXHAUSTED, HTTP 200) end the pipeline there.
         app.UseGrpcStatusMetricTag();
+        app.UseSecurity();
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(LiveTag),

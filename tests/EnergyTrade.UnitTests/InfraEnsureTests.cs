@@ -46,7 +46,11 @@ public sealed class InfraEnsureTests : IDisposable
         using var bash = Process.Start(start)!;
         var stdout = bash.StandardOutput.ReadToEndAsync();
         var stderr = bash.StandardError.ReadToEndAsync();
-        Assert.True(bash.WaitForExit(TimeSpan.FromSeconds(30)), "infra_ensure_postgres finished");
+        if (!bash.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            bash.Kill(entireProcessTree: true);
+            Assert.Fail("infra_ensure_postgres did not finish within 30 s");
+        }
         return (bash.ExitCode, stdout.Result + stderr.Result);
     }
 

@@ -37,8 +37,9 @@ public sealed class ShipmentEventsConsumerDefinition : ConsumerDefinition<Shipme
         // Nobody subscribes to Fault<T> events, and publishing them would need broker rights beyond
         // Trade's own queues: the _error queue and refused_events are the record.
         endpoint.PublishFaults = false;
-        // A message counts as held through all the retries below (energytrade.events.oldest_unapplied_age). The retry
-        // policies are pre-pipe specifications, outside every plain filter; this one goes in first, outside them.
+        // A message counts as held through all the retries below (energytrade.events.oldest_unapplied_age). Those sit in
+        // each message type's pipe, which a plain endpoint filter would run inside of; a pre-pipe filter runs before the
+        // dispatch to message types, outside them.
         endpoint.AddPrePipeSpecification(new MassTransit.Configuration.FilterPipeSpecification<ConsumeContext>(_unapplied));
         // Outer policy: while the database is unreachable, keep retrying (the message stays
         // unacknowledged, bounded by the prefetch count) rather than dead-lettering good events.

@@ -102,6 +102,37 @@ public sealed partial class MetricsTests
     }
 
     [Fact]
+    public async Task A_call_the_rate_limiter_refuses_is_counted_with_its_grpc_status()
+    {
+        await using var sut = await ServiceUnderTest.CreateAsync("metrics_limited");
+        var (process, shipments) = await sut.StartShipmentsAsync(environment: new Dictionary<string, string>
+        {
+            ["RateLimiting__WritesPerSecond"] = "1",
+            ["RateLimiting__WriteBurst"] = "1",
+        });
+        using var http = new HttpClient { BaseAddress = process.HttpUrl };
+
+        var refused = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            try
+            {
+                await shipments.CreateShipmentAsync(Cargo(i + 1), Deadline());
+            }
+            catch (Grpc.Core.RpcException ex) when (ex.StatusCode == Grpc.Core.StatusCode.ResourceExhausted)
+            {
+                refused++;
+            }
+        }
+        Assert.True(refused > 0, "the limit of one write a second refused some of five creates in a row");
+        // RESOURCE_EXHAUSTED answers HTTP 200 like every gRPC call: only the label tells it apart.
+        await Eventually.MatchAsync(
+            async () => (await http.GetStringAsync("/metrics")).Split('\n').Count(l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+                && l.Contains("ShipmentService/CreateShipment\"") && l.Contains("grpc_status_code=\"8\"")),
+            n => n == 1, TimeSpan.FromSeconds(10), "the refused creates counted with grpc_status_code 8");
+    }
+
+    [Fact]
     public async Task Every_EnergyTrade_metric_the_alert_rules_and_dashboards_name_is_exported_by_a_service()
     {
         var observability = Path.Combine(ServiceProcess.RepositoryRoot(), "docs", "observability");
