@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
@@ -175,53 +174,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         while (_log.Count > 2000) _log.TryDequeue(out _);
     }
 
-    private static readonly ConcurrentDictionary<int, bool> HandedOut = new();
-
-    /// <summary>
-    /// A port free on loopback now, drawn at random below the kernel's ephemeral range (as
-    /// scripts/lib/infra.sh's infra_free_port does): a port the kernel picked (bind to 0) is one it
-    /// may hand to the next outgoing connection — to PostgreSQL, say — before the service binds it.
-    /// Never the same port twice in one test process.
-    /// </summary>
-    public static int FreePort()
-    {
-        var (low, high) = BelowEphemeralRange();
-        for (var tries = 0; tries < 500; tries++)
-        {
-            var port = Random.Shared.Next(low, high + 1);
-            if (!HandedOut.TryAdd(port, true)) continue;
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken: draw again.
-            }
-        }
-        throw new InvalidOperationException($"No free TCP port on 127.0.0.1 in {low}-{high}.");
-    }
-
-    private static (int Low, int High) BelowEphemeralRange()
-    {
-        var (low, high) = (20_000, 32_767);
-        try
-        {
-            var first = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[0];
-            if (int.TryParse(first, out var ephemeral) && ephemeral > 12_000)
-            {
-                high = ephemeral - 1;
-                low = Math.Min(low, high - 2_000);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Not Linux: keep the default range.
-        }
-        return (low, high);
-    }
+    /// <summary>A free port on loopback, reserved for this test process (see <see cref="FreePorts"/>).</summary>
+    public static int FreePort() => FreePorts.Next();
 
     public static string RepositoryRoot()
     {

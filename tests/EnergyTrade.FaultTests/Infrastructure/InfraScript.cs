@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using EnergyTrade.Testing;
 
@@ -96,51 +94,6 @@ public static class InfraScript
         }
     }
 
-    private static readonly HashSet<int> HandedOut = [];
-    private static readonly Lock PortGate = new();
-
-    /// <summary>
-    /// A free TCP port below the kernel's ephemeral range (like infra_free_port), never handed out
-    /// twice by this process, so a service or node can be restarted on the same port without an
-    /// outgoing connection having taken it in the meantime.
-    /// </summary>
-    public static int FreePort()
-    {
-        var (low, high) = (20000, 32767);
-        try
-        {
-            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
-            if (int.TryParse(range[0], out var ephemeralLow) && ephemeralLow > 12000)
-            {
-                high = ephemeralLow - 1;
-                low = Math.Min(low, high - 2000);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        for (var attempt = 0; attempt < 500; attempt++)
-        {
-            var port = Random.Shared.Next(low, high + 1);
-            lock (PortGate)
-            {
-                if (HandedOut.Contains(port)) continue;
-            }
-            try
-            {
-                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
-            lock (PortGate)
-            {
-                if (HandedOut.Add(port)) return port;
-            }
-        }
-        throw new InvalidOperationException($"No free TCP port found in {low}-{high}.");
-    }
+    /// <summary>A free port on loopback, reserved for this test process (see <see cref="FreePorts"/>).</summary>
+    public static int FreePort() => FreePorts.Next();
 }

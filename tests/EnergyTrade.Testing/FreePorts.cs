@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace EnergyTrade.Testing;
+
+/// <summary>
+/// Free TCP ports on loopback for the services and nodes tests start, drawn at random below the kernel's
+/// ephemeral range (as scripts/lib/infra.sh's infra_free_port does): a port the kernel picked (bind to 0)
+/// is one it may hand to the next outgoing connection before the service binds it.
+/// </summary>
+/// <remarks>
+/// `dotnet test` runs the test assemblies as parallel processes, and a port one of them found free may be
+/// drawn by another before its service binds it (seen once in CI: a Trade "address already in use").
+/// So a port is reserved across processes by a file naming the test process that holds it, for as long
+/// as that process lives; within it a port is never handed out twice, so a service or node can restart
+/// on its own port without anyone else having taken it in the meantime.
+/// </remarks>
+public static class FreePorts
+{
+    private static readonly HashSet<int> HandedOut = [];
+    private static readonly Lock Gate = new();
+    private static readonly string Reservations = Path.Combine(Path.GetTempPath(), "energytrade-test-ports");
+
+    public static int Next()
+    {
+        var (low, high) = BelowEphemeralRange();
+        Directory.CreateDirectory(Reservations);
+        for (var tries = 0; tries < 1000; tries++)
+        {
+            var port = Random.Shared.Next(low, high + 1);
+            lock (Gate)
+            {
+                if (!HandedOut.Add(port)) continue;
+            }
+            if (IsBindable(port) && TryReserve(port)) return port;
+        }
+        throw new InvalidOperationException($"No free TCP port on 127.0.0.1 in {low}-{high} (reservations in {Reservations}).");
+    }
+
+    private static bool IsBindable(int port)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            // As a server binds it: a port in TIME_WAIT after a stopped service is free for its listener.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryReserve(int port)
+    {
+        var file = Path.Combine(Reservations, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (TryCreate(file)) return true;
+        // Held by a process that has ended: take it over. Two takers race on the delete, and only one
+        // of them creates the file again.
+        if (!HolderIsGone(file)) return false;
+        try
+        {
+            File.Delete(file);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        return TryCreate(file);
+    }
+
+    private static bool TryCreate(string file)
+    {
+        try
+        {
+            using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
+            using var writer = new StreamWriter(stream);
+            writer.Write(Environment.ProcessId);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static bool HolderIsGone(string file)
+    {
+        try
+        {
+            var text = File.ReadAllText(file).Trim();
+            // A file still being written reads empty: its holder is alive.
+            if (!int.TryParse(text, out var pid)) return false;
+            return pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static (int Low, int High) BelowEphemeralRange()
+    {
+        var (low, high) = (20_000, 32_767);
+        try
+        {
+            var first = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[0];
+            if (int.TryParse(first, out var ephemeral) && ephemeral > 12_000)
+            {
+                high = ephemeral - 1;
+                low = Math.Min(low, high - 2_000);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not Linux: keep the default range.
+        }
+        return (low, high);
+    }
+}
