@@ -127,6 +127,10 @@ else
     export ENERGYTRADE_TEST_RABBITMQCTL="$RUN/rabbitmq/bin/rabbitmqctl"
 fi
 
+phase="installing chromium"
+# The analysts' page is tested in a real headless browser (tests/EnergyTrade.EndToEnd.Tests/Page).
+((fast)) || [[ -n ${ENERGYTRADE_TEST_CHROMIUM:-} ]] || infra_ensure_chromium || { rc=1; exit 1; }
+
 phase=testing
 echo "dotnet test $SLN -c Release --no-build $*"
 mkdir -p "$ROOT/.run"

@@ -18,8 +18,8 @@
 #
 # Fixed ports (the services' appsettings.json defaults): PostgreSQL 55432,
 # RabbitMQ AMQP 55672 and management 55673, Shipments 5100 (HTTP) / 5101 (gRPC),
-# Trade 5200 (HTTP) / 5201 (gRPC), identity provider 5300 (HTTP). State, logs and secrets live in
-# .run/up/.
+# Trade 5200 (HTTP) / 5201 (gRPC), identity provider 5300 (HTTP), the analysts' page 5400 (HTTP).
+# State, logs and secrets live in .run/up/.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -33,9 +33,9 @@ AMQP_PORT=55672
 MGMT_PORT=55673
 HEALTH_TIMEOUT=120
 # The identity provider first: the services read its discovery document on their first call.
-SERVICES=(identity shipments trade)
-declare -A PROJECT=([identity]=EnergyTrade.Identity [shipments]=EnergyTrade.Shipments [trade]=EnergyTrade.Trade)
-declare -A HTTP_PORT=([identity]=5300 [shipments]=5100 [trade]=5200)
+SERVICES=(identity shipments trade web)
+declare -A PROJECT=([identity]=EnergyTrade.Identity [shipments]=EnergyTrade.Shipments [trade]=EnergyTrade.Trade [web]=EnergyTrade.Web)
+declare -A HTTP_PORT=([identity]=5300 [shipments]=5100 [trade]=5200 [web]=5400)
 declare -A GRPC_PORT=([shipments]=5101 [trade]=5201)
 AUTHORITY=http://localhost:5300/
 
@@ -72,7 +72,7 @@ rabbit_dir() { if ((ha)); then printf '%s\n' "$RUN/rabbit-1"; else printf '%s\n'
 rabbit_host() { if ((ha)); then printf '%s\n' "${HA_NODES[0]}"; else printf '127.0.0.1\n'; fi; }
 # Two replicas of each service, behind HAProxy on the ports clients know (scripts/lib/haproxy.sh).
 if ((ha)); then
-    SERVICES=(identity shipments-1 shipments-2 trade-1 trade-2)
+    SERVICES=(identity shipments-1 shipments-2 trade-1 trade-2 web)
     PROJECT+=([shipments-1]=EnergyTrade.Shipments [shipments-2]=EnergyTrade.Shipments [trade-1]=EnergyTrade.Trade [trade-2]=EnergyTrade.Trade)
     HTTP_PORT+=([shipments-1]=5110 [shipments-2]=5120 [trade-1]=5210 [trade-2]=5220)
     GRPC_PORT+=([shipments-1]=5111 [shipments-2]=5121 [trade-1]=5211 [trade-2]=5221)
@@ -248,6 +248,9 @@ declare -A SERVICE_ENV=(
         Identity__Users__admin__Password=$ADMIN_PASSWORD"
     [shipments]="${SERVICE_PG[1]:-} ConnectionStrings__RabbitMq=amqp://shipments:$SHIPMENTS_AMQP_PASSWORD@$(rabbit_host):$AMQP_PORT/ Messaging__ClusterNodes=$RABBIT_NODES ${SERVICE_AUTH[*]}"
     [trade]="${SERVICE_PG[2]:-} ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@$(rabbit_host):$AMQP_PORT/ Messaging__ClusterNodes=$RABBIT_NODES ${SERVICE_AUTH[*]}"
+    # The page reads as the reader client, through the same gRPC ports clients use (HAProxy's with --ha).
+    [web]="Web__ShipmentsUrl=http://localhost:5101 Web__TradeUrl=http://localhost:5201 Web__Authority=$AUTHORITY
+        Web__ClientId=energytrade-reader Web__ClientSecret=$READER_CLIENT_SECRET"
 )
 
 declare -A PID=()
@@ -348,6 +351,7 @@ else
     printf '  Shipments   gRPC http://localhost:5101   health http://localhost:5100/health/ready\n'
     printf '  Trade       gRPC http://localhost:5201   health http://localhost:5200/health/ready'
 fi)
+  Page        http://localhost:5400/ (the analysts' page: trade flows by month and origin, partners, live)
   Identity    $AUTHORITY (OpenID Connect; development provider)
               clients energytrade-reader, -importer, -admin (secrets in ${RUN#"$ROOT"/}/secrets.env),
               energytrade-cli for people: energytrade config set authority $AUTHORITY

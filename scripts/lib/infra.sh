@@ -10,6 +10,7 @@
 #   infra_free_port [EXCLUDE_PORT...]          print a free TCP port on 127.0.0.1
 #   infra_ensure_rabbitmq                      apt-get install rabbitmq-server if missing
 #   infra_ensure_postgres                      apt-get install postgresql-15 if no server is found
+#   infra_ensure_chromium                      apt-get install chromium (and a font) if missing: the page's tests
 #   infra_start_postgres DIR PORT              DIR/pg, log DIR/logs/postgres.log (installs it first)
 #   infra_start_rabbitmq DIR PORT MGMT_PORT    DIR/rabbitmq, log DIR/logs/rabbitmq.log
 #   infra_rabbitmqctl DIR ARGS...              rabbitmqctl against the node in DIR
@@ -382,6 +383,13 @@ _infra_apt_install() {
     fi
     rm -f "$aptlog"
     _infra_say "installed $pkg"
+}
+
+# infra_ensure_chromium : Debian's chromium for the analysts' page's browser tests, and a font for
+# their screenshots (without recommends, chromium brings none).
+infra_ensure_chromium() {
+    _infra_apt_install chromium test -x /usr/bin/chromium &&
+        _infra_apt_install fonts-liberation test -d /usr/share/fonts/truetype/liberation
 }
 
 # ---------------------------------------------------------------- RabbitMQ

@@ -22,15 +22,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>Structured JSON logs, gRPC with error mapping, reflection and health: the same in every service.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
-        // The console first: ClearProviders removes every provider registered before it, OpenTelemetry's included.
-        builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(options =>
-        {
-            options.IncludeScopes = true;
-            options.UseUtcTimestamp = true;
-            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
-        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.AddStructuredLogging();
         builder.AddTelemetry(serviceName);
         builder.AddSecurity();
         builder.AddMutualTls();
@@ -64,6 +56,21 @@ public static class ServiceDefaultsExtensions
             // The gRPC health protocol's overall status ("") follows readiness, like /health/ready.
             options.Services.Map("", result => result.Tags.Contains(ReadyTag));
         });
+        return builder;
+    }
+
+    /// <summary>JSON lines on the console, with trace and span ids: what every EnergyTrade process writes.</summary>
+    public static IHostApplicationBuilder AddStructuredLogging(this IHostApplicationBuilder builder)
+    {
+        // The console first: ClearProviders removes every provider registered before it, OpenTelemetry's included.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(options =>
+        {
+            options.IncludeScopes = true;
+            options.UseUtcTimestamp = true;
+            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         return builder;
     }
 

@@ -39,6 +39,10 @@ public sealed class SystemFixture : IAsyncLifetime
 
     /// <summary>True when this fixture started the services on empty databases (so absolute totals are known).</summary>
     public bool FreshSystem { get; private set; }
+    public Uri ShipmentsUrl { get; private set; } = null!;
+    public Uri TradeUrl { get; private set; } = null!;
+    /// <summary>The identity provider this fixture started, on a fresh system; null against a running stack.</summary>
+    public IdentityProviderUnderTest? Provider { get; private set; }
 
     public async Task InitializeAsync()
     {
@@ -49,6 +53,7 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             var provider = await IdentityProviderUnderTest.StartAsync("e2e_identity");
             _owned.Add(provider);
+            Provider = provider;
             (shipmentsUrl, tradeUrl) = await StartServicesAsync(provider.BaseUrl);
             credentials = new ClientCredentialsTokens(_http, provider.BaseUrl, IdentityProviderUnderTest.Admin,
                 IdentityProviderUnderTest.Secret(IdentityProviderUnderTest.Admin)).CallCredentials();
@@ -58,6 +63,7 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             credentials = RunningStackCredentials();
         }
+        (ShipmentsUrl, TradeUrl) = (new Uri(shipmentsUrl), new Uri(tradeUrl));
         _shipmentsChannel = TestAuth.Channel(new Uri(shipmentsUrl), credentials);
         _tradeChannel = TestAuth.Channel(new Uri(tradeUrl), credentials);
         Shipments = new ShipmentService.ShipmentServiceClient(_shipmentsChannel);

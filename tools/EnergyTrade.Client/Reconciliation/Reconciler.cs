@@ -28,8 +28,8 @@ public sealed class Reconciler(ShipmentService.ShipmentServiceClient shipments, 
             Country = country, Partner = partner,
             Basis = originBasis ? Basis.Origin : Basis.Commercial,
         };
-        if (firstMonth is { } f) summaryRequest.FirstMonth = totalsRequest.FirstMonth = Month(f);
-        if (lastMonth is { } l) summaryRequest.LastMonth = totalsRequest.LastMonth = Month(l);
+        if (firstMonth is { } f) summaryRequest.FirstMonth = totalsRequest.FirstMonth = ProtoValues.Month(f);
+        if (lastMonth is { } l) summaryRequest.LastMonth = totalsRequest.LastMonth = ProtoValues.Month(l);
 
         var summary = await shipments.SummarizeShipmentsAsync(summaryRequest, Options(cancellationToken));
         var totals = await trade.GetBilateralTotalsAsync(totalsRequest, Options(cancellationToken));
@@ -53,7 +53,7 @@ public sealed class Reconciler(ShipmentService.ShipmentServiceClient shipments, 
                 var to = MonthsFrom(from, last) <= SeriesMonths ? last : from.AddMonths(SeriesMonths - 1);
                 var series = await trade.GetTradeSeriesAsync(new GetTradeSeriesRequest
                 {
-                    Country = country, Partner = partner, FirstMonth = Month(from), LastMonth = Month(to), Basis = totalsRequest.Basis,
+                    Country = country, Partner = partner, FirstMonth = ProtoValues.Month(from), LastMonth = ProtoValues.Month(to), Basis = totalsRequest.Basis,
                 }, Options(cancellationToken));
                 foreach (var actual in series.Months)
                 {
@@ -112,9 +112,9 @@ public sealed class Reconciler(ShipmentService.ShipmentServiceClient shipments, 
             if (shipmentsSide != tradeSide) differences.Add(new Difference(period, direction, measure, shipmentsSide, tradeSide));
         }
         Check("shipments", expected?.ShipmentCount ?? 0, actual.ShipmentCount);
-        Check("barrels", Dec(expected?.Barrels), Dec(actual.Barrels));
-        Check("tonnes", Dec(expected?.Tonnes), Dec(actual.Tonnes));
-        Check("value_usd", Usd(expected?.Value), Usd(actual.Value));
+        Check("barrels", ProtoValues.ToDecimal(expected?.Barrels), ProtoValues.ToDecimal(actual.Barrels));
+        Check("tonnes", ProtoValues.ToDecimal(expected?.Tonnes), ProtoValues.ToDecimal(actual.Tonnes));
+        Check("value_usd", ProtoValues.ToDecimal(expected?.Value), ProtoValues.ToDecimal(actual.Value));
         Check("valued_shipments", expected?.ValuedShipmentCount ?? 0, actual.ValuedShipmentCount);
     }
 
@@ -126,10 +126,7 @@ public sealed class Reconciler(ShipmentService.ShipmentServiceClient shipments, 
 
     private CallOptions Options(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + Timeout, cancellationToken: cancellationToken);
 
-    private static Google.Type.Date Month(DateOnly month) => new() { Year = month.Year, Month = month.Month, Day = 0 };
     private static DateOnly FromMonth(Google.Type.Date d) => new(d.Year, d.Month, 1);
-    private static decimal Dec(Google.Type.Decimal? d) => d is null || d.Value.Length == 0 ? 0 : decimal.Parse(d.Value, NumberStyles.Float, CultureInfo.InvariantCulture);
-    private static decimal Usd(Google.Type.Money? m) => m is null ? 0 : m.Units + m.Nanos / 1_000_000_000m;
 }
 
 /// <summary>One figure that differs: what Shipments' rows sum to, and what Trade holds.</summary>

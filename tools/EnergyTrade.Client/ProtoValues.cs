@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EnergyTrade.Cli.Grpc;
+namespace EnergyTrade.Client;
 
 /// <summary>
 /// Exact conversions between C# values and google.type.Decimal / Money / Date. Figures never pass

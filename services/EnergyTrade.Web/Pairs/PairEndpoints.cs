@@ -1,0 +1,63 @@
+using System.Globalization;
+using EnergyTrade.Trade.V1;
+using EnergyTrade.Web.Api;
+
+namespace EnergyTrade.Web.Pairs;
+
+/// <summary>/api/series: a pair's months by origin, its totals and the same a year earlier; /api/series.csv: what is shown.</summary>
+public static class PairEndpoints
+{
+    public static IEndpointRouteBuilder MapPairEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/series", async (HttpRequest request, TradeService.TradeServiceClient trade, CancellationToken cancellationToken) =>
+            TypedResults.Json(await ReadAsync(PairQuery.Read(request.Query), trade, cancellationToken)));
+
+        app.MapGet("/api/series.csv", async (HttpRequest request, TradeService.TradeServiceClient trade, CancellationToken cancellationToken) =>
+        {
+            var query = PairQuery.Read(request.Query);
+            var exports = request.Query.Optional("flow").ToLowerInvariant() switch
+            {
+                "" or "exports" => true,
+                "imports" => false,
+                _ => throw new BadQueryException("'flow' is exports or imports."),
+            };
+            var view = await ReadAsync(query, trade, cancellationToken);
+            var (exporter, importer) = exports ? (query.Country, query.Partner) : (query.Partner, query.Country);
+            return CsvFile.Result($"{exporter}-{importer}-{view.From}-{view.To}.csv",
+                ["month", "exporter", "importer", "origin", "shipments", "barrels", "barrels_per_day", "value_usd"], Rows(view, exports, exporter, importer));
+        });
+        return app;
+    }
+
+    public static async Task<PairView> ReadAsync(PairQuery query, TradeService.TradeServiceClient trade, CancellationToken cancellationToken)
+    {
+        var earlier = query.YearEarlier();
+        var series = trade.GetTradeSeriesAsync(query.Series(), cancellationToken: cancellationToken).ResponseAsync;
+        var earlierSeries = trade.GetTradeSeriesAsync(earlier.Series(), cancellationToken: cancellationToken).ResponseAsync;
+        var comparison = trade.CompareBilateralTotalsAsync(query.Comparison(), cancellationToken: cancellationToken).ResponseAsync;
+        await Task.WhenAll(series, earlierSeries, comparison);
+
+        var current = comparison.Result.Current;
+        return new PairView(query.Country, query.Partner, QueryValues.Text(query.From), QueryValues.Text(query.To),
+            current.UpdateTime?.ToDateTimeOffset(),
+            TotalsView.From(current, query.Days),
+            [.. series.Result.Months.Select(MonthView.From)],
+            new YearEarlierView(QueryValues.Text(earlier.From), QueryValues.Text(earlier.To),
+                TotalsView.From(comparison.Result.Previous, earlier.Days), [.. earlierSeries.Result.Months.Select(MonthView.From)]));
+    }
+
+    private static IEnumerable<string[]> Rows(PairView view, bool exports, string exporter, string importer)
+    {
+        foreach (var month in view.Months)
+        {
+            var flow = exports ? month.Exports : month.Imports;
+            foreach (var origin in flow.ByOrigin)
+            {
+                yield return [month.Month, exporter, importer, origin.Undisclosed ? "undisclosed" : origin.Origin,
+                    origin.ShipmentCount.ToString(CultureInfo.InvariantCulture), origin.Barrels, origin.BarrelsPerDay, origin.Value];
+            }
+            yield return [month.Month, exporter, importer, "all", flow.ShipmentCount.ToString(CultureInfo.InvariantCulture),
+                flow.Barrels, flow.BarrelsPerDay ?? "", flow.Value];
+        }
+    }
+}
