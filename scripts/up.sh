@@ -211,7 +211,7 @@ random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
     umask 077
     touch "$secrets"
     for name in SHIPMENTS_AMQP_PASSWORD TRADE_AMQP_PASSWORD \
-        READER_CLIENT_SECRET IMPORTER_CLIENT_SECRET ADMIN_CLIENT_SECRET \
+        READER_CLIENT_SECRET IMPORTER_CLIENT_SECRET ADMIN_CLIENT_SECRET WEB_CLIENT_SECRET \
         ANALYST_PASSWORD TRADER_PASSWORD ADMIN_PASSWORD; do
         grep -q "^$name=" "$secrets" || printf '%s=%s\n' "$name" "$(random_hex 18)" >>"$secrets"
     done
@@ -243,14 +243,16 @@ declare -A SERVICE_ENV=(
         Identity__Clients__energytrade-reader__Secret=$READER_CLIENT_SECRET
         Identity__Clients__energytrade-importer__Secret=$IMPORTER_CLIENT_SECRET
         Identity__Clients__energytrade-admin__Secret=$ADMIN_CLIENT_SECRET
+        Identity__Clients__energytrade-web__Secret=$WEB_CLIENT_SECRET
         Identity__Users__analyst__Password=$ANALYST_PASSWORD
         Identity__Users__trader__Password=$TRADER_PASSWORD
         Identity__Users__admin__Password=$ADMIN_PASSWORD"
     [shipments]="${SERVICE_PG[1]:-} ConnectionStrings__RabbitMq=amqp://shipments:$SHIPMENTS_AMQP_PASSWORD@$(rabbit_host):$AMQP_PORT/ Messaging__ClusterNodes=$RABBIT_NODES ${SERVICE_AUTH[*]}"
     [trade]="${SERVICE_PG[2]:-} ConnectionStrings__RabbitMq=amqp://trade:$TRADE_AMQP_PASSWORD@$(rabbit_host):$AMQP_PORT/ Messaging__ClusterNodes=$RABBIT_NODES ${SERVICE_AUTH[*]}"
-    # The page reads as the reader client, through the same gRPC ports clients use (HAProxy's with --ha).
+    # People sign in to the page through its client, energytrade-web, which also reads the services as itself,
+    # through the same gRPC ports clients use (HAProxy's with --ha).
     [web]="Web__ShipmentsUrl=http://localhost:5101 Web__TradeUrl=http://localhost:5201 Web__Authority=$AUTHORITY
-        Web__ClientId=energytrade-reader Web__ClientSecret=$READER_CLIENT_SECRET"
+        Web__ClientId=energytrade-web Web__ClientSecret=$WEB_CLIENT_SECRET"
 )
 
 declare -A PID=()
@@ -351,7 +353,7 @@ else
     printf '  Shipments   gRPC http://localhost:5101   health http://localhost:5100/health/ready\n'
     printf '  Trade       gRPC http://localhost:5201   health http://localhost:5200/health/ready'
 fi)
-  Page        http://localhost:5400/ (the analysts' page: trade flows by month and origin, partners, live)
+  Page        http://localhost:5400/ (the analysts' page: sign in as analyst, trader or admin)
   Identity    $AUTHORITY (OpenID Connect; development provider)
               clients energytrade-reader, -importer, -admin (secrets in ${RUN#"$ROOT"/}/secrets.env),
               energytrade-cli for people: energytrade config set authority $AUTHORITY

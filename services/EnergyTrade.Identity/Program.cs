@@ -6,6 +6,7 @@ using EnergyTrade.Identity.Throttling;
 using EnergyTrade.Identity.Tokens;
 using EnergyTrade.Identity.Transport;
 using EnergyTrade.Identity.Users;
+using EnergyTrade.Identity.SignIn;
 using EnergyTrade.Identity.Verification;
 using EnergyTrade.Persistence;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -58,5 +59,6 @@ app.MapHealthChecks("/health/live", new() { Predicate = c => c.Tags.Contains("li
 app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
 app.MapTokenEndpoint();
 app.MapVerificationEndpoint();
+app.MapAuthorizationEndpoint();
 
 app.Run();

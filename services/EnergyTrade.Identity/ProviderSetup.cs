@@ -2,6 +2,7 @@ using EnergyTrade.Contracts.Security;
 using EnergyTrade.Identity.Data;
 using EnergyTrade.Identity.Keys;
 using EnergyTrade.Identity.Tokens;
+using EnergyTrade.Identity.SignIn;
 using EnergyTrade.Identity.Verification;
 
 namespace EnergyTrade.Identity;
@@ -14,8 +15,8 @@ public static class ProviderSetup
     /// <summary>
     /// OpenIddict's server, configured rather than programmed: it serves discovery (/.well-known/openid-configuration),
     /// the JWKS (/.well-known/jwks), device authorization and revocation itself, authenticates clients and validates
-    /// grants, and hands the token and verification endpoints to <see cref="TokenEndpoint"/> and
-    /// <see cref="VerificationEndpoint"/> only for the decisions that are this provider's own.
+    /// grants, and hands the token, authorization and verification endpoints to <see cref="TokenEndpoint"/>,
+    /// <see cref="AuthorizationEndpoint"/> and <see cref="VerificationEndpoint"/> only for the decisions that are this provider's own.
     /// </summary>
     public static IServiceCollection AddIdentityProvider(this IServiceCollection services, IdentityOptions options, KeyRing keys)
     {
@@ -25,11 +26,13 @@ public static class ProviderSetup
             {
                 if (options.Issuer is not null) server.SetIssuer(options.Issuer);
                 server.SetTokenEndpointUris(TokenEndpoint.Path)
+                    .SetAuthorizationEndpointUris(AuthorizationEndpoint.Path)
                     .SetDeviceAuthorizationEndpointUris(DeviceAuthorizationPath)
                     .SetEndUserVerificationEndpointUris(VerificationEndpoint.Path)
                     .SetRevocationEndpointUris(RevocationPath);
 
                 server.AllowClientCredentialsFlow()
+                    .AllowAuthorizationCodeFlow()
                     .AllowDeviceAuthorizationFlow()
                     .AllowRefreshTokenFlow();
                 server.RegisterScopes([.. Scopes.All]);
@@ -46,6 +49,7 @@ public static class ProviderSetup
 
                 var host = server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
                     .EnableEndUserVerificationEndpointPassthrough();
                 if (options.AllowHttp) host.DisableTransportSecurityRequirement();
             });

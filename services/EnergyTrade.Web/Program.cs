@@ -1,9 +1,11 @@
 using EnergyTrade.ServiceDefaults;
+using EnergyTrade.Web;
 using EnergyTrade.Web.Api;
 using EnergyTrade.Web.Live;
 using EnergyTrade.Web.Pairs;
 using EnergyTrade.Web.Partners;
 using EnergyTrade.Web.Shipments;
+using EnergyTrade.Web.SignIn;
 using EnergyTrade.Web.Upstream;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -18,7 +20,9 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.AddStructuredLogging();
 builder.AddTelemetry("energytrade-web");
 builder.Services.AddSingleton(TimeProvider.System);
-builder.AddUpstreamClients();
+var options = WebOptions.Read(builder.Configuration);
+builder.AddUpstreamClients(options);
+builder.AddPeopleSignIn(options);
 builder.Services.AddHealthChecks()
     .AddCheck("self", () => HealthCheckResult.Healthy(), [ServiceDefaultsExtensions.LiveTag])
     .AddCheck<UpstreamHealthCheck>("trade-and-shipments", HealthStatus.Degraded, [ServiceDefaultsExtensions.ReadyTag]);
@@ -26,19 +30,30 @@ builder.Services.AddHealthChecks()
 var app = builder.Build();
 
 app.UseUpstreamErrors();
-app.UseDefaultFiles();
-app.UseStaticFiles(new StaticFileOptions
-{
-    // The page itself is small and changes with every release; the browser asks again each time.
-    OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
-});
+// Scripts, styles and the chart library, to anyone: they hold no figures. They change with every release;
+// the browser asks again each time.
+app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache" });
+app.UseAuthentication();
+app.UseAuthorization();
 
+var pages = Path.Combine(AppContext.BaseDirectory, "Pages");
+app.MapGet("/", (HttpContext context) =>
+{
+    var headers = context.Response.Headers;
+    headers.CacheControl = "no-cache";
+    // Scripts and styles from this server only (the chart sets its canvas's size as inline style); never framed.
+    headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+    headers.XContentTypeOptions = "nosniff";
+    return Results.File(Path.Combine(pages, "index.html"), "text/html; charset=utf-8");
+});
+app.MapPeopleSignIn(Path.Combine(pages, "signed-out.html"));
 app.MapPairEndpoints();
 app.MapPartnerEndpoints();
 app.MapShipmentEndpoints();
 app.MapLiveEndpoints();
-app.MapHealthChecks("/health/live", new() { Predicate = r => r.Tags.Contains(ServiceDefaultsExtensions.LiveTag) });
-app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(ServiceDefaultsExtensions.ReadyTag) });
-app.MapMetrics();
+app.MapHealthChecks("/health/live", new() { Predicate = r => r.Tags.Contains(ServiceDefaultsExtensions.LiveTag) }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new() { Predicate = r => r.Tags.Contains(ServiceDefaultsExtensions.ReadyTag) }).AllowAnonymous();
+app.MapMetrics().AllowAnonymous();
 
 app.Run();

@@ -14,11 +14,23 @@ public sealed class WebOptions
     /// <summary>The identity provider that issues the page's own tokens (client credentials).</summary>
     public Uri? Authority { get; set; }
 
-    /// <summary>A confidential client allowed the read scopes; the development provider's energytrade-reader has them.</summary>
-    public string ClientId { get; set; } = "energytrade-reader";
+    /// <summary>
+    /// The page's confidential client: people sign in through it (authorization code, its redirect address
+    /// http(s)://host:port/signin-oidc registered with the provider), and it reads the services as itself
+    /// (client credentials, scopes shipments:read and trade:read).
+    /// </summary>
+    public string ClientId { get; set; } = "energytrade-web";
 
     /// <summary>Never in appsettings.json: the environment variable Web__ClientSecret, or a secret store.</summary>
     public string? ClientSecret { get; set; }
+
+    /// <summary>Web: from configuration; a missing setting stops the start, naming it.</summary>
+    public static WebOptions Read(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<WebOptions>() ?? new WebOptions();
+        var problems = options.Problems().ToList();
+        return problems.Count == 0 ? options : throw new InvalidOperationException("The page cannot start: " + string.Join(" ", problems));
+    }
 
     public IEnumerable<string> Problems()
     {

@@ -28,6 +28,14 @@ public sealed class SystemFixture : IAsyncLifetime
     public const string IssuerVariable = "ENERGYTRADE_E2E_ISSUER";
 
     private readonly List<IAsyncDisposable> _owned = [];
+    private readonly IReadOnlyDictionary<string, string>? _providerEnvironment;
+
+    public SystemFixture() : this(null)
+    {
+    }
+
+    /// <param name="providerEnvironment">Added to the identity provider's configuration on a fresh system (e.g. a client's redirect address).</param>
+    public SystemFixture(IReadOnlyDictionary<string, string>? providerEnvironment) => _providerEnvironment = providerEnvironment;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private GrpcChannel? _shipmentsChannel;
     private GrpcChannel? _tradeChannel;
@@ -51,7 +59,7 @@ public sealed class SystemFixture : IAsyncLifetime
         CallCredentials credentials;
         if (string.IsNullOrEmpty(shipmentsUrl) || string.IsNullOrEmpty(tradeUrl))
         {
-            var provider = await IdentityProviderUnderTest.StartAsync("e2e_identity");
+            var provider = await IdentityProviderUnderTest.StartAsync("e2e_identity", _providerEnvironment);
             _owned.Add(provider);
             Provider = provider;
             (shipmentsUrl, tradeUrl) = await StartServicesAsync(provider.BaseUrl);

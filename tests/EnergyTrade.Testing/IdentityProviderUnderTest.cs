@@ -17,6 +17,8 @@ public sealed class IdentityProviderUnderTest : IAsyncDisposable
     public const string Importer = "energytrade-importer";
     public const string Admin = "energytrade-admin";
     public const string Cli = "energytrade-cli";
+    /// <summary>The analysts' page: people sign in through it (authorization code), and it reads as itself.</summary>
+    public const string Web = "energytrade-web";
 
     private readonly Dictionary<string, string> _environment;
     private readonly TestDatabase _database;
@@ -31,7 +33,7 @@ public sealed class IdentityProviderUnderTest : IAsyncDisposable
             ["Identity__KeysPath"] = keysPath,
             ["Identity__AllowHttp"] = "true",
         };
-        foreach (var client in new[] { Reader, Importer, Admin }) _environment[$"Identity__Clients__{client}__Secret"] = Secret(client);
+        foreach (var client in new[] { Reader, Importer, Admin, Web }) _environment[$"Identity__Clients__{client}__Secret"] = Secret(client);
         foreach (var user in new[] { "analyst", "trader", "admin" }) _environment[$"Identity__Users__{user}__Password"] = Password(user);
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
     }

@@ -11,6 +11,7 @@ public sealed class ClientOptions
     public const string ClientCredentialsGrant = "client_credentials";
     public const string DeviceCodeGrant = "device_code";
     public const string RefreshTokenGrant = "refresh_token";
+    public const string AuthorizationCodeGrant = "authorization_code";
 
     public string? DisplayName { get; set; }
 
@@ -26,8 +27,14 @@ public sealed class ClientOptions
     /// </summary>
     public string? Secret { get; set; }
 
-    /// <summary>Space-separated: client_credentials (confidential clients), device_code and refresh_token (public ones).</summary>
+    /// <summary>
+    /// Space-separated: client_credentials (confidential clients), device_code and refresh_token (public ones),
+    /// authorization_code (a web application signing people in, with PKCE, to one of <see cref="RedirectUris"/>).
+    /// </summary>
     public string Grants { get; set; } = "";
+
+    /// <summary>Space-separated absolute URIs the authorization_code grant may return to, exactly as the client sends them.</summary>
+    public string RedirectUris { get; set; } = "";
 
     /// <summary>Space-separated scopes the client may ask for; a person signing in through it gets only those their roles allow.</summary>
     public string Scopes { get; set; } = "";
@@ -37,6 +44,8 @@ public sealed class ClientOptions
     public IReadOnlyList<string> GrantList => Split(Grants);
 
     public IReadOnlyList<string> ScopeList => Split(Scopes);
+
+    public IReadOnlyList<string> RedirectUriList => Split(RedirectUris);
 
     public IEnumerable<string> Problems(string path)
     {
@@ -60,9 +69,13 @@ public sealed class ClientOptions
         }
         foreach (var grant in GrantList)
         {
-            if (grant is not (ClientCredentialsGrant or DeviceCodeGrant or RefreshTokenGrant))
+            if (grant is not (ClientCredentialsGrant or DeviceCodeGrant or RefreshTokenGrant or AuthorizationCodeGrant))
             {
-                yield return $"{path}:Grants names '{grant}'; this provider serves {ClientCredentialsGrant}, {DeviceCodeGrant} and {RefreshTokenGrant}.";
+                yield return $"{path}:Grants names '{grant}'; this provider serves {ClientCredentialsGrant}, {DeviceCodeGrant}, {RefreshTokenGrant} and {AuthorizationCodeGrant}.";
+            }
+            else if (grant == AuthorizationCodeGrant && RedirectUriList.Count == 0)
+            {
+                yield return $"{path}:Grants names {AuthorizationCodeGrant}, which needs RedirectUris: the addresses sign-ins may return to, e.g. http://localhost:5400/signin-oidc.";
             }
             else if (grant == ClientCredentialsGrant && IsPublic)
             {
@@ -72,6 +85,10 @@ public sealed class ClientOptions
         if (ScopeList.Count == 0)
         {
             yield return $"{path}:Scopes is empty: name some of {string.Join(' ', Contracts.Security.Scopes.All)}.";
+        }
+        foreach (var uri in RedirectUriList.Where(u => !Uri.TryCreate(u, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")))
+        {
+            yield return $"{path}:RedirectUris names '{uri}', which is not an absolute http or https address.";
         }
         foreach (var scope in ScopeList.Where(s => !Contracts.Security.Scopes.All.Contains(s)))
         {

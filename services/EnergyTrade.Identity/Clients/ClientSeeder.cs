@@ -95,6 +95,14 @@ public sealed partial class ClientSeeder(
                 case ClientOptions.RefreshTokenGrant:
                     descriptor.Permissions.Add(Permissions.GrantTypes.RefreshToken);
                     break;
+                case ClientOptions.AuthorizationCodeGrant:
+                    descriptor.Permissions.Add(Permissions.Endpoints.Authorization);
+                    descriptor.Permissions.Add(Permissions.GrantTypes.AuthorizationCode);
+                    descriptor.Permissions.Add(Permissions.ResponseTypes.Code);
+                    // A code is useless to whoever intercepts the redirect without the verifier only the client holds.
+                    descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+                    foreach (var uri in client.RedirectUriList) descriptor.RedirectUris.Add(new Uri(uri));
+                    break;
             }
         }
         foreach (var scope in client.ScopeList) descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);

@@ -25,7 +25,7 @@ public static class SignInLimits
                 if (!HttpMethods.IsPost(context.Request.Method)) return RateLimitPartition.GetNoLimiter("reads");
                 return context.Request.Path.Value switch
                 {
-                    Verification.VerificationEndpoint.Path => PerMinute($"sign-in {address}", options.SignInAttemptsPerMinute),
+                    Verification.VerificationEndpoint.Path or SignIn.AuthorizationEndpoint.Path => PerMinute($"sign-in {address}", options.SignInAttemptsPerMinute),
                     Tokens.TokenEndpoint.Path => PerMinute($"token {address}", options.TokenRequestsPerMinute),
                     _ => RateLimitPartition.GetNoLimiter("other"),
                 };

@@ -40,9 +40,9 @@ public static partial class TokenEndpoint
             return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
-        if (request.IsDeviceCodeGrantType() || request.IsRefreshTokenGrantType())
+        if (request.IsDeviceCodeGrantType() || request.IsRefreshTokenGrantType() || request.IsAuthorizationCodeGrantType())
         {
-            // A person approved this on the verification page; what they may grant is what their roles allow now,
+            // A person approved this on the verification page or signed in on the authorization page; what they may grant is what their roles allow now,
             // so a refresh after a role was taken away carries less, and one after the user was removed nothing.
             var redeemed = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal
                 ?? throw new InvalidOperationException("OpenIddict validated the grant but returned no principal.");
@@ -54,7 +54,7 @@ public static partial class TokenEndpoint
                 return Refuse(Errors.InvalidGrant, "The user this grant was issued to is no longer known to the provider.");
             }
             var granted = GrantableScopes(redeemed.GetScopes(), user);
-            if (!granted.Any(s => s != Scopes.OfflineAccess))
+            if (!GrantsAnything(granted))
             {
                 LogNothingLeft(logger, user.Name, clientId);
                 return Refuse(Errors.InvalidGrant, "The user's roles no longer allow any of the scopes this grant was issued with.");
@@ -63,12 +63,18 @@ public static partial class TokenEndpoint
             return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
-        return Refuse(Errors.UnsupportedGrantType, "This provider serves client_credentials, device_code and refresh_token grants.");
+        return Refuse(Errors.UnsupportedGrantType, "This provider serves client_credentials, device_code, refresh_token and authorization_code grants.");
     }
 
-    /// <summary>Requested ∩ what the person's roles allow; offline_access (a refresh token) whenever it was requested.</summary>
+    /// <summary>
+    /// Requested ∩ what the person's roles allow; offline_access (a refresh token) and openid (an identity token,
+    /// for a web application's sign-in) whenever they were requested.
+    /// </summary>
     public static List<string> GrantableScopes(IEnumerable<string> requested, DevelopmentUser user) =>
-        [.. requested.Where(s => s == Scopes.OfflineAccess || user.AllowedScopes.Contains(s)).Distinct(StringComparer.Ordinal)];
+        [.. requested.Where(s => s is Scopes.OfflineAccess or Scopes.OpenId || user.AllowedScopes.Contains(s)).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Whether a grant gives the person anything beyond a refresh token and an identity token.</summary>
+    public static bool GrantsAnything(IEnumerable<string> granted) => granted.Any(s => s is not (Scopes.OfflineAccess or Scopes.OpenId));
 
     private static async Task<List<string>> RegisteredScopesAsync(IOpenIddictApplicationManager applications, string clientId, CancellationToken cancellationToken)
     {

@@ -23,8 +23,12 @@ public static class TokenPrincipal
             .SetClaim(Claims.AuthorizedParty, clientId);
         identity.SetScopes(scopes);
         identity.SetResources(await scopeManager.ListResourcesAsync(identity.GetScopes(), cancellationToken).ToListAsync(cancellationToken));
-        // Claims reach a token only with a destination: everything here is for the access token, none is secret.
-        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        // Claims reach a token only with a destination: everything here is for the access token, none is secret;
+        // who signed in is for the identity token too, when the client asked for one (openid).
+        var identityToken = identity.HasScope(Scopes.OpenId);
+        identity.SetDestinations(claim => identityToken && claim.Type is Claims.Subject or Claims.Name
+            ? [Destinations.AccessToken, Destinations.IdentityToken]
+            : [Destinations.AccessToken]);
         return new ClaimsPrincipal(identity);
     }
 }

@@ -70,7 +70,7 @@ public static partial class VerificationEndpoint
                 StatusCodes.Status401Unauthorized);
         }
         var granted = TokenEndpoint.GrantableScopes(pending.Scopes, user);
-        if (!granted.Any(s => s != Scopes.OfflineAccess))
+        if (!TokenEndpoint.GrantsAnything(granted))
         {
             LogNothingGrantable(logger, user.Name, pending.ClientId, string.Join(' ', pending.Scopes));
             return Page(VerificationPage.Form(pending, null, userName,
@@ -100,20 +100,7 @@ public static partial class VerificationEndpoint
         return (new PendingSignIn(typedCode ?? "", clientId, name, [.. result.Principal.GetScopes()]), typedCode);
     }
 
-    /// <summary>Never cached, never framed by another site (which could overlay it to trick a click).</summary>
-    private static IResult Page(string html, int statusCode = StatusCodes.Status200OK) => new HtmlPage(html, statusCode);
-
-    private sealed class HtmlPage(string html, int statusCode) : IResult
-    {
-        public Task ExecuteAsync(HttpContext context)
-        {
-            var headers = context.Response.Headers;
-            headers.CacheControl = "no-store";
-            headers.XFrameOptions = "DENY";
-            headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
-            return Results.Content(html, "text/html; charset=utf-8", statusCode: statusCode).ExecuteAsync(context);
-        }
-    }
+    private static IResult Page(string html, int statusCode = StatusCodes.Status200OK) => VerificationPage.Html(html, statusCode);
 
     [LoggerMessage(LogLevel.Information, "User {User} approved client {ClientId}'s device sign-in, granting {Scopes}")]
     private static partial void LogApproved(ILogger logger, string user, string clientId, string scopes);

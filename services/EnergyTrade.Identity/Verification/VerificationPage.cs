@@ -69,7 +69,7 @@ public static class VerificationPage
             ? "<p>The program that showed you the code is signed in now. You can close this page and go back to it.</p>"
             : "<p>The program that showed you the code gets no access. You can close this page.</p>");
 
-    private static void Field(StringBuilder html, string name, string label, string type, string? value, string autocomplete,
+    internal static void Field(StringBuilder html, string name, string label, string type, string? value, string autocomplete,
         string focus, string? problemField, string extra)
     {
         var described = problemField == name ? """ aria-describedby="problem" aria-invalid="true" """ : " ";
@@ -81,7 +81,7 @@ public static class VerificationPage
             """);
     }
 
-    private static string Document(string title, string body) => $$"""
+    internal static string Document(string title, string body) => $$"""
         <!DOCTYPE html>
         <html lang="en">
         <head>
@@ -105,5 +105,22 @@ public static class VerificationPage
         </html>
         """;
 
-    private static string Encode(string value) => HtmlEncoder.Default.Encode(value);
+    internal static string Encode(string value) => HtmlEncoder.Default.Encode(value);
+
+    /// <summary>Never cached, never framed by another site (which could overlay it to trick a click).</summary>
+    /// <param name="formTargets">Where the page's form may lead besides this provider: Chrome holds the redirect
+    /// after a post to form-action too.</param>
+    internal static IResult Html(string html, int statusCode, string? formTargets = null) => new HtmlPage(html, statusCode, formTargets);
+
+    private sealed class HtmlPage(string html, int statusCode, string? formTargets) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            var headers = context.Response.Headers;
+            headers.CacheControl = "no-store";
+            headers.XFrameOptions = "DENY";
+            headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'{(formTargets is null ? "" : " " + formTargets)}; frame-ancestors 'none'";
+            return Results.Content(html, "text/html; charset=utf-8", statusCode: statusCode).ExecuteAsync(context);
+        }
+    }
 }

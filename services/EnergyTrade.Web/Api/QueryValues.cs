@@ -14,15 +14,18 @@ public static class QueryValues
 
     /// <summary>A month as its first day.</summary>
     public static DateOnly Month(this IQueryCollection query, string name) =>
-        ParseMonth(Required(query, name)) ?? throw new BadQueryException($"'{name}' must be a month as YYYY-MM, e.g. 2020-01.");
+        ParseMonth(Required(query, name)) ?? throw new BadQueryException($"'{name}' must be a month as YYYY-MM between 1000-01 and 9990-12, e.g. 2020-01.");
 
     public static DateOnly? OptionalMonth(this IQueryCollection query, string name) =>
         Optional(query, name) is { Length: > 0 } text
-            ? ParseMonth(text) ?? throw new BadQueryException($"'{name}' must be a month as YYYY-MM, e.g. 2020-01.")
+            ? ParseMonth(text) ?? throw new BadQueryException($"'{name}' must be a month as YYYY-MM between 1000-01 and 9990-12, e.g. 2020-01.")
             : null;
 
     public static string Text(DateOnly month) => month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
+    /// <summary>Years 1000–9990: room for the year earlier and a long voyage before, and for the month after.</summary>
     private static DateOnly? ParseMonth(string text) =>
-        DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month) ? month : null;
+        DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month) && month.Year is >= 1000 and <= 9990
+            ? month
+            : null;
 }

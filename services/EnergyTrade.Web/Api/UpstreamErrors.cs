@@ -18,7 +18,11 @@ public static partial class UpstreamErrors
         {
             await Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
         }
-        catch (RpcException e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        catch (RpcException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The browser went (a new selection aborts the last load): nobody to answer.
+        }
+        catch (RpcException e) when (!context.Response.HasStarted)
         {
             var (status, message) = e.StatusCode switch
             {

@@ -17,11 +17,15 @@ public static partial class LiveEndpoints
 
     public static IEndpointRouteBuilder MapLiveEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/live", (HttpRequest request, TradeService.TradeServiceClient trade, ILogger<TotalsChanged> logger, CancellationToken cancellationToken) =>
+        app.MapGet("/api/live", (HttpRequest request, TradeService.TradeServiceClient trade, ILogger<TotalsChanged> logger,
+            IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
         {
             // Read before the stream starts, so a bad query is a 400 and not a broken stream.
             var query = PairQuery.Read(request.Query);
-            return TypedResults.ServerSentEvents(WatchAsync(query, trade, logger, cancellationToken));
+            // A shutdown ends every stream at once, instead of holding the server's drain to its timeout; the browser reconnects.
+            var ends = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+            request.HttpContext.Response.RegisterForDispose(ends);
+            return TypedResults.ServerSentEvents(WatchAsync(query, trade, logger, ends.Token));
         });
         return app;
     }

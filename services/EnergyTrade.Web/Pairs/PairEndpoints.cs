@@ -24,7 +24,7 @@ public static class PairEndpoints
             var view = await ReadAsync(query, trade, cancellationToken);
             var (exporter, importer) = exports ? (query.Country, query.Partner) : (query.Partner, query.Country);
             return CsvFile.Result($"{exporter}-{importer}-{view.From}-{view.To}.csv",
-                ["month", "exporter", "importer", "origin", "shipments", "barrels", "barrels_per_day", "value_usd"], Rows(view, exports, exporter, importer));
+                ["month", "exporter", "importer", "origin", "shipments", "barrels", "barrels_per_day", "value_usd", "valued_shipments"], Rows(view, exports, exporter, importer));
         });
         return app;
     }
@@ -53,11 +53,12 @@ public static class PairEndpoints
             var flow = exports ? month.Exports : month.Imports;
             foreach (var origin in flow.ByOrigin)
             {
+                // Trade splits values by origin without counting the valued shipments among them.
                 yield return [month.Month, exporter, importer, origin.Undisclosed ? "undisclosed" : origin.Origin,
-                    origin.ShipmentCount.ToString(CultureInfo.InvariantCulture), origin.Barrels, origin.BarrelsPerDay, origin.Value];
+                    origin.ShipmentCount.ToString(CultureInfo.InvariantCulture), origin.Barrels, origin.BarrelsPerDay, flow.ValuedShipmentCount > 0 ? origin.Value : "", ""];
             }
             yield return [month.Month, exporter, importer, "all", flow.ShipmentCount.ToString(CultureInfo.InvariantCulture),
-                flow.Barrels, flow.BarrelsPerDay ?? "", flow.Value];
+                flow.Barrels, flow.BarrelsPerDay ?? "", flow.ValuedShipmentCount > 0 ? flow.Value : "", flow.ValuedShipmentCount.ToString(CultureInfo.InvariantCulture)];
         }
     }
 }

@@ -23,16 +23,23 @@ public static class ShipmentEndpoints
     public sealed record ShipmentView(string Id, string Shipper, string Buyer, string Exporter, string Importer, string Origin, string Grade,
         string Barrels, string Tonnes, string? Value, string LoadDate, string? DeliveryDate, string LoadPort, string DischargePort);
 
-    public sealed record ShipmentsView(IReadOnlyList<ShipmentView> Shipments);
+    /// <param name="Truncated">More matched than <see cref="MaxShipments"/>: the CSV of the bar has them all.</param>
+    public sealed record ShipmentsView(IReadOnlyList<ShipmentView> Shipments, bool Truncated);
+
+    /// <summary>What the page lists at most; a bar of more is better read as a CSV.</summary>
+    public const int MaxShipments = 2_000;
 
     public static IEndpointRouteBuilder MapShipmentEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/shipments", async (HttpRequest request, ShipmentService.ShipmentServiceClient shipments, CancellationToken cancellationToken) =>
-            TypedResults.Json(new ShipmentsView(await ReadAsync(request.Query, shipments, cancellationToken))));
+        {
+            var found = await ReadAsync(request.Query, shipments, cancellationToken, MaxShipments + 1);
+            return TypedResults.Json(new ShipmentsView([.. found.Take(MaxShipments)], found.Count > MaxShipments));
+        });
 
         app.MapGet("/api/shipments.csv", async (HttpRequest request, ShipmentService.ShipmentServiceClient shipments, CancellationToken cancellationToken) =>
         {
-            var rows = await ReadAsync(request.Query, shipments, cancellationToken);
+            var rows = await ReadAsync(request.Query, shipments, cancellationToken, int.MaxValue);
             return CsvFile.Result($"shipments-{request.Query.Code("exporter")}-{request.Query.Code("importer")}-{request.Query.Required("month")}.csv",
                 ["id", "shipper", "buyer", "exporter", "importer", "origin", "grade", "barrels", "tonnes", "value_usd", "load_date", "delivery_date", "load_port", "discharge_port"],
                 rows.Select(s => new[] { s.Id, s.Shipper, s.Buyer, s.Exporter, s.Importer, s.Origin, s.Grade, s.Barrels, s.Tonnes, s.Value ?? "", s.LoadDate, s.DeliveryDate ?? "", s.LoadPort, s.DischargePort }));
@@ -45,12 +52,13 @@ public static class ShipmentEndpoints
     {
         var code = query.Code(name);
         if (code == "WORLD") return "";
-        return code.Length == 2
+        return CountryCodes.IsAssigned(code)
             ? code
             : throw new BadQueryException($"'{name}' {code} is not a country: the shipments behind a group's bars are listed for one member at a time.");
     }
 
-    private static async Task<List<ShipmentView>> ReadAsync(IQueryCollection query, ShipmentService.ShipmentServiceClient shipments, CancellationToken cancellationToken)
+    private static async Task<List<ShipmentView>> ReadAsync(IQueryCollection query, ShipmentService.ShipmentServiceClient shipments,
+        CancellationToken cancellationToken, int limit)
     {
         var month = query.Month("month");
         var byDelivery = query.Optional("period").Equals("delivery", StringComparison.OrdinalIgnoreCase);
@@ -73,6 +81,8 @@ public static class ShipmentEndpoints
             foreach (var s in page.Shipments)
             {
                 if (s.State == Shipment.Types.State.Cancelled) continue;
+                // Trade counts no country's trade with itself, WORLD included.
+                if (s.ExporterCountry == s.ImporterCountry) continue;
                 if (origin == Undisclosed && s.OriginCountry.Length > 0) continue;
                 if (shipper.Length > 0 && Names.Key(s.Shipper) != shipper) continue;
                 if (buyer.Length > 0 && Names.Key(s.Buyer) != buyer) continue;
@@ -84,7 +94,7 @@ public static class ShipmentEndpoints
             }
             request.PageToken = page.NextPageToken;
         }
-        while (request.PageToken.Length > 0);
+        while (request.PageToken.Length > 0 && found.Count < limit);
         return found;
     }
 }

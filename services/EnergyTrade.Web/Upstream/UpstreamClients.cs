@@ -12,15 +12,8 @@ namespace EnergyTrade.Web.Upstream;
 /// </summary>
 public static class UpstreamClients
 {
-    public static IHostApplicationBuilder AddUpstreamClients(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddUpstreamClients(this IHostApplicationBuilder builder, WebOptions options)
     {
-        var options = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
-        var problems = options.Problems().ToList();
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException("The page cannot start: " + string.Join(" ", problems));
-        }
-
         builder.Services.AddHttpClient(nameof(ClientCredentialsTokens), http => http.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(sp => new ClientCredentialsTokens(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ClientCredentialsTokens)),

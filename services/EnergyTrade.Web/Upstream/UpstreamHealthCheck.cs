@@ -24,7 +24,7 @@ public sealed class UpstreamHealthCheck(GrpcClientFactory clients) : IHealthChec
         try
         {
             var reply = await clients.CreateClient<Health.HealthClient>(name)
-                .CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: cancellationToken);
+                .CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: cancellationToken);
             return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving ? null : $"{name}: {reply.Status}";
         }
         catch (RpcException e)

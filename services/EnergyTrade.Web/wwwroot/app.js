@@ -185,6 +185,9 @@ async function getJson(url, signal) {
   }
   let body = null;
   try { body = await response.json(); } catch { /* an empty or non-JSON body is reported below */ }
+  if (response.status === 401) {
+    throw new ApiError('Your sign-in has ended. Reload the page to sign in again.');
+  }
   if (!response.ok) {
     throw new ApiError(body && typeof body.error === 'string' && body.error
       ? body.error
@@ -763,7 +766,9 @@ async function openDrill({ month, origin, trigger }) {
     if (controller !== app.drill.controller) return;
     const shipments = data.shipments || [];
     renderShipments(state, title, shipments);
-    $('shipments-status').textContent = shipments.length === 1 ? '1 shipment.' : `${shipments.length} shipments.`;
+    $('shipments-status').textContent = data.truncated
+      ? `The first ${shipments.length} shipments; the CSV has them all.`
+      : shipments.length === 1 ? '1 shipment.' : `${shipments.length} shipments.`;
   } catch (err) {
     if (err.name === 'AbortError' || controller !== app.drill.controller) return;
     $('shipments-status').textContent = 'The shipments could not be loaded.';
@@ -953,9 +958,9 @@ function rangeText(state) {
   return 'all months';
 }
 
-/** The pair view of one partner, over the same months. */
-function partnerLink(state, partner) {
-  const target = { ...DEFAULT_PAIR, country: state.country, partner, from: state.from || DEFAULT_PAIR.from, to: state.to || DEFAULT_PAIR.to };
+/** The pair view of one partner, over the same months, in the direction that carried more. */
+function partnerLink(state, partner, flow = 'exports') {
+  const target = { ...DEFAULT_PAIR, country: state.country, partner, flow, from: state.from || DEFAULT_PAIR.from, to: state.to || DEFAULT_PAIR.to };
   return el('a', { href: pairHash(target) }, partner);
 }
 
@@ -971,7 +976,7 @@ function renderPartners(state, data) {
   ];
   const rows = (data.partners || []).map((p) => el('tr', { 'data-testid': `partner-row-${p.partner}` },
     el('td', { class: 'num' }, formatCount(p.rank)),
-    el('th', { scope: 'row' }, partnerLink(state, p.partner)),
+    el('th', { scope: 'row' }, partnerLink(state, p.partner, Number(p.importsBarrels) > Number(p.exportsBarrels) ? 'imports' : 'exports')),
     el('td', { class: 'num' }, formatDecimal(p.exportsBarrels)),
     el('td', { class: 'num' }, formatDecimal(p.importsBarrels)),
     el('td', { class: 'num' }, formatUsd(p.turnover, 2)),
@@ -1002,6 +1007,17 @@ function init() {
   });
   window.addEventListener('hashchange', onHashChange);
   route();
+  showSignedIn();
+}
+
+/** Who is signed in, beside the Sign out button. */
+async function showSignedIn() {
+  try {
+    const me = await getJson('/api/me');
+    $('signed-in-as').textContent = me.name ? `Signed in as ${me.name}` : '';
+  } catch {
+    // The views report a lapsed sign-in themselves.
+  }
 }
 
 init();

@@ -17,10 +17,18 @@ public sealed class AnalystPageFixture : IAsyncLifetime
     public const string WebUrlVariable = "ENERGYTRADE_E2E_WEB_URL";
     public const string ChromiumVariable = "ENERGYTRADE_TEST_CHROMIUM";
 
+    private readonly int _webPort = ServiceProcess.FreePort();
     private ServiceProcess? _web;
     private IPlaywright? _playwright;
+    private string? _signedIn;
 
-    public SystemFixture System { get; } = new();
+    public AnalystPageFixture() => System = new SystemFixture(new Dictionary<string, string>
+    {
+        // The page's sign-ins return to it, on the port it is about to get.
+        [$"Identity__Clients__{IdentityProviderUnderTest.Web}__RedirectUris"] = $"http://127.0.0.1:{_webPort}/signin-oidc",
+    });
+
+    public SystemFixture System { get; }
     public Uri PageUrl { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     /// <summary>The year of the seed's cargoes: 2020 on a fresh system.</summary>
@@ -33,24 +41,54 @@ public sealed class AnalystPageFixture : IAsyncLifetime
     {
         await System.InitializeAsync();
         PageUrl = Environment.GetEnvironmentVariable(WebUrlVariable) is { Length: > 0 } url ? new Uri(url) : await StartPageAsync();
-        SeedYear = System.FreshSystem ? 2020 : 2000 + Random.Shared.Next(7100, 7900);
+        SeedYear = System.FreshSystem ? 2020 : await UnusedYearAsync();
         await RecordSeedAsync();
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true });
         Directory.CreateDirectory(ScreenshotFolder);
+        _signedIn = await SignInOnceAsync();
     }
 
-    /// <summary>A fresh browser context at desktop or phone width; what it shows is the test's to screenshot.</summary>
-    public async Task<IPage> OpenAsync(string hash, int width = 1280, int height = 900)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+    /// <summary>A browser context with nobody signed in.</summary>
+    public Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 900, string? storageState = null) =>
+        Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = PageUrl.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
             Locale = "en-US",
+            StorageState = storageState,
         });
+
+    /// <summary>Signs in on the provider's page, where the page sends a person who has not.</summary>
+    public static async Task SignInAsync(IPage page, string user = "analyst")
+    {
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } password
+            ? password
+            : IdentityProviderUnderTest.Password(user));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    /// <summary>Against a running stack: the analyst's password on its identity provider.</summary>
+    public const string PasswordVariable = "ENERGYTRADE_E2E_ANALYST_PASSWORD";
+
+    /// <summary>The analyst signs in once; every test's context starts from that cookie.</summary>
+    private async Task<string> SignInOnceAsync()
+    {
+        await using var context = await NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await SignInAsync(page);
+        await Ready(page);
+        return await context.StorageStateAsync();
+    }
+
+    /// <summary>A fresh browser context at desktop or phone width; what it shows is the test's to screenshot.</summary>
+    public async Task<IPage> OpenAsync(string hash, int width = 1280, int height = 900)
+    {
+        var context = await NewContextAsync(width, height, _signedIn);
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/" + hash);
@@ -81,9 +119,9 @@ public sealed class AnalystPageFixture : IAsyncLifetime
             ["Web__ShipmentsUrl"] = System.ShipmentsUrl.ToString(),
             ["Web__TradeUrl"] = System.TradeUrl.ToString(),
             ["Web__Authority"] = provider.BaseUrl.ToString(),
-            ["Web__ClientId"] = IdentityProviderUnderTest.Reader,
-            ["Web__ClientSecret"] = IdentityProviderUnderTest.Secret(IdentityProviderUnderTest.Reader),
-        });
+            ["Web__ClientId"] = IdentityProviderUnderTest.Web,
+            ["Web__ClientSecret"] = IdentityProviderUnderTest.Secret(IdentityProviderUnderTest.Web),
+        }, httpPort: _webPort);
         await _web.WaitReadyAsync();
         return _web.HttpUrl;
     }
@@ -99,6 +137,19 @@ public sealed class AnalystPageFixture : IAsyncLifetime
         }
         await Eventually.MatchAsync(() => System.Trade.GetBilateralTotalsAsync(range, Deadline()).ResponseAsync,
             t => t.Exports.ShipmentCount == 5, TimeSpan.FromSeconds(30), "Trade to count the five seed cargoes");
+    }
+
+    /// <summary>On a running stack: a far year in which AZ and BY traded nothing, nor the year after (the live test's).</summary>
+    private async Task<int> UnusedYearAsync()
+    {
+        for (var tries = 0; tries < 50; tries++)
+        {
+            var year = Random.Shared.Next(7100, 7900);
+            var range = new GetBilateralTotalsRequest { Country = "AZ", Partner = "BY", FirstMonth = Month(year, 1), LastMonth = Month(year + 1, 12) };
+            var totals = await System.Trade.GetBilateralTotalsAsync(range, Deadline());
+            if (totals.Exports.ShipmentCount == 0 && totals.Imports.ShipmentCount == 0) return year;
+        }
+        throw new InvalidOperationException("No unused year between 7100 and 7900 for AZ-BY on this stack.");
     }
 
     /// <summary>Debian's chromium (scripts/test.sh installs it), or the one ENERGYTRADE_TEST_CHROMIUM names.</summary>

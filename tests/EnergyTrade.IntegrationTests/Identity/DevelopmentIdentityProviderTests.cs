@@ -202,6 +202,7 @@ public sealed class DevelopmentIdentityProviderTests(SharedIdentityProvider shar
             ["Identity__AllowHttp"] = "true",
             ["Identity__Clients__energytrade-importer__Secret"] = "importer-secret",
             ["Identity__Clients__energytrade-admin__Secret"] = "admin-secret",
+            ["Identity__Clients__energytrade-web__Secret"] = "web-secret",
         });
 
         Assert.NotEqual(0, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -220,6 +221,7 @@ public sealed class DevelopmentIdentityProviderTests(SharedIdentityProvider shar
             ["Identity__Clients__energytrade-reader__Secret"] = "reader-secret",
             ["Identity__Clients__energytrade-importer__Secret"] = "importer-secret",
             ["Identity__Clients__energytrade-admin__Secret"] = "admin-secret",
+            ["Identity__Clients__energytrade-web__Secret"] = "web-secret",
             ["Identity__Users__analyst__Password"] = "p",
             ["Identity__Users__trader__Password"] = "p",
             ["Identity__Users__admin__Password"] = "p",
