@@ -36,6 +36,8 @@ public static class ProviderSetup
                     .AllowDeviceAuthorizationFlow()
                     .AllowRefreshTokenFlow();
                 server.RegisterScopes([.. Scopes.All]);
+                // S256 only, as Keycloak is set up: "plain" would hand the verifier to whoever sees the redirect.
+                server.Configure(o => o.CodeChallengeMethods.Remove(OpenIddict.Abstractions.OpenIddictConstants.CodeChallengeMethods.Plain));
 
                 // The services validate access tokens themselves, against the JWKS: signed, not encrypted.
                 server.DisableAccessTokenEncryption();

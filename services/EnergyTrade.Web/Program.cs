@@ -36,18 +36,7 @@ app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = context => contex
 app.UseAuthentication();
 app.UseAuthorization();
 
-var pages = Path.Combine(AppContext.BaseDirectory, "Pages");
-app.MapGet("/", (HttpContext context) =>
-{
-    var headers = context.Response.Headers;
-    headers.CacheControl = "no-cache";
-    // Scripts and styles from this server only (the chart sets its canvas's size as inline style); never framed.
-    headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
-    headers.XContentTypeOptions = "nosniff";
-    return Results.File(Path.Combine(pages, "index.html"), "text/html; charset=utf-8");
-});
-app.MapPeopleSignIn(Path.Combine(pages, "signed-out.html"));
+app.MapPeopleSignIn(Path.Combine(AppContext.BaseDirectory, "Pages"));
 app.MapPairEndpoints();
 app.MapPartnerEndpoints();
 app.MapShipmentEndpoints();

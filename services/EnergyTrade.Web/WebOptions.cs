@@ -24,6 +24,12 @@ public sealed class WebOptions
     /// <summary>Never in appsettings.json: the environment variable Web__ClientSecret, or a secret store.</summary>
     public string? ClientSecret { get; set; }
 
+    /// <summary>
+    /// Whether the provider's discovery document must come over https. Unset: unless the authority is on loopback
+    /// (development). Compose sets false for Keycloak on its private network, as the services' Auth:RequireHttpsMetadata.
+    /// </summary>
+    public bool? RequireHttpsMetadata { get; set; }
+
     /// <summary>Web: from configuration; a missing setting stops the start, naming it.</summary>
     public static WebOptions Read(IConfiguration configuration)
     {

@@ -35,7 +35,7 @@ public sealed class SystemFixture : IAsyncLifetime
     }
 
     /// <param name="providerEnvironment">Added to the identity provider's configuration on a fresh system (e.g. a client's redirect address).</param>
-    public SystemFixture(IReadOnlyDictionary<string, string>? providerEnvironment) => _providerEnvironment = providerEnvironment;
+    internal SystemFixture(IReadOnlyDictionary<string, string>? providerEnvironment) => _providerEnvironment = providerEnvironment;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private GrpcChannel? _shipmentsChannel;
     private GrpcChannel? _tradeChannel;

@@ -24,7 +24,8 @@ public static class PairEndpoints
             var view = await ReadAsync(query, trade, cancellationToken);
             var (exporter, importer) = exports ? (query.Country, query.Partner) : (query.Partner, query.Country);
             return CsvFile.Result($"{exporter}-{importer}-{view.From}-{view.To}.csv",
-                ["month", "exporter", "importer", "origin", "shipments", "barrels", "barrels_per_day", "value_usd", "valued_shipments"], Rows(view, exports, exporter, importer));
+                ["month", "exporter", "importer", Header(query.StackName), "shipments", "barrels", "barrels_per_day", "value_usd", "valued_shipments"],
+                Rows(view, exports, exporter, importer, query.StackBy is not null));
         });
         return app;
     }
@@ -46,16 +47,22 @@ public static class PairEndpoints
                 TotalsView.From(comparison.Result.Previous, earlier.Days), [.. earlierSeries.Result.Months.Select(MonthView.From)]));
     }
 
-    private static IEnumerable<string[]> Rows(PairView view, bool exports, string exporter, string importer)
+    /// <summary>loadPort → load_port, as the other columns are named.</summary>
+    private static string Header(string stackName) => string.Concat(stackName.Select(c => char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : c.ToString()));
+
+    private static IEnumerable<string[]> Rows(PairView view, bool exports, string exporter, string importer, bool grouped)
     {
         foreach (var month in view.Months)
         {
             var flow = exports ? month.Exports : month.Imports;
-            foreach (var origin in flow.ByOrigin)
+            // Trade splits values by origin or group without counting the valued shipments among them.
+            var parts = grouped
+                ? flow.Groups.Select(g => (Key: g.Key, g.ShipmentCount, g.Barrels, g.BarrelsPerDay, g.Value))
+                : flow.ByOrigin.Select(o => (Key: o.Undisclosed ? "undisclosed" : o.Origin, o.ShipmentCount, o.Barrels, o.BarrelsPerDay, o.Value));
+            foreach (var part in parts)
             {
-                // Trade splits values by origin without counting the valued shipments among them.
-                yield return [month.Month, exporter, importer, origin.Undisclosed ? "undisclosed" : origin.Origin,
-                    origin.ShipmentCount.ToString(CultureInfo.InvariantCulture), origin.Barrels, origin.BarrelsPerDay, flow.ValuedShipmentCount > 0 ? origin.Value : "", ""];
+                yield return [month.Month, exporter, importer, part.Key, part.ShipmentCount.ToString(CultureInfo.InvariantCulture),
+                    part.Barrels, part.BarrelsPerDay, flow.ValuedShipmentCount > 0 ? part.Value : "", ""];
             }
             yield return [month.Month, exporter, importer, "all", flow.ShipmentCount.ToString(CultureInfo.InvariantCulture),
                 flow.Barrels, flow.BarrelsPerDay ?? "", flow.ValuedShipmentCount > 0 ? flow.Value : "", flow.ValuedShipmentCount.ToString(CultureInfo.InvariantCulture)];

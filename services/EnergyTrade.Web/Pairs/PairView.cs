@@ -24,8 +24,9 @@ public sealed record MonthView(string Month, FlowView Exports, FlowView Imports)
     }
 }
 
+/// <param name="Groups">When the bars are stacked by a dimension other than origin: the flow by its values.</param>
 public sealed record FlowView(long ShipmentCount, string Barrels, string? BarrelsPerDay, string Tonnes, string Value,
-    long ValuedShipmentCount, string? AveragePricePerBarrel, IReadOnlyList<OriginView> ByOrigin)
+    long ValuedShipmentCount, string? AveragePricePerBarrel, IReadOnlyList<OriginView> ByOrigin, IReadOnlyList<GroupView> Groups)
 {
     /// <summary>A flow over a period of <paramref name="days"/> calendar days (each origin's rate is over the same days).</summary>
     public static FlowView From(FlowTotals? flow, int days)
@@ -33,7 +34,18 @@ public sealed record FlowView(long ShipmentCount, string Barrels, string? Barrel
         flow ??= new FlowTotals();
         return new(flow.ShipmentCount, Figures.Text(flow.Barrels), Figures.TextOrNull(flow.BarrelsPerDay), Figures.Text(flow.Tonnes),
             Figures.Text(flow.Value), flow.ValuedShipmentCount, Figures.TextOrNull(flow.AveragePricePerBarrel),
-            [.. flow.ByOrigin.Select(o => OriginView.From(o, days))]);
+            [.. flow.ByOrigin.Select(o => OriginView.From(o, days))], [.. flow.Groups.Select(g => GroupView.From(g, days))]);
+    }
+}
+
+/// <param name="Key">The dimension's value (a company, grade or port name); empty when the shipments recorded none.</param>
+public sealed record GroupView(string Key, long ShipmentCount, string Barrels, string BarrelsPerDay, string Value)
+{
+    public static GroupView From(FlowGroup group, int days)
+    {
+        var barrels = EnergyTrade.Client.ProtoValues.ToDecimal(group.Totals?.Barrels);
+        return new(group.Keys.FirstOrDefault() ?? "", group.Totals?.ShipmentCount ?? 0, Figures.Text(barrels), Figures.PerDay(barrels, days),
+            Figures.Text(group.Totals?.Value));
     }
 }
 

@@ -11,7 +11,7 @@ namespace EnergyTrade.Web.Shipments;
 /// </summary>
 public static class ShipmentEndpoints
 {
-    /// <summary>The origin parameter's value for oil whose origin was not disclosed.</summary>
+    /// <summary>The origin parameter's value for oil whose origin was not disclosed; a buyer's or port's for none recorded.</summary>
     public const string Undisclosed = "-";
 
     /// <summary>
@@ -47,6 +47,10 @@ public static class ShipmentEndpoints
         return app;
     }
 
+    /// <summary>Trade's rule for names (<see cref="Names.Key"/>); "-" asks for shipments that recorded none.</summary>
+    private static bool Matches(string wanted, string name) =>
+        wanted.Length == 0 || (wanted == Undisclosed ? Names.Key(name).Length == 0 : Names.Key(name) == wanted);
+
     /// <summary>A country code, or WORLD (every partner: no filter); a group's bars are opened member by member.</summary>
     private static string Country(IQueryCollection query, string name)
     {
@@ -64,6 +68,7 @@ public static class ShipmentEndpoints
         var byDelivery = query.Optional("period").Equals("delivery", StringComparison.OrdinalIgnoreCase);
         var origin = query.Optional("origin").ToUpperInvariant();
         var (shipper, buyer, grade) = (Names.Key(query.Optional("shipper")), Names.Key(query.Optional("buyer")), Names.Key(query.Optional("grade")));
+        var (loadPort, dischargePort) = (Names.Key(query.Optional("loadPort")), Names.Key(query.Optional("dischargePort")));
         var request = new ListShipmentsRequest
         {
             ExporterCountry = Country(query, "exporter"),
@@ -84,9 +89,8 @@ public static class ShipmentEndpoints
                 // Trade counts no country's trade with itself, WORLD included.
                 if (s.ExporterCountry == s.ImporterCountry) continue;
                 if (origin == Undisclosed && s.OriginCountry.Length > 0) continue;
-                if (shipper.Length > 0 && Names.Key(s.Shipper) != shipper) continue;
-                if (buyer.Length > 0 && Names.Key(s.Buyer) != buyer) continue;
-                if (grade.Length > 0 && Names.Key(s.Grade) != grade) continue;
+                if (!Matches(shipper, s.Shipper) || !Matches(buyer, s.Buyer) || !Matches(grade, s.Grade)) continue;
+                if (!Matches(loadPort, s.LoadPort) || !Matches(dischargePort, s.DischargePort)) continue;
                 if (byDelivery && !(s.DeliveryDate is { Year: > 0 } d && d.Year == month.Year && d.Month == month.Month)) continue;
                 found.Add(new ShipmentView(s.Name, s.Shipper, s.Buyer, s.ExporterCountry, s.ImporterCountry, s.OriginCountry, s.Grade,
                     Figures.Text(s.Barrels), Figures.Text(s.Tonnes), Figures.TextOrNull(s.Value),

@@ -8,7 +8,7 @@
 
 const DEFAULT_PAIR = Object.freeze({
   country: 'AZ', partner: 'BY', from: '2020-01', to: '2020-04',
-  flow: 'exports', unit: 'barrels', shipper: '', buyer: '', grade: '', period: 'loading',
+  flow: 'exports', unit: 'barrels', shipper: '', buyer: '', grade: '', period: 'loading', stackBy: 'origin',
 });
 const DEFAULT_PARTNERS = Object.freeze({ country: 'BY', from: '2020-01', to: '2020-04', orderBy: 'turnover' });
 
@@ -17,6 +17,8 @@ const UNITS = ['barrels', 'kbd'];
 const PERIODS = ['loading', 'delivery'];
 const ORDERS = ['turnover', 'barrels'];
 const FILTERS = ['shipper', 'buyer', 'grade'];
+// What the bars can be stacked by: the oil's origin, or one of Trade's dimensions (the server's stackBy).
+const STACKS = { origin: 'origin', shipper: 'shipper', buyer: 'buyer', grade: 'grade', loadPort: 'load port', dischargePort: 'discharge port' };
 
 const DASH = '—';
 const UNDISCLOSED = 'undisclosed';
@@ -213,6 +215,7 @@ function pairFromParams(params) {
   state.flow = pick(state.flow, FLOWS, DEFAULT_PAIR.flow);
   state.unit = pick(state.unit, UNITS, DEFAULT_PAIR.unit);
   state.period = pick(state.period, PERIODS, DEFAULT_PAIR.period);
+  state.stackBy = pick(state.stackBy, Object.keys(STACKS), DEFAULT_PAIR.stackBy);
   return state;
 }
 
@@ -240,6 +243,7 @@ function seriesParams(state) {
   const params = new URLSearchParams({ country: state.country, partner: state.partner, from: state.from, to: state.to });
   for (const key of FILTERS) if (state[key]) params.set(key, state[key]);
   if (state.period !== DEFAULT_PAIR.period) params.set('period', state.period);
+  if (state.stackBy !== DEFAULT_PAIR.stackBy) params.set('stackBy', state.stackBy);
   return params;
 }
 
@@ -382,6 +386,7 @@ function writePairForm(state) {
   for (const key of ['country', 'partner', 'from', 'to', 'shipper', 'buyer', 'grade']) form.elements[key].value = state[key];
   form.elements.unit.value = state.unit;
   form.elements.period.value = state.period;
+  form.elements.stackBy.value = state.stackBy;
   $(state.flow === 'imports' ? 'pair-flow-imports' : 'pair-flow-exports').checked = true;
   updateFlowLabels();
 }
@@ -400,6 +405,7 @@ function readPairForm() {
     buyer: value('buyer'),
     grade: value('grade'),
     period: pick(value('period'), PERIODS, DEFAULT_PAIR.period),
+    stackBy: pick(value('stackBy'), Object.keys(STACKS), DEFAULT_PAIR.stackBy),
   };
 }
 
@@ -430,7 +436,7 @@ async function loadPair({ live = false } = {}) {
   const load = beginLoad(live);
   if (!live) clearError();
   try {
-    const data = await getJson('/api/series?' + seriesParams(state), load.signal);
+    const data = stackedBy(state, await getJson('/api/series?' + seriesParams(state), load.signal));
     if (!isCurrent(load)) return;
     renderPair(state, data);
     if (!live) closeDrill(false);
@@ -456,11 +462,36 @@ async function loadPair({ live = false } = {}) {
 
 /* ---------- Pair view: rendering ---------- */
 
+/**
+ * Bars stacked by a dimension other than origin: every flow's groups take the place of its origins, so the
+ * figures, chart, table and drill-down draw them alike. An empty key (no buyer or port recorded) reads as
+ * "not recorded".
+ */
+function stackedBy(state, data) {
+  if (state.stackBy === 'origin') return data;
+  const regroup = (flow) => {
+    if (flow) flow.byOrigin = (flow.groups || []).map((g) => ({ ...g, origin: g.key, undisclosed: !g.key }));
+  };
+  for (const part of [data, data.previousYear]) {
+    if (!part) continue;
+    regroup(part.totals?.exports);
+    regroup(part.totals?.imports);
+    for (const month of part.months || []) { regroup(month.exports); regroup(month.imports); }
+  }
+  return data;
+}
+
+/** The dimension the shown bars are stacked by. */
+function stackOf(state) {
+  return (state || app.renderedPair || app.pair)?.stackBy || 'origin';
+}
+
 function originKey(origin) {
   return origin.undisclosed || !origin.origin ? UNDISCLOSED : origin.origin;
 }
 
-function originLabel(key) {
+function originLabel(key, state) {
+  if (stackOf(state) !== 'origin') return key === UNDISCLOSED ? `No ${STACKS[stackOf(state)]} recorded` : key;
   return key === UNDISCLOSED ? 'Undisclosed origin' : key;
 }
 
@@ -536,7 +567,8 @@ function flowFigures(state, totals, prefix, change) {
   items.push(figure('Thousand barrels per day (kb/d)', formatKbd(flow?.barrelsPerDay), prefix + 'total-kbd'));
   for (const origin of flow?.byOrigin || []) {
     const key = originKey(origin);
-    const term = key === UNDISCLOSED ? 'Barrels of undisclosed origin' : `Barrels of ${key} origin`;
+    const term = stackOf(state) !== 'origin' ? `Barrels, ${STACKS[stackOf(state)]} ${originLabel(key, state)}`
+      : key === UNDISCLOSED ? 'Barrels of undisclosed origin' : `Barrels of ${key} origin`;
     items.push(figure(term, formatDecimal(origin.barrels), `${prefix}origin-barrels-${key}`, 'figure--origin'));
   }
   items.push(
@@ -565,7 +597,7 @@ function renderFigures(state, data) {
 
 function chartSummary(state) {
   const { exporter, importer } = flowParties(state);
-  return `Monthly ${state.flow} ${exporter}→${importer} by origin, ${unitLabel(state.unit)}`;
+  return `Monthly ${state.flow} ${exporter}→${importer} by ${STACKS[stackOf(state)]}, ${unitLabel(state.unit)}`;
 }
 
 /** A figure for the chart: the only place decimal strings become Numbers. */
@@ -725,17 +757,19 @@ function renderMonthTable(state, data, rows, origins) {
 
 /* ---------- Pair view: shipments behind a figure ---------- */
 
-function drillOriginText(origin) {
-  if (!origin) return '(all origins)';
+function drillOriginText(origin, state) {
+  const stack = stackOf(state);
+  if (!origin) return stack === 'origin' ? '(all origins)' : `(every ${STACKS[stack]})`;
+  if (stack !== 'origin') return `(${STACKS[stack]} ${originLabel(origin, state)})`;
   return origin === UNDISCLOSED ? '(undisclosed origin)' : origin;
 }
 
 function shipmentsParams(state, month, origin) {
   const { exporter, importer } = flowParties(state);
   const params = new URLSearchParams({ exporter, importer, month });
-  if (origin) params.set('origin', origin === UNDISCLOSED ? '-' : origin);
-  // The list should add up to the figure clicked, so it carries the same filters.
+  // The list should add up to the figure clicked, so it carries the same filters, and the bar's own value.
   for (const key of FILTERS) if (state[key]) params.set(key, state[key]);
+  if (origin) params.set(stackOf(state), origin === UNDISCLOSED ? '-' : origin);
   if (state.period !== DEFAULT_PAIR.period) params.set('period', state.period);
   return params;
 }
@@ -1006,8 +1040,17 @@ function init() {
     $('main').focus();
   });
   window.addEventListener('hashchange', onHashChange);
+  restoreViewAfterSignIn();
   route();
   showSignedIn();
+}
+
+/** The view the address named before signing in (kept by sign-in.js), unless the address names one now. */
+function restoreViewAfterSignIn() {
+  const saved = sessionStorage.getItem('energytrade.view');
+  if (!saved) return;
+  sessionStorage.removeItem('energytrade.view');
+  if (!location.hash && saved.startsWith('#')) history.replaceState(null, '', saved);
 }
 
 /** Who is signed in, beside the Sign out button. */

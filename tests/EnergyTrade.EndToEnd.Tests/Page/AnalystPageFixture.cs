@@ -81,7 +81,15 @@ public sealed class AnalystPageFixture : IAsyncLifetime
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
         await SignInAsync(page);
-        await Ready(page);
+        try
+        {
+            await Ready(page);
+        }
+        catch (PlaywrightException e)
+        {
+            throw new InvalidOperationException($"The analyst's sign-in did not reach the page: at {page.Url}, showing:\n" +
+                $"{await page.Locator("body").InnerTextAsync()}\nThe page's log:\n{_web?.RecentLog(30)}", e);
+        }
         return await context.StorageStateAsync();
     }
 
