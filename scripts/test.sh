@@ -76,6 +76,10 @@ set -- "${args[@]+"${args[@]}"}"
 SLN=EnergyTrade.sln
 [[ -f $SLN ]] || SLN=EnergyTrade.slnx
 
+phase="installing npm"
+# The build installs the page's chart library from npm (services/EnergyTrade.Web/client).
+infra_ensure_npm || { rc=1; exit 1; }
+
 phase=building
 printf 'building %s (Release) …' "$SLN"
 t=$(_infra_now_ms)

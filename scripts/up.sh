@@ -151,6 +151,8 @@ fi
 SLN=EnergyTrade.sln
 [[ -f $SLN ]] || SLN=EnergyTrade.slnx
 
+# The build installs the page's chart library from npm (services/EnergyTrade.Web/client).
+infra_ensure_npm
 printf 'building %s (Release) …' "$SLN"
 t0=$(_infra_now_ms)
 if ! build_out=$(dotnet build "$SLN" -c Release --nologo -v quiet 2>&1); then

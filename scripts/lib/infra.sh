@@ -11,6 +11,7 @@
 #   infra_ensure_rabbitmq                      apt-get install rabbitmq-server if missing
 #   infra_ensure_postgres                      apt-get install postgresql-15 if no server is found
 #   infra_ensure_chromium                      apt-get install chromium (and a font) if missing: the page's tests
+#   infra_ensure_npm                           apt-get install npm if missing: the build installs the page's chart library
 #   infra_start_postgres DIR PORT              DIR/pg, log DIR/logs/postgres.log (installs it first)
 #   infra_start_rabbitmq DIR PORT MGMT_PORT    DIR/rabbitmq, log DIR/logs/rabbitmq.log
 #   infra_rabbitmqctl DIR ARGS...              rabbitmqctl against the node in DIR
@@ -383,6 +384,12 @@ _infra_apt_install() {
     fi
     rm -f "$aptlog"
     _infra_say "installed $pkg"
+}
+
+# infra_ensure_npm : npm (and nodejs), which the build runs to install the page's pinned chart library and
+# check-protos.sh to install buf.
+infra_ensure_npm() {
+    _infra_apt_install npm command -v npm
 }
 
 # infra_ensure_chromium : Debian's chromium for the analysts' page's browser tests, and a font for

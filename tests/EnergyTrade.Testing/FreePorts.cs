@@ -11,13 +11,15 @@ namespace EnergyTrade.Testing;
 /// <remarks>
 /// `dotnet test` runs the test assemblies as parallel processes, and a port one of them found free may be
 /// drawn by another before its service binds it (seen once in CI: a Trade "address already in use").
-/// So a port is reserved across processes by a file naming the test process that holds it, for as long
-/// as that process lives; within it a port is never handed out twice, so a service or node can restart
-/// on its own port without anyone else having taken it in the meantime.
+/// So a port is reserved across processes by a file held open, unshared, for as long as the test process lives:
+/// .NET takes an exclusive flock for FileShare.None on Linux, which the kernel drops when the process ends,
+/// however it ends. Within a process a port is never handed out twice, so a service or node can restart on its
+/// own port without anyone else having taken it in the meantime.
 /// </remarks>
 public static class FreePorts
 {
     private static readonly HashSet<int> HandedOut = [];
+    private static readonly List<FileStream> Held = [];
     private static readonly Lock Gate = new();
     private static readonly string Reservations = Path.Combine(Path.GetTempPath(), "energytrade-test-ports");
 
@@ -55,48 +57,16 @@ public static class FreePorts
 
     private static bool TryReserve(int port)
     {
-        var file = Path.Combine(Reservations, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (TryCreate(file)) return true;
-        // Held by a process that has ended: take it over. Two takers race on the delete, and only one
-        // of them creates the file again.
-        if (!HolderIsGone(file)) return false;
         try
         {
-            File.Delete(file);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        return TryCreate(file);
-    }
-
-    private static bool TryCreate(string file)
-    {
-        try
-        {
-            using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
-            using var writer = new StreamWriter(stream);
-            writer.Write(Environment.ProcessId);
+            var file = new FileStream(Path.Combine(Reservations, port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            lock (Gate) Held.Add(file);
             return true;
         }
         catch (IOException)
         {
-            return false;
-        }
-    }
-
-    private static bool HolderIsGone(string file)
-    {
-        try
-        {
-            var text = File.ReadAllText(file).Trim();
-            // A file still being written reads empty: its holder is alive.
-            if (!int.TryParse(text, out var pid)) return false;
-            return pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}");
-        }
-        catch (IOException)
-        {
+            // Held by another test process.
             return false;
         }
     }

@@ -55,14 +55,15 @@ public static class PairEndpoints
         foreach (var month in view.Months)
         {
             var flow = exports ? month.Exports : month.Imports;
-            // Trade splits values by origin or group without counting the valued shipments among them.
+            // A group counts its valued shipments; Trade's split by origin does not (then the flow's count decides).
             var parts = grouped
-                ? flow.Groups.Select(g => (Key: g.Key, g.ShipmentCount, g.Barrels, g.BarrelsPerDay, g.Value))
-                : flow.ByOrigin.Select(o => (Key: o.Undisclosed ? "undisclosed" : o.Origin, o.ShipmentCount, o.Barrels, o.BarrelsPerDay, o.Value));
+                ? flow.Groups.Select(g => (Key: g.Key, g.ShipmentCount, g.Barrels, g.BarrelsPerDay, g.Value, Valued: (long?)g.ValuedShipmentCount))
+                : flow.ByOrigin.Select(o => (Key: o.Undisclosed ? "undisclosed" : o.Origin, o.ShipmentCount, o.Barrels, o.BarrelsPerDay, o.Value, Valued: (long?)null));
             foreach (var part in parts)
             {
+                var valued = part.Valued ?? flow.ValuedShipmentCount;
                 yield return [month.Month, exporter, importer, part.Key, part.ShipmentCount.ToString(CultureInfo.InvariantCulture),
-                    part.Barrels, part.BarrelsPerDay, flow.ValuedShipmentCount > 0 ? part.Value : "", ""];
+                    part.Barrels, part.BarrelsPerDay, valued > 0 ? part.Value : "", part.Valued?.ToString(CultureInfo.InvariantCulture) ?? ""];
             }
             yield return [month.Month, exporter, importer, "all", flow.ShipmentCount.ToString(CultureInfo.InvariantCulture),
                 flow.Barrels, flow.BarrelsPerDay ?? "", flow.ValuedShipmentCount > 0 ? flow.Value : "", flow.ValuedShipmentCount.ToString(CultureInfo.InvariantCulture)];

@@ -39,13 +39,13 @@ public sealed record FlowView(long ShipmentCount, string Barrels, string? Barrel
 }
 
 /// <param name="Key">The dimension's value (a company, grade or port name); empty when the shipments recorded none.</param>
-public sealed record GroupView(string Key, long ShipmentCount, string Barrels, string BarrelsPerDay, string Value)
+public sealed record GroupView(string Key, long ShipmentCount, string Barrels, string BarrelsPerDay, string Value, long ValuedShipmentCount)
 {
     public static GroupView From(FlowGroup group, int days)
     {
         var barrels = EnergyTrade.Client.ProtoValues.ToDecimal(group.Totals?.Barrels);
         return new(group.Keys.FirstOrDefault() ?? "", group.Totals?.ShipmentCount ?? 0, Figures.Text(barrels), Figures.PerDay(barrels, days),
-            Figures.Text(group.Totals?.Value));
+            Figures.Text(group.Totals?.Value), group.Totals?.ValuedShipmentCount ?? 0);
     }
 }
 

@@ -135,15 +135,28 @@ public static partial class PeopleSignIn
         {
             var signedIn = context.User.Identity?.IsAuthenticated == true;
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            var options = oidc.Get(OpenIdConnectDefaults.AuthenticationScheme);
-            var configuration = await options.ConfigurationManager!.GetConfigurationAsync(context.RequestAborted);
-            if (signedIn && !string.IsNullOrEmpty(configuration.EndSessionEndpoint))
+            if (signedIn && await EndsSessionsAsync(oidc.Get(OpenIdConnectDefaults.AuthenticationScheme), context.RequestAborted))
             {
                 return Results.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath }, [OpenIdConnectDefaults.AuthenticationScheme]);
             }
             return Results.Redirect(SignedOutPath);
         }).AllowAnonymous();
         return app;
+    }
+
+    /// <summary>Whether the provider has an end-session endpoint; one that cannot be asked now is taken as not.</summary>
+    private static async Task<bool> EndsSessionsAsync(OpenIdConnectOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var configuration = await options.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
+            return !string.IsNullOrEmpty(configuration.EndSessionEndpoint);
+        }
+        catch (InvalidOperationException)
+        {
+            // Unreachable: the page's own cookie is gone, which is what signing out here can do.
+            return false;
+        }
     }
 
     /// <summary>The scopes the token response says were granted, or, when it leaves them out, the access token's.</summary>

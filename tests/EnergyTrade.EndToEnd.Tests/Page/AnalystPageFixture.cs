@@ -44,6 +44,9 @@ public sealed class AnalystPageFixture : IAsyncLifetime
         SeedYear = System.FreshSystem ? 2020 : await UnusedYearAsync();
         await RecordSeedAsync();
 
+        // Assertions wait as long as actions: a first sign-in on a busy 2-core machine redeems a code, reads keys and
+        // makes the page's first calls before anything shows.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true });
         Directory.CreateDirectory(ScreenshotFolder);
