@@ -136,6 +136,9 @@ phase="installing chromium"
 ((fast)) || [[ -n ${ENERGYTRADE_TEST_CHROMIUM:-} ]] || infra_ensure_chromium || { rc=1; exit 1; }
 
 phase=testing
+# The fault suite's nodes start, fail over and rejoin through infra.sh: on a slow day a rejoining PostgreSQL
+# standby took longer than the 90 s a developer's up.sh waits (a wait that ends as soon as the node is ready).
+export INFRA_START_TIMEOUT=${INFRA_START_TIMEOUT:-180}
 echo "dotnet test $SLN -c Release --no-build $*"
 mkdir -p "$ROOT/.run"
 dotnet test "$SLN" -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$TEST_LOG" || rc=${PIPESTATUS[0]}
