@@ -71,18 +71,7 @@ public sealed class AnalystPageTests(AnalystPageFixture fixture, ITestOutputHelp
         var page = await fixture.OpenAsync(fixture.SeedHash());
 
         // March's Russian bar: the chart's own geometry says where it is drawn.
-        var point = await page.EvaluateAsync<float[]>("""
-            () => {
-              const chart = Chart.getChart(document.querySelector('canvas'));
-              const index = chart.data.datasets.findIndex(d => d.label && d.label.includes('RU'));
-              const bar = chart.getDatasetMeta(index).data[2];
-              // Mouse clicks land in the viewport only.
-              chart.canvas.scrollIntoView({ block: 'center' });
-              const box = chart.canvas.getBoundingClientRect();
-              return [box.left + bar.x, box.top + (bar.y + bar.base) / 2];
-            }
-            """);
-        await page.Mouse.ClickAsync(point[0], point[1]);
+        await ClickBarAsync(page, "RU", month: 2);
 
         var shipments = page.GetByTestId("shipments");
         await Expect(shipments.Locator("tbody tr")).ToHaveCountAsync(1);
@@ -113,17 +102,7 @@ public sealed class AnalystPageTests(AnalystPageFixture fixture, ITestOutputHelp
         Assert.Contains(lines, l => l.StartsWith($"{fixture.SeedYear}-03,AZ,BY,Urals,1,580000,", StringComparison.Ordinal));
 
         // March's Azeri Light, from the chart: the one cargo of that grade loaded in March.
-        var point = await page.EvaluateAsync<float[]>("""
-            () => {
-              const chart = Chart.getChart(document.querySelector('canvas'));
-              const index = chart.data.datasets.findIndex(d => d.label === 'Azeri Light');
-              const bar = chart.getDatasetMeta(index).data[2];
-              chart.canvas.scrollIntoView({ block: 'center' });
-              const box = chart.canvas.getBoundingClientRect();
-              return [box.left + bar.x, box.top + (bar.y + bar.base) / 2];
-            }
-            """);
-        await page.Mouse.ClickAsync(point[0], point[1]);
+        await ClickBarAsync(page, "Azeri Light", month: 2);
         var shipments = page.GetByTestId("shipments");
         await Expect(shipments.Locator("tbody tr")).ToHaveCountAsync(1);
         await Expect(shipments).ToContainTextAsync("Ceyhan");
@@ -242,6 +221,22 @@ public sealed class AnalystPageTests(AnalystPageFixture fixture, ITestOutputHelp
         var answer = await page.APIRequest.GetAsync($"/api/series?country=AZ&partner=BY&from={fixture.SeedYear}-13&to={fixture.SeedYear}-04");
         Assert.Equal(400, answer.Status);
         Assert.Contains("YYYY-MM", await answer.TextAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Clicks the bar of one dataset (an origin or group, by its legend label) in one month, where the chart drew it.</summary>
+    private static async Task ClickBarAsync(IPage page, string label, int month)
+    {
+        var point = await page.EvaluateAsync<float[]>("""
+            ([label, month]) => {
+              const chart = Chart.getChart(document.querySelector('canvas'));
+              const bar = chart.getDatasetMeta(chart.data.datasets.findIndex(d => d.label === label)).data[month];
+              // Mouse clicks land in the viewport only.
+              chart.canvas.scrollIntoView({ block: 'center' });
+              const box = chart.canvas.getBoundingClientRect();
+              return [box.left + bar.x, box.top + (bar.y + bar.base) / 2];
+            }
+            """, new object[] { label, month });
+        await page.Mouse.ClickAsync(point[0], point[1]);
     }
 
     /// <summary>Each month's stacked bars (every dataset of the "current" stack) added up, from the chart itself.</summary>
