@@ -144,7 +144,9 @@ public sealed class AnalystPageFixture : IAsyncLifetime
         {
             cargo.LoadDate.Year = SeedYear;
             if (cargo.DeliveryDate is { } delivered) delivered.Year = SeedYear;
-            await System.Shipments.CreateShipmentAsync(new CreateShipmentRequest { Shipment = cargo, RequestId = Guid.NewGuid().ToString() }, Deadline());
+            // The system's first call also fetches a token and has Shipments read the provider's keys, while the other
+            // collection's system starts beside it: a slow CI day took more than the tests' usual 10 s for it.
+            await System.Shipments.CreateShipmentAsync(new CreateShipmentRequest { Shipment = cargo, RequestId = Guid.NewGuid().ToString() }, Deadline(60));
         }
         await Eventually.MatchAsync(() => System.Trade.GetBilateralTotalsAsync(range, Deadline()).ResponseAsync,
             t => t.Exports.ShipmentCount == 5, TimeSpan.FromSeconds(30), "Trade to count the five seed cargoes");
