@@ -54,11 +54,7 @@ public sealed class BatchCreateTests
         var transactions = await sut.ShipmentsDb.ScalarAsync<long>("SELECT count(DISTINCT xmin::text) FROM shipments");
         Assert.True(transactions <= 50, $"1,000 shipments were written by {transactions} transactions");
 
-        await Eventually.MatchAsync(() => sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL"),
-            n => n == 0, TimeSpan.FromSeconds(60), "the outbox to drain");
-        var queue = await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
-            q => q?.Total >= 1_000, TimeSpan.FromSeconds(20), "1,000 events in Trade's queue");
-        Assert.Equal(1_000, queue!.Total);
+        await AssertOneEventPerShipmentInTradesQueueAsync(sut, 1_000);
     }
 
     [Fact]

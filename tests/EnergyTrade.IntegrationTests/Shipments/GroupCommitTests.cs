@@ -108,12 +108,8 @@ public sealed class GroupCommitTests
         Assert.True(transactions < distinct, $"{distinct} shipments were written by {transactions} transactions: no batching happened.");
         Assert.True(largest >= 2, $"the largest transaction wrote {largest} shipments");
 
-        // And exactly one event per shipment leaves through the relay.
-        await Eventually.MatchAsync(() => sut.ShipmentsDb.ScalarAsync<long>("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL"),
-            n => n == 0, TimeSpan.FromSeconds(60), "the outbox to drain");
-        var queue = await Eventually.MatchAsync(() => sut.VirtualHost.GetQueueAsync(QueueNames.TradeShipmentEvents),
-            q => q?.Total >= distinct, TimeSpan.FromSeconds(20), $"{distinct} events in Trade's queue");
-        Assert.Equal(distinct, queue!.Total);
+        // And one event per shipment leaves through the relay.
+        await Creates.AssertOneEventPerShipmentInTradesQueueAsync(sut, distinct);
     }
 
     [Fact]
