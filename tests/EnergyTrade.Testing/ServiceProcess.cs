@@ -96,7 +96,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             : new HttpClient(Tls.Handler(Tls.ClientCertificate)) { BaseAddress = HttpUrl, Timeout = TimeSpan.FromSeconds(5) };
         // The monotonic clock: a stepped wall clock must not end the wait early.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        // Three minutes by default: a start takes 5–15 s, but when every test assembly starts its services at once on a slow
+        // day, a CI run saw a Trade take 35 s to log its first line and not be ready within 60 s. A hang still ends here.
+        var limit = timeout ?? TimeSpan.FromSeconds(180);
         while (clock.Elapsed < limit)
         {
             if (_process.HasExited)
