@@ -32,6 +32,13 @@ public sealed class CliRun
 
     public async Task<int> RunAsync(params string[] args)
     {
+        // Against the real services each call gets a minute unless the test sets its own: a CI run that starts every test
+        // assembly's services at once on a slow day saw a first amend or create (a token, the service's first query plans)
+        // miss the CLI's default 10 s.
+        if (RealTransport && args is ["shipments" or "trade" or "reconcile", ..] && !args.Contains("--timeout"))
+        {
+            args = [.. args, "--timeout", "60"];
+        }
         Out = new CapturedText();
         Error = new CapturedText();
         Json = new CapturedText();
