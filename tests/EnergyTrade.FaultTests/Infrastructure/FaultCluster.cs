@@ -504,7 +504,8 @@ public sealed class FaultCluster : IAsyncDisposable
             var process = ServiceProcess.Start(ServiceName, environment, _grpcPort, _httpPort, testHost: testHost);
             Current = process;
             History.Add(process);
-            if (waitReady) await process.WaitReadyAsync(TimeSpan.FromSeconds(90));
+            // ServiceProcess's own limit (180 s): on a slow CI day restarted replicas took 32–55 s and one missed 90 s.
+            if (waitReady) await process.WaitReadyAsync();
             if (waitForConsumer)
             {
                 await Eventually.MatchAsync(() => _cluster.Rabbit.DeclarePassiveAsync(TradeQueue), q => q is { Consumers: > 0 },
