@@ -144,8 +144,8 @@ public sealed class AnalystPageFixture : IAsyncLifetime
         {
             cargo.LoadDate.Year = SeedYear;
             if (cargo.DeliveryDate is { } delivered) delivered.Year = SeedYear;
-            // The system's first call also fetches a token and has Shipments read the provider's keys, while the other
-            // collection's system starts beside it: a slow CI day took more than the tests' usual 10 s for it.
+            // The system's first creates (SystemFixture warmed up the token and the keys with a read, not the write path)
+            // run while the other collection's system starts beside this one: a slow CI day took more than 10 s for them.
             await System.Shipments.CreateShipmentAsync(new CreateShipmentRequest { Shipment = cargo, RequestId = Guid.NewGuid().ToString() }, Deadline(60));
         }
         await Eventually.MatchAsync(() => System.Trade.GetBilateralTotalsAsync(range, Deadline()).ResponseAsync,
